@@ -1,0 +1,25 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AppConfig } from './config';
+import { TodoApi } from './todo-api';
+
+export interface TodoApiStackProps extends StackProps {
+  readonly config: AppConfig;
+}
+
+/** The API side: AppSync, its resolver function and the Todo table. */
+export class TodoApiStack extends Stack {
+  readonly todoApi: TodoApi;
+
+  constructor(scope: Construct, id: string, props: TodoApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.todoApi = new TodoApi(this, 'TodoApi', {
+      apiName: config.apiName,
+      envName: config.envName,
+      apiKeyExpiresInDays: config.apiKeyExpiresInDays,
+      apiKeyGeneration: config.apiKeyGeneration,
+      destroyDataOnDelete: config.destroyDataOnDelete,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { App } from 'aws-cdk-lib';
+import { readAppConfig } from './config';
+import { TodoApiStack } from './api-stack';
+import { TodoCallersStack } from './callers-stack';
+import { ModuleFormat } from './todo-function';
+
+export interface TodoAppStacks {
+  readonly apiStack: TodoApiStack;
+  readonly callersStack: TodoCallersStack;
+}
+
+export interface BuildAppOptions {
+  /**
+   * Module format of the caller bundles.
+   * @default 'esm'
+   */
+  readonly callerModuleFormat?: ModuleFormat;
+}
+
+/** Composes the app's two stacks; `bin/app.ts` and the tests build the same app through this. */
+export function buildApp(app: App, options: BuildAppOptions = {}): TodoAppStacks {
+  const config = readAppConfig(app.node);
+  // Environment-agnostic on purpose: synth needs no account lookups, and `cdk deploy` targets the CLI's account.
+  const apiStack = new TodoApiStack(app, 'TodoApiStack', {
+    stackName: `TodoApi-${config.envName}`,
+    description: `Todo GraphQL API (${config.apiName}, ${config.envName}): AppSync, resolver Lambda, DynamoDB`,
+    config,
+  });
+  const callersStack = new TodoCallersStack(app, 'TodoCallersStack', {
+    stackName: `TodoCallers-${config.envName}`,
+    description: `Server-side callers of the ${config.apiName} GraphQL API (${config.envName})`,
+    config,
+    api: apiStack.todoApi,
+    moduleFormat: options.callerModuleFormat,
+  });
+  return { apiStack, callersStack };
+}

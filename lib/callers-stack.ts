@@ -1,0 +1,51 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { AppConfig } from './config';
+import { CallerAuthMode, GraphqlCaller } from './graphql-caller';
+import { GraphqlField } from './schema-fields';
+import { ModuleFormat } from './todo-function';
+import { CallableGraphqlApi } from './todo-api';
+
+const CALLERS_DIR = path.join(__dirname, '..', 'lambda', 'callers');
+const LIST_TODOS = { typeName: 'Query', fieldName: 'listTodos' } as const;
+const CREATE_TODO = { typeName: 'Mutation', fieldName: 'createTodo' } as const;
+// A create may read back its own Todo when a retried attempt finds it already written.
+const GET_TODO = { typeName: 'Query', fieldName: 'getTodo' } as const;
+
+export interface TodoCallersStackProps extends StackProps {
+  readonly config: AppConfig;
+  /** The API the callers call, from the API stack. */
+  readonly api: CallableGraphqlApi;
+  /**
+   * Module format of every caller bundle.
+   * @default 'esm'
+   */
+  readonly moduleFormat?: ModuleFormat;
+}
+
+/** Lambda functions that call the API from server side, one per auth mode and operation. */
+export class TodoCallersStack extends Stack {
+  readonly callers: Record<string, GraphqlCaller> = {};
+
+  constructor(scope: Construct, id: string, props: TodoCallersStackProps) {
+    super(scope, id, props);
+    const { api, config, moduleFormat } = props;
+    const add = (callerId: string, file: string, authMode: CallerAuthMode, operations: readonly GraphqlField[]) => {
+      this.callers[callerId] = new GraphqlCaller(this, callerId, {
+        api,
+        authMode,
+        operations,
+        entry: path.join(CALLERS_DIR, file),
+        envName: config.envName,
+        moduleFormat,
+      });
+    };
+
+    // One line per caller.
+    add('listTodosApiKey', 'list-todos.ts', CallerAuthMode.API_KEY, [LIST_TODOS]);
+    add('createTodoApiKey', 'create-todo.ts', CallerAuthMode.API_KEY, [CREATE_TODO, GET_TODO]);
+    add('listTodosIam', 'list-todos.ts', CallerAuthMode.IAM, [LIST_TODOS]);
+    add('createTodoIam', 'create-todo.ts', CallerAuthMode.IAM, [CREATE_TODO, GET_TODO]);
+  }
+}

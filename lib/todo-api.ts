@@ -1,0 +1,136 @@
+import { CfnOutput, Duration, Expiration, Fn, Stack } from 'aws-cdk-lib';
+import {
+  AuthorizationType,
+  Definition,
+  FieldLogLevel,
+  GraphqlApi,
+  IGraphqlApi,
+} from 'aws-cdk-lib/aws-appsync';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { GraphqlApiLogging } from './graphql-api-logging';
+import { rootFieldsOf } from './schema-fields';
+import { TodoFunction } from './todo-function';
+import { TodoTable } from './todo-table';
+
+export const SCHEMA_PATH = path.join(__dirname, '..', 'schema', 'schema.graphql');
+const RESOLVER_ENTRY = path.join(__dirname, '..', 'lambda', 'resolver', 'index.ts');
+
+/** What a caller needs to know about an API to call it: its name, endpoint, id and where its key is published. */
+export interface CallableGraphqlApi {
+  /** Logical API name; callers' variables are `API_<NAME>_...` with this name upper-cased. */
+  readonly apiName: string;
+  readonly graphqlApi: IGraphqlApi;
+  /** HTTPS URL of the `/graphql` endpoint. */
+  readonly graphqlUrl: string;
+  /** SSM parameter that holds the current API key, read by callers at deploy time (see README: key rotation). */
+  readonly apiKeyParameterName: string;
+}
+
+export interface TodoApiProps {
+  /** Logical API name. */
+  readonly apiName: string;
+  /** Amplify-style environment name, part of the API's display name and of the key's SSM parameter. */
+  readonly envName: string;
+  /**
+   * Days until the API key expires, counted from each deploy; AppSync accepts 1 to 365.
+   * @default 365
+   */
+  readonly apiKeyExpiresInDays?: number;
+  /**
+   * Bump to rotate the API key: the key is named after its generation, so a new one replaces it.
+   * @default 1
+   */
+  readonly apiKeyGeneration?: number;
+  /**
+   * Whether deleting the stack deletes the table and its data.
+   * @default false
+   */
+  readonly destroyDataOnDelete?: boolean;
+  /**
+   * Path of the schema file.
+   * @default schema/schema.graphql
+   */
+  readonly schemaPath?: string;
+}
+
+/**
+ * The Todo GraphQL API: AppSync with the API key as default mode and IAM as additional mode, a direct Lambda
+ * resolver on every Query and Mutation field, and the DynamoDB table behind it. Publishes Amplify-named outputs.
+ */
+export class TodoApi extends Construct implements CallableGraphqlApi {
+  readonly apiName: string;
+  readonly graphqlApi: GraphqlApi;
+  readonly graphqlUrl: string;
+  readonly apiKeyParameterName: string;
+  readonly resolverFunction: TodoFunction;
+  readonly table: TodoTable;
+
+  constructor(scope: Construct, id: string, props: TodoApiProps) {
+    super(scope, id);
+    this.apiName = props.apiName;
+    const schemaPath = props.schemaPath ?? SCHEMA_PATH;
+    const generation = props.apiKeyGeneration ?? 1;
+
+    this.graphqlApi = new GraphqlApi(this, 'GraphQLAPI', {
+      name: `${props.apiName}-${props.envName}`,
+      definition: Definition.fromFile(schemaPath),
+      authorizationConfig: {
+        defaultAuthorization: {
+          authorizationType: AuthorizationType.API_KEY,
+          apiKeyConfig: {
+            // The key's logical id comes from its name, so a new generation is a new key (see README: rotation).
+            name: `Generation${generation}`,
+            description: `${props.apiName} ${props.envName} API key, generation ${generation}`,
+            // Set on purpose: CDK's default silently expires the key after 7 days. Counted from each deploy,
+            // so a deploy at least once a year keeps the key alive.
+            expires: Expiration.after(Duration.days(props.apiKeyExpiresInDays ?? 365)),
+          },
+        },
+        additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
+      },
+      xrayEnabled: true,
+    });
+    this.graphqlUrl = this.graphqlApi.graphqlUrl;
+    new GraphqlApiLogging(this, 'RequestLogging', { api: this.graphqlApi, fieldLogLevel: FieldLogLevel.ERROR });
+
+    this.table = new TodoTable(this, 'TodoTable', { destroyOnDelete: props.destroyDataOnDelete });
+
+    this.resolverFunction = new TodoFunction(this, 'ResolverFunction', {
+      entry: RESOLVER_ENTRY,
+      description: `Resolves every Query and Mutation field of the ${props.apiName} GraphQL API`,
+      environment: {
+        TODO_TABLE_NAME: this.table.table.tableName,
+        // Signs listTodos nextTokens. The stack id's UUID is unique per stack and never shown to API clients.
+        PAGINATION_TOKEN_KEY: Fn.select(2, Fn.split('/', Stack.of(this).stackId)),
+      },
+    });
+    this.table.table.grantReadWriteData(this.resolverFunction);
+
+    const dataSource = this.graphqlApi.addLambdaDataSource('ResolverDataSource', this.resolverFunction, {
+      description: 'Direct Lambda resolver for every Query and Mutation field',
+    });
+    for (const { typeName, fieldName } of rootFieldsOf(schemaPath, ['Query', 'Mutation'])) {
+      // No mapping templates: AppSync sends its resolver event to the function as is (direct Lambda resolver).
+      dataSource.createResolver(`${typeName}${capitalize(fieldName)}Resolver`, { typeName, fieldName });
+    }
+
+    this.apiKeyParameterName = `/${props.apiName}/${props.envName}/graphql-api-key`;
+    new StringParameter(this, 'ApiKeyParameter', {
+      parameterName: this.apiKeyParameterName,
+      stringValue: this.graphqlApi.apiKey!,
+      description: `Current API key of the ${props.apiName} GraphQL API, read by caller functions at deploy time`,
+    });
+
+    // Output names follow Amplify's, so Amplify-era tooling and docs apply unchanged.
+    const stack = Stack.of(this);
+    new CfnOutput(stack, 'GraphQLAPIEndpointOutput', { value: this.graphqlUrl, description: 'GraphQL endpoint URL' });
+    new CfnOutput(stack, 'GraphQLAPIIdOutput', { value: this.graphqlApi.apiId, description: 'AppSync API id' });
+    new CfnOutput(stack, 'GraphQLAPIKeyOutput', { value: this.graphqlApi.apiKey!, description: 'Current API key' });
+  }
+}
+
+function capitalize(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}

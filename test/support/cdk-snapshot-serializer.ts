@@ -1,0 +1,47 @@
+/**
+ * Jest snapshot serializer for CloudFormation templates: replaces what changes across machines and days (asset
+ * hashes, in values and in keys, and the API key's `Expires`, computed from the synth time) with placeholders, so a
+ * snapshot fails only when the infrastructure really changed.
+ */
+import type { Config, NewPlugin, Printer, Refs } from 'pretty-format';
+
+const ASSET_HASH = /[0-9a-f]{64}/g;
+const normalized = new WeakSet<object>();
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function isCloudFormationTemplate(value: unknown): value is { Resources: Record<string, Json> } {
+  return typeof value === 'object' && value !== null && 'Resources' in value && !normalized.has(value);
+}
+
+export function normalizeTemplate(template: { Resources: Record<string, Json> }): Json {
+  const copy = normalizeJson(template as unknown as Json) as { [key: string]: Json };
+  const resources = copy.Resources as { [key: string]: { Type?: string; Properties?: { [key: string]: Json } } };
+  for (const resource of Object.values(resources)) {
+    if (resource.Type === 'AWS::AppSync::ApiKey' && resource.Properties && 'Expires' in resource.Properties) {
+      resource.Properties.Expires = '[EXPIRES: synth time + configured days]';
+    }
+  }
+  return copy;
+}
+
+function normalizeJson(value: Json): Json {
+  if (typeof value === 'string') return value.replace(ASSET_HASH, '[ASSET HASH]');
+  if (Array.isArray(value)) return value.map(normalizeJson);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(ASSET_HASH, '[ASSET HASH]'), normalizeJson(item)]));
+  }
+  return value;
+}
+
+const serializer: NewPlugin = {
+  test: isCloudFormationTemplate,
+  serialize(value: { Resources: Record<string, Json> }, config: Config, indentation: string, depth: number, refs: Refs, printer: Printer) {
+    const stable = normalizeTemplate(value) as object;
+    normalized.add(stable);
+    return printer(stable, config, indentation, depth, refs);
+  },
+};
+
+export default serializer;
+module.exports = serializer;
