@@ -1,0 +1,86 @@
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalTable } from './cloudformation/deployment';
+
+interface DynaliteOptions {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+
+// dynalite ships no type declarations; this is the one call used from it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const createDynaliteServer = require('dynalite') as (options: DynaliteOptions) => Server;
+
+export interface LocalDynamoDb {
+  readonly url: string;
+  readonly client: DynamoDBClient;
+  /** Creates the tables the templates define; tables that already exist (a restart on the same state) are kept. */
+  createTables(tables: LocalTable[]): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface LocalDynamoDbOptions {
+  readonly host: string;
+  readonly port: number;
+  /** LevelDB folder; data survives restarts and a `kill -9`. In memory when undefined. */
+  readonly dataDir?: string;
+  readonly region: string;
+}
+
+/** An embedded DynamoDB-compatible store (dynalite) on loopback. */
+export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
+  // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
+  const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host}:${port}`;
+  // The store does not check signatures; fixed credentials keep the SDK from reading ~/.aws.
+  const client = new DynamoDBClient({ endpoint: url, region: options.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+  return {
+    url,
+    client,
+    async createTables(tables) {
+      const existing = new Set<string>();
+      let start: string | undefined;
+      do {
+        const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+        (page.TableNames ?? []).forEach((name) => existing.add(name));
+        start = page.LastEvaluatedTableName;
+      } while (start);
+      const created: string[] = [];
+      for (const table of tables) {
+        if (existing.has(table.tableName)) continue;
+        await client.send(new CreateTableCommand(createTableInput(table)));
+        created.push(table.tableName);
+      }
+      return created;
+    },
+    async close() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The template's table definition as a CreateTable request (CloudFormation and the API share the shapes). */
+export function createTableInput(table: LocalTable): CreateTableCommandInput {
+  const props = table.properties as unknown as CreateTableCommandInput & { BillingMode?: string };
+  const onDemand = props.BillingMode === 'PAY_PER_REQUEST';
+  const throughput = onDemand ? undefined : props.ProvisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+  return {
+    TableName: table.tableName,
+    AttributeDefinitions: props.AttributeDefinitions,
+    KeySchema: props.KeySchema,
+    BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+    ProvisionedThroughput: throughput,
+    GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((index) => ({ ...index, ProvisionedThroughput: onDemand ? undefined : index.ProvisionedThroughput ?? throughput })),
+    LocalSecondaryIndexes: props.LocalSecondaryIndexes,
+  };
+}

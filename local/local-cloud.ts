@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { readCloudAssembly } from './cloudformation/cloud-assembly';
+import { deployLocally, type LocalDeployment } from './cloudformation/deployment';
+import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
+import { outputsFileContent, type LocalEndpoints } from './outputs';
+import { LocalIdentity, writeFileAtomic } from './state';
+
+export interface LocalCloudOptions {
+  /** The synthesized app (cdk.out). */
+  readonly assemblyDir: string;
+  readonly host?: string;
+  readonly graphqlPort?: number;
+  readonly lambdaPort?: number;
+  readonly dynamodbPort?: number;
+  /** Keeps data, keys and credentials; ignored with `inMemory`. */
+  readonly stateDir: string;
+  readonly inMemory?: boolean;
+  readonly region?: string;
+  /** Also write the outputs here, as `cdk deploy --outputs-file` does. */
+  readonly outputsFile?: string;
+  /** Where request and function logs go. @default stderr */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningLocalCloud {
+  readonly deployment: LocalDeployment;
+  readonly endpoints: LocalEndpoints;
+  readonly files: { credentials: string; config: string; endpoints: string; outputs: string };
+  close(): Promise<void>;
+}
+
+/** Starts every local service for a cloud assembly and writes the files clients need. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<RunningLocalCloud> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stateDir = path.resolve(options.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const identity = options.inMemory ? LocalIdentity.ephemeral() : LocalIdentity.persistent(stateDir);
+  const workDir = options.inMemory ? mkdtempSync(path.join(tmpdir(), 'local-cloud-')) : path.join(stateDir, 'work');
+  const stacks = readCloudAssembly(path.resolve(options.assemblyDir));
+
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: Error) => log(`shutdown: ${error.message}`));
+    if (options.inMemory) rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const dynamodb: LocalDynamoDb = await startLocalDynamoDb({
+      host,
+      port: options.dynamodbPort ?? 8000,
+      dataDir: options.inMemory ? undefined : path.join(stateDir, 'dynamodb'),
+      region,
+    });
+    closers.push(() => dynamodb.close());
+
+    // Listen first, so the real ports (0 = any free one) are known when the templates are resolved.
+    let graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
+    const graphqlServer = await listen((req, res) => graphqlHandler(req, res), host, options.graphqlPort ?? 20002);
+    closers.push(() => closeServer(graphqlServer));
+    const graphqlBaseUrl = `http://${host}:${(graphqlServer.address() as AddressInfo).port}`;
+
+    const deployment = deployLocally(stacks, { region, identity, graphqlBaseUrl, workDir });
+    await dynamodb.createTables(deployment.tables);
+
+    const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log });
+    closers.push(() => services.close());
+    graphqlHandler = services.graphqlHandler;
+
+    const endpoints: LocalEndpoints = {
+      graphql: Object.fromEntries(deployment.graphqlApis.map((api) => [api.logicalId, api.url])),
+      lambda: services.lambdaUrl,
+      dynamodb: dynamodb.url,
+    };
+    const files = {
+      credentials: path.join(stateDir, 'credentials'),
+      config: path.join(stateDir, 'config'),
+      endpoints: path.join(stateDir, 'endpoints.json'),
+      outputs: path.join(stateDir, 'outputs.json'),
+    };
+    writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
+    writeFileAtomic(files.config, services.configFile, 0o600);
+    writeFileAtomic(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    const outputs = `${JSON.stringify(outputsFileContent(deployment), null, 2)}\n`;
+    writeFileAtomic(files.outputs, outputs, 0o600);
+    if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
+
+    return { deployment, endpoints, files, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+interface Services {
+  readonly graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly lambdaUrl: string;
+  readonly credentialsFile: string;
+  readonly configFile: string;
+  close(): Promise<void>;
+}
+
+async function startServices(_args: { deployment: LocalDeployment; dynamodb: LocalDynamoDb; host: string; lambdaPort: number; log: (line: string) => void }): Promise<Services> {
+  throw new Error('not wired yet');
+}
+
+function notReady(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'The local cloud is starting; try again in a moment.' }] }));
+}
+
+export function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, host: string, port: number): Promise<Server> {
+  const server = createServer(handler);
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is in use: stop what uses it, or pick another port (0 = any free port)`) : error),
+    );
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

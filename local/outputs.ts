@@ -1,0 +1,49 @@
+import type { LocalDeployment } from './cloudformation/deployment';
+
+export interface LocalEndpoints {
+  readonly graphql: Record<string, string>;
+  readonly lambda: string;
+  readonly dynamodb: string;
+}
+
+/** `cdk deploy --outputs-file` shape: outputs by stack name. */
+export function outputsFileContent(deployment: LocalDeployment): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    deployment.stacks.map((stack) => [stack.stackName, Object.fromEntries(Object.entries(stack.outputs).map(([name, output]) => [name, output.value]))]),
+  );
+}
+
+/** What `cdk deploy` prints for each stack, then how to reach the local services. */
+export function startupReport(deployment: LocalDeployment, endpoints: LocalEndpoints, files: { credentials: string; config: string; endpoints: string }): string {
+  const lines: string[] = [];
+  for (const stack of deployment.stacks) {
+    lines.push('', ` ✅  ${stack.id} (${stack.stackName}) (local)`, '', 'Outputs:');
+    for (const [name, output] of Object.entries(stack.outputs)) lines.push(`${stack.id}.${name} = ${output.value}`);
+  }
+  const api = deployment.graphqlApis[0];
+  const key = api?.apiKeys[0]?.value;
+  const someFunction = deployment.stacks.flatMap((stack) => Object.entries(stack.outputs)).find(([name]) => name.endsWith('FunctionName'))?.[1].value;
+  lines.push('', 'Local endpoints:');
+  for (const [logicalId, url] of Object.entries(endpoints.graphql)) lines.push(`  GraphQL (${logicalId}): ${url}`);
+  lines.push(`  Lambda Invoke API: ${endpoints.lambda}`, `  DynamoDB:          ${endpoints.dynamodb}`, '');
+  lines.push(`Credentials: ${files.credentials} (profile "local" may do anything; one profile per IAM role, named by its logical id)`);
+  lines.push(`Endpoints:   ${files.endpoints}`, '', 'Try it:');
+  if (api && key) {
+    lines.push(
+      `  curl -s ${api.url} -H 'content-type: application/json' -H "x-api-key: ${key}" \\`,
+      `    -d '{"query":"query LIST_TODOS { listTodos { items { id name description } } }"}'`,
+    );
+  }
+  if (someFunction) {
+    lines.push(
+      `  AWS_SHARED_CREDENTIALS_FILE=${files.credentials} AWS_CONFIG_FILE=${files.config} AWS_PROFILE=local \\`,
+      `    aws lambda invoke --endpoint-url ${endpoints.lambda} --function-name ${someFunction} --cli-binary-format raw-in-base64-out --payload '{}' /dev/stdout`,
+      `  npm run invoke -- ${someFunction} '{}'`,
+    );
+  }
+  if (deployment.skipped.length > 0) {
+    lines.push('', `Not emulated (skipped): ${deployment.skipped.map((s) => `${s.stackName}/${s.logicalId} (${s.type})`).join(', ')}`);
+  }
+  lines.push('', 'Press Ctrl-C to stop.');
+  return lines.join('\n');
+}
