@@ -34,14 +34,11 @@ function normalizeJson(value: Json): Json {
   return value;
 }
 
-const serializer: NewPlugin = {
-  test: isCloudFormationTemplate,
-  serialize(value: { Resources: Record<string, Json> }, config: Config, indentation: string, depth: number, refs: Refs, printer: Printer) {
-    const stable = normalizeTemplate(value) as object;
-    normalized.add(stable);
-    return printer(stable, config, indentation, depth, refs);
-  },
-};
+// Jest loads this module as the serializer itself: `test` and `serialize` are its plugin interface.
+export const test: NewPlugin['test'] = isCloudFormationTemplate;
 
-export default serializer;
-module.exports = serializer;
+export function serialize(value: { Resources: Record<string, Json> }, config: Config, indentation: string, depth: number, refs: Refs, printer: Printer): string {
+  const stable = normalizeTemplate(value) as object;
+  normalized.add(stable);
+  return printer(stable, config, indentation, depth, refs);
+}

@@ -1,0 +1,27 @@
+import { normalizeTemplate } from '../support/cdk-snapshot-serializer';
+
+describe('the snapshot serializer', () => {
+  test('replaces asset hashes in values and keys, and the API key expiry', () => {
+    // GIVEN a template with what changes across machines and days
+    const hash = 'a'.repeat(40) + '0123456789abcdef01234567';
+    const template = {
+      Resources: {
+        Key: { Type: 'AWS::AppSync::ApiKey', Properties: { Expires: 1893456000 } },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: `${hash}.zip` } } },
+      },
+      Outputs: { [`Asset${hash}`]: { Value: 'x' } },
+    };
+    // WHEN
+    const stable = normalizeTemplate(template) as typeof template;
+    // THEN
+    expect(JSON.stringify(stable)).not.toContain(hash);
+    expect(stable.Resources.Fn.Properties.Code.S3Key).toBe('[ASSET HASH].zip');
+    expect(stable.Resources.Key.Properties.Expires).not.toBe(1893456000);
+    expect(Object.keys(stable.Outputs)).toEqual(['Asset[ASSET HASH]']);
+  });
+
+  test('leaves everything else alone', () => {
+    const template = { Resources: { T: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST', Short: 'abc123' } } } };
+    expect(normalizeTemplate(template)).toEqual(template);
+  });
+});
