@@ -1,0 +1,88 @@
+/**
+ * The GraphQL documents the callers send, with the TypeScript shapes of their variables and data.
+ * test/client/operations.test.ts validates every document against schema/schema.graphql.
+ */
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonObject = { readonly [key: string]: JsonValue };
+
+export type OperationType = 'query' | 'mutation';
+
+export interface GraphqlOperation<TData, TVariables> {
+  readonly operationName: string;
+  /** Decides whether a failed attempt may be retried without the caller vouching for idempotency. */
+  readonly operationType: OperationType;
+  readonly query: string;
+  /** Never set: carries the data and variables types so `request()` can infer them from the operation. */
+  readonly types?: { readonly data: TData; readonly variables: TVariables };
+}
+
+export interface Todo {
+  readonly id: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** ModelTodoFilterInput is a recursive tree of per-field conditions; AppSync validates it, so it stays JSON here. */
+export type ModelTodoFilterInput = JsonObject;
+
+export interface ListTodosVariables {
+  readonly filter?: ModelTodoFilterInput;
+  readonly limit?: number;
+  readonly nextToken?: string;
+}
+
+export interface ListTodosData {
+  readonly listTodos: { readonly items: ReadonlyArray<Todo | null>; readonly nextToken: string | null } | null;
+}
+
+export interface CreateTodoInput {
+  readonly id?: string;
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface CreateTodoVariables {
+  readonly input: CreateTodoInput;
+}
+
+export interface CreateTodoData {
+  readonly createTodo: Todo | null;
+}
+
+export interface GetTodoVariables {
+  readonly id: string;
+}
+
+export interface GetTodoData {
+  readonly getTodo: Todo | null;
+}
+
+export const LIST_TODOS: GraphqlOperation<ListTodosData, ListTodosVariables> = {
+  operationName: 'ListTodos',
+  operationType: 'query',
+  query: `query ListTodos($filter: ModelTodoFilterInput, $limit: Int, $nextToken: String) {
+  listTodos(filter: $filter, limit: $limit, nextToken: $nextToken) {
+    items { id name description createdAt updatedAt }
+    nextToken
+  }
+}`,
+};
+
+export const CREATE_TODO: GraphqlOperation<CreateTodoData, CreateTodoVariables> = {
+  operationName: 'CreateTodo',
+  operationType: 'mutation',
+  query: `mutation CreateTodo($input: CreateTodoInput!) {
+  createTodo(input: $input) { id name description createdAt updatedAt }
+}`,
+};
+
+export const GET_TODO: GraphqlOperation<GetTodoData, GetTodoVariables> = {
+  operationName: 'GetTodo',
+  operationType: 'query',
+  query: `query GetTodo($id: ID!) {
+  getTodo(id: $id) { id name description createdAt updatedAt }
+}`,
+};
