@@ -7,6 +7,7 @@ import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployLocally, type LocalDeployment } from './cloudformation/deployment';
 import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { outputsFileContent, type LocalEndpoints } from './outputs';
+import { startServices, type Services } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
 
 export interface LocalCloudOptions {
@@ -24,10 +25,15 @@ export interface LocalCloudOptions {
   readonly outputsFile?: string;
   /** Where request and function logs go. @default stderr */
   readonly log?: (line: string) => void;
+  /** The clock of the local services (API key expiry, SigV4 skew); tests move it. */
+  readonly now?: () => Date;
+  /** AppSync's per-request execution limit. @default 30 s */
+  readonly executionTimeoutMs?: number;
 }
 
 export interface RunningLocalCloud {
   readonly deployment: LocalDeployment;
+  readonly services: Services;
   readonly endpoints: LocalEndpoints;
   readonly files: { credentials: string; config: string; endpoints: string; outputs: string };
   close(): Promise<void>;
@@ -67,7 +73,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const deployment = deployLocally(stacks, { region, identity, graphqlBaseUrl, workDir });
     await dynamodb.createTables(deployment.tables);
 
-    const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log });
+    const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs });
     closers.push(() => services.close());
     graphqlHandler = services.graphqlHandler;
 
@@ -89,23 +95,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     writeFileAtomic(files.outputs, outputs, 0o600);
     if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
 
-    return { deployment, endpoints, files, close: closeAll };
+    return { deployment, services, endpoints, files, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
-}
-
-interface Services {
-  readonly graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void;
-  readonly lambdaUrl: string;
-  readonly credentialsFile: string;
-  readonly configFile: string;
-  close(): Promise<void>;
-}
-
-async function startServices(_args: { deployment: LocalDeployment; dynamodb: LocalDynamoDb; host: string; lambdaPort: number; log: (line: string) => void }): Promise<Services> {
-  throw new Error('not wired yet');
 }
 
 function notReady(_req: IncomingMessage, res: ServerResponse): void {

@@ -140,7 +140,8 @@ interface Provisioned {
  */
 export function deployLocally(stacks: StackArtifact[], options: DeployOptions): LocalDeployment {
   const { region, identity } = options;
-  const exports = new Map<string, TemplateValue>();
+  // Not named `exports`: that would shadow the CommonJS binding the compiled module reads its own constants from.
+  const stackExports = new Map<string, TemplateValue>();
   const ssmParameters = new Map<string, string>();
   const result: Omit<LocalDeployment, 'adminCredentials'> & { adminCredentials?: LocalDeployment['adminCredentials'] } = {
     region,
@@ -158,7 +159,7 @@ export function deployLocally(stacks: StackArtifact[], options: DeployOptions): 
   );
 
   for (const stack of stacks) {
-    const deployer = new StackDeployer(stack, options, exports, ssmParameters, graphqlApiCount > 1);
+    const deployer = new StackDeployer(stack, options, stackExports, ssmParameters, graphqlApiCount > 1);
     deployer.deployAll();
     result.stacks.push({ id: stack.id, stackName: stack.stackName, outputs: deployer.outputs() });
     deployer.collectInto(result);
@@ -206,7 +207,7 @@ class StackDeployer {
   constructor(
     private readonly stack: StackArtifact,
     private readonly options: DeployOptions,
-    private readonly exports: Map<string, TemplateValue>,
+    private readonly stackExports: Map<string, TemplateValue>,
     private readonly ssmParameters: Map<string, string>,
     private readonly apiPathPerId: boolean,
   ) {
@@ -227,7 +228,7 @@ class StackDeployer {
       const value = resolveIntrinsics(output.Value, this.context(where));
       const exportName = output.Export ? String(resolveIntrinsics(output.Export.Name, this.context(where))) : undefined;
       outputs[name] = { value: typeof value === 'string' ? value : JSON.stringify(value), description: output.Description, exportName };
-      if (exportName) this.exports.set(exportName, value);
+      if (exportName) this.stackExports.set(exportName, value);
     }
     return outputs;
   }
@@ -387,7 +388,7 @@ class StackDeployer {
       ref: (name) => this.ref(name, where),
       getAtt: (logicalId, attribute) => this.getAtt(logicalId, attribute, where),
       importValue: (exportName) => {
-        const value = this.exports.get(exportName);
+        const value = this.stackExports.get(exportName);
         if (value === undefined) throw new TemplateError(`${where}: no stack exports ${exportName}; deploy (synthesize) the exporting stack first`);
         return value;
       },

@@ -1,0 +1,373 @@
+/**
+ * The local AppSync GraphQL endpoint, as a node:http request handler.
+ *
+ * Routes: `/apis/<apiId>/graphql` for every API, and `/graphql` when there is exactly one (LocalGraphqlApi.url says
+ * which one clients were given). POST with a JSON body `{query, variables?, operationName?}`; GET with the same as
+ * query parameters (queries only); OPTIONS answers CORS preflights as AppSync does.
+ *
+ * Order of checks, each answering as AppSync does (appsync-wire-facts.md): route → method → body size → auth (API
+ * key, or SigV4 + principal) → body shape → parse → validate → operation → variables → IAM policy per top-level field
+ * → execution (per-field @aws_* rules, direct Lambda resolvers, 30 s deadline).
+ *
+ * Choices where AppSync's behaviour is not known (each easy to change):
+ * - auth is checked before the body's shape, because the signature covers the body: an empty or malformed body from
+ *   an unauthenticated caller gets the 401/403, not the 400;
+ * - the Content-Type is not checked: any body that parses as a JSON GraphQL request is served;
+ * - a body over MAX_REQUEST_BODY_BYTES → 413 `PayloadTooLargeException`;
+ * - invalid UTF-8 → 400 `Unable to parse GraphQL query.` (the body is not a GraphQL request);
+ * - `variables` may be an object or a JSON string holding one; anything else → 400 `Unable to parse GraphQL query.`;
+ * - an unknown route → 404 `NotFoundException`; a method other than GET/POST/OPTIONS → 405;
+ * - an x-api-key or SigV4 request to an API that does not enable that mode, or an Authorization header of a mode the
+ *   local cloud does not emulate (Cognito, OIDC, Lambda authorizer) → 401 `You are not authorized to make this call.`;
+ * - SigV4 is only taken from the Authorization header here (AppSync's HTTP endpoint takes no presigned URLs).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LocalGraphqlApi } from '../cloudformation/deployment';
+import type { LocalPrincipal, PrincipalStore } from '../iam/principals';
+import { constantTimeEqual, verifySigV4 } from '../iam/sigv4';
+import { authErrorBody, requestErrorBody } from './errors';
+import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type OperationInput, type RequestAuth, makeFieldResolver, runOperation } from './execute';
+import { type ApiRuntime, type AuthMode, buildApiRuntime } from './schema';
+
+/** Largest request body accepted (1 MiB). AppSync documents no HTTP body limit; 1 MB is the largest GraphQL operation EventBridge may send to AppSync. */
+export const MAX_REQUEST_BODY_BYTES = 1_048_576;
+/** AppSync's default API key lifetime when the template sets no Expires (CDK's default as well). */
+export const DEFAULT_API_KEY_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
+export const MISSING_AUTH_MESSAGE = 'Missing authorization header';
+export const NOT_AUTHORIZED_MESSAGE = 'You are not authorized to make this call.';
+export const EMPTY_BODY_MESSAGE = 'Request body is empty.';
+export const UNPARSABLE_MESSAGE = 'Unable to parse GraphQL query.';
+
+export interface AppSyncHandlerOptions {
+  readonly apis: readonly LocalGraphqlApi[];
+  readonly principals: PrincipalStore;
+  readonly invokeLambda: InvokeLambda;
+  /** One line per request, explaining the decision; never holds a secret. */
+  readonly log: (line: string) => void;
+  /** The server's clock (API key expiry, SigV4 skew). */
+  readonly now?: () => Date;
+  /** Execution deadline per request; AppSync's is 30 s. */
+  readonly executionTimeoutMs?: number;
+  readonly maxBodyBytes?: number;
+}
+
+export type AppSyncRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface Reply {
+  readonly status: number;
+  readonly body: string;
+  readonly errorType?: string;
+  readonly extraHeaders?: Record<string, string>;
+}
+
+class BodyTooLarge extends Error {}
+class ClientGone extends Error {}
+
+export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): AppSyncRequestHandler {
+  const now = options.now ?? (() => new Date());
+  const startedAt = Math.floor(now().getTime() / 1000);
+  const timeoutMs = options.executionTimeoutMs ?? EXECUTION_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+  const runtimes = new Map<string, ApiRuntime>();
+  for (const api of options.apis) runtimes.set(api.apiId, buildApiRuntime(api, makeFieldResolver));
+  const single = options.apis.length === 1 ? runtimes.get(options.apis[0].apiId) : undefined;
+
+  // The path each API's url names (deployment.ts gives /graphql to a lone API, /apis/<id>/graphql otherwise).
+  const byUrlPath = new Map<string, ApiRuntime>();
+  for (const api of options.apis) {
+    try {
+      byUrlPath.set(new URL(api.url).pathname, runtimes.get(api.apiId) as ApiRuntime);
+    } catch {
+      // Not a URL: the standard routes still serve the API.
+    }
+  }
+  const route = (pathname: string): ApiRuntime | undefined => {
+    if (pathname === '/graphql' && single) return single;
+    const match = /^\/apis\/([^/]+)\/graphql$/.exec(pathname);
+    return (match ? runtimes.get(match[1]) : undefined) ?? byUrlPath.get(pathname);
+  };
+
+  const apiKeyExpiry = (expires: number | undefined) =>
+    expires ?? Math.floor((startedAt + DEFAULT_API_KEY_LIFETIME_SECONDS) / 3600) * 3600;
+
+  return (req, res) => {
+    const requestId = randomUUID();
+    const started = Date.now();
+    const log: string[] = [];
+    const finish = (reply: Reply) => {
+      if (!res.headersSent) {
+        res.writeHead(reply.status, {
+          'content-type': 'application/json; charset=UTF-8',
+          'content-length': String(Buffer.byteLength(reply.body)),
+          'x-amzn-RequestId': requestId,
+          'access-control-allow-origin': '*',
+          'access-control-expose-headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-user-agent,x-amzn-ErrorMessage,Date',
+          ...(reply.errorType ? { 'x-amzn-ErrorType': reply.errorType } : {}),
+          ...reply.extraHeaders,
+        });
+        res.end(reply.body);
+      }
+      safeLog(options.log, `appsync ${requestId} ${req.method ?? '?'} ${pathOf(req.url)} ${log.join(' ')} -> ${reply.status} (${Date.now() - started} ms)`);
+    };
+    handle(req, log)
+      .then(finish)
+      .catch((error: unknown) => {
+        if (error instanceof ClientGone) {
+          log.push('the client closed the connection before sending its whole request');
+          safeLog(options.log, `appsync ${requestId} ${req.method ?? '?'} ${pathOf(req.url)} ${log.join(' ')} -> no response (${Date.now() - started} ms)`);
+          return;
+        }
+        log.push(`internal error: ${oneLine((error as Error)?.message ?? String(error))}`);
+        finish({ status: 500, body: authErrorBody('InternalFailure', 'An internal error occurred in the local AppSync endpoint.'), errorType: 'InternalFailure' });
+      });
+  };
+
+  async function handle(req: IncomingMessage, log: string[]): Promise<Reply> {
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
+    const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    const runtime = route(rawPath);
+    if (!runtime) {
+      log.push('no API at this path');
+      req.resume();
+      return { status: 404, body: requestErrorBody(`No GraphQL API is served at ${rawPath.slice(0, 200)}.`, 'NotFoundException'), errorType: 'NotFoundException' };
+    }
+    log.push(`api=${runtime.api.apiId}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'OPTIONS') {
+      req.resume();
+      return {
+        status: 200,
+        body: '',
+        extraHeaders: {
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256, x-amz-user-agent',
+          'access-control-max-age': '86400',
+        },
+      };
+    }
+    if (method !== 'POST' && method !== 'GET') {
+      req.resume();
+      log.push(`method ${method} refused`);
+      return { status: 405, body: requestErrorBody(`Method ${method.slice(0, 20)} is not allowed; use POST (or GET for queries).`, 'MethodNotAllowedException'), errorType: 'MethodNotAllowedException', extraHeaders: { allow: 'GET, POST, OPTIONS' } };
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        log.push(`body over ${maxBodyBytes} bytes`);
+        return {
+          status: 413,
+          body: requestErrorBody(`Request body is too large: the local AppSync endpoint accepts at most ${maxBodyBytes} bytes.`, 'PayloadTooLargeException'),
+          errorType: 'PayloadTooLargeException',
+          extraHeaders: { connection: 'close' },
+        };
+      }
+      throw error;
+    }
+
+    // Authentication.
+    const auth = await authenticate(req, runtime, rawPath, rawQuery, body, log);
+    if ('status' in auth) return auth;
+
+    // The request itself.
+    const parsed = method === 'GET' ? fromQueryString(rawQuery) : fromBody(body);
+    if (typeof parsed === 'string') {
+      log.push(parsed === EMPTY_BODY_MESSAGE ? 'empty body' : 'not a GraphQL request');
+      return { status: 400, body: requestErrorBody(parsed, 'MalformedHttpRequestException'), errorType: 'MalformedHttpRequestException' };
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const outcome = await runOperation(runtime, { ...parsed, httpMethod: method, headers } satisfies OperationInput, auth, {
+      invokeLambda: options.invokeLambda,
+      timeoutMs,
+    });
+    if (outcome.operation) log.push(`op="${outcome.operation}"`);
+    if (outcome.decisions.length > 0) log.push(`[${outcome.decisions.map(oneLine).join('; ')}]`);
+    return { status: outcome.status, body: outcome.body, errorType: outcome.errorType };
+  }
+
+  async function authenticate(req: IncomingMessage, runtime: ApiRuntime, rawPath: string, rawQuery: string, body: Buffer, log: string[]): Promise<RequestAuth | Reply> {
+    const headers = req.headersDistinct;
+    const apiKey = headers['x-api-key']?.[0];
+    const authorization = headers.authorization?.[0];
+    const sourceIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const refuse = (errorType: string, message: string, status = 401): Reply => ({ status, body: authErrorBody(errorType, message), errorType });
+
+    if (apiKey !== undefined && apiKey !== '') {
+      log.push(`mode=API_KEY key=${redactKey(apiKey)}`);
+      if (!runtime.modes.has('API_KEY')) {
+        log.push('refused: the API does not enable API_KEY');
+        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
+      }
+      const nowSeconds = Math.floor(now().getTime() / 1000);
+      let match: { id: string; expires: number } | undefined;
+      for (const key of runtime.api.apiKeys) {
+        // Every key is compared, in constant time, whatever matched before.
+        if (constantTimeEqual(key.value, apiKey) && !match) match = { id: key.id, expires: apiKeyExpiry(key.expires) };
+      }
+      if (!match) {
+        log.push('refused: unknown API key');
+        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
+      }
+      if (nowSeconds >= match.expires) {
+        log.push(`refused: API key expired at ${new Date(match.expires * 1000).toISOString()}`);
+        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
+      }
+      return { mode: 'API_KEY', sourceIp };
+    }
+
+    if (authorization !== undefined && /^AWS4-HMAC-SHA256(\s|$)/.test(authorization.trim())) {
+      log.push('mode=AWS_IAM');
+      if (!runtime.modes.has('AWS_IAM')) {
+        log.push('refused: the API does not enable AWS_IAM');
+        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
+      }
+      const verdict = await verifySigV4({ method: req.method ?? 'GET', path: rawPath, query: rawQuery, headers, body }, (akid) => options.principals.credentials(akid), {
+        now: now(),
+        service: 'appsync',
+        region: runtime.region,
+        allowPresigned: false,
+      });
+      if (!verdict.ok) {
+        const akid = /Credential=([A-Za-z0-9]{1,128})\//.exec(authorization)?.[1];
+        log.push(`${akid ? `access key ${akid} ` : ''}refused: ${verdict.errorType}: ${oneLine(verdict.message.split('\n')[0])}`);
+        return refuse(verdict.errorType, verdict.message, verdict.status);
+      }
+      const principal = options.principals.principal(verdict.accessKeyId) as LocalPrincipal;
+      log.push(`principal=${principal.principalArn}${principal.isAdmin ? ' (admin)' : ''}`);
+      return { mode: 'AWS_IAM', principal, sourceIp };
+    }
+
+    if (authorization !== undefined && authorization !== '') {
+      const emulated: AuthMode[] = ['API_KEY', 'AWS_IAM'];
+      const others = [...runtime.modes].filter((mode) => !emulated.includes(mode));
+      log.push(
+        others.length > 0
+          ? `refused: an Authorization header for ${others.join('/')}, which the local cloud does not emulate`
+          : 'refused: an Authorization header that is not SigV4, and the API enables no token-based mode',
+      );
+      return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
+    }
+
+    log.push('refused: no x-api-key and no Authorization header');
+    return refuse('UnauthorizedException', MISSING_AUTH_MESSAGE);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    let discarded = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) {
+        // Drained (so the client reads the 413), up to a point.
+        discarded += chunk.length;
+        if (discarded > limit * 8) req.destroy();
+        return;
+      }
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      if (!tooLarge) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', () => {
+      if (!tooLarge && !ended) reject(new ClientGone());
+    });
+    req.on('close', () => {
+      if (!tooLarge && !ended) reject(new ClientGone());
+    });
+  });
+}
+
+type ParsedRequest = Pick<OperationInput, 'query' | 'variables' | 'operationName'>;
+
+function fromBody(body: Buffer): ParsedRequest | string {
+  if (body.length === 0) return EMPTY_BODY_MESSAGE;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return UNPARSABLE_MESSAGE;
+  }
+  if (text.trim() === '') return EMPTY_BODY_MESSAGE;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return UNPARSABLE_MESSAGE;
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return UNPARSABLE_MESSAGE;
+  const request = json as Record<string, unknown>;
+  return shape(request.query, request.variables, request.operationName);
+}
+
+function fromQueryString(rawQuery: string): ParsedRequest | string {
+  const params = new URLSearchParams(rawQuery);
+  const query = params.get('query');
+  if (query === null) return UNPARSABLE_MESSAGE;
+  return shape(query, params.get('variables') ?? undefined, params.get('operationName') ?? undefined);
+}
+
+function shape(query: unknown, variables: unknown, operationName: unknown): ParsedRequest | string {
+  if (typeof query !== 'string' || query.trim() === '') return UNPARSABLE_MESSAGE;
+  let vars: unknown = variables;
+  if (typeof vars === 'string') {
+    if (vars.trim() === '') {
+      vars = null;
+    } else {
+      try {
+        vars = JSON.parse(vars);
+      } catch {
+        return UNPARSABLE_MESSAGE;
+      }
+    }
+  }
+  if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars))) return UNPARSABLE_MESSAGE;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return UNPARSABLE_MESSAGE;
+  return {
+    query,
+    variables: (vars as Record<string, unknown> | null | undefined) ?? null,
+    operationName: operationName === '' ? null : ((operationName as string | null | undefined) ?? null),
+  };
+}
+
+/** First 8 characters of an API key, then `…`: enough to tell keys apart, never the key. */
+export function redactKey(key: string): string {
+  return `${key.slice(0, 8)}…`;
+}
+
+function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0];
+  return oneLine(path.slice(0, 200));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+function safeLog(log: (line: string) => void, line: string): void {
+  try {
+    log(line);
+  } catch {
+    // A failing logger must not take the endpoint down.
+  }
+}

@@ -1,0 +1,11 @@
+export {
+  type AppSyncHandlerOptions,
+  type AppSyncRequestHandler,
+  DEFAULT_API_KEY_LIFETIME_SECONDS,
+  MAX_REQUEST_BODY_BYTES,
+  createAppSyncRequestHandler,
+  redactKey,
+} from './handler';
+export { EXECUTION_TIMEOUT_MS, IAM_PERMISSION_DENIED_STATUS, type InvokeLambda, type InvokeLambdaResult } from './execute';
+export { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, createAppSyncScalars } from './scalars';
+export { type ApiRuntime, type AuthMode, SchemaBuildError, buildApiRuntime } from './schema';

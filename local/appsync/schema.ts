@@ -1,0 +1,105 @@
+/**
+ * One API's executable schema, built once at start-up: the API's SDL after AppSync's prelude (AWS scalars with their
+ * validation, @aws_* directives), plus the auth rule of every field and the resolver configured for it.
+ */
+import {
+  type ConstDirectiveNode,
+  type GraphQLFieldResolver,
+  GraphQLObjectType,
+  type GraphQLSchema,
+  GraphQLScalarType,
+  buildSchema,
+} from 'graphql';
+import type { LocalGraphqlApi, LocalResolver } from '../cloudformation/deployment';
+import { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, AUTH_DIRECTIVE_MODES, createAppSyncScalars } from './scalars';
+
+export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS' | 'OPENID_CONNECT' | 'AWS_LAMBDA';
+
+export interface FieldAuthRule {
+  readonly modes: ReadonlySet<AuthMode>;
+  /** What decided, for logs: `@aws_iam on field Query.secret`, `@aws_api_key @aws_iam on type Todo`, `default mode API_KEY`. */
+  readonly source: string;
+}
+
+export interface ApiRuntime {
+  readonly api: LocalGraphqlApi;
+  readonly schema: GraphQLSchema;
+  readonly region: string;
+  readonly accountId: string;
+  readonly defaultMode: AuthMode;
+  readonly modes: ReadonlySet<AuthMode>;
+  fieldAuth(typeName: string, fieldName: string): FieldAuthRule;
+  resolver(typeName: string, fieldName: string): LocalResolver | undefined;
+}
+
+/** Wraps every field of every object type; receives the runtime and the field's coordinates. */
+export type FieldResolverFactory = (runtime: ApiRuntime, typeName: string, fieldName: string) => GraphQLFieldResolver<unknown, unknown>;
+
+export class SchemaBuildError extends Error {}
+
+export function buildApiRuntime(api: LocalGraphqlApi, makeResolver: FieldResolverFactory): ApiRuntime {
+  let schema: GraphQLSchema;
+  try {
+    schema = buildSchema(`${APPSYNC_PRELUDE}\n${api.schema}`);
+  } catch (error) {
+    throw new SchemaBuildError(`GraphQL API ${api.name} (${api.stackName}/${api.logicalId}): its schema does not build: ${(error as Error).message}`);
+  }
+  const scalars = createAppSyncScalars();
+  for (const name of APPSYNC_SCALAR_NAMES) {
+    const type = schema.getType(name);
+    if (type instanceof GraphQLScalarType) {
+      type.serialize = scalars[name].serialize;
+      type.parseValue = scalars[name].parseValue;
+      type.parseLiteral = scalars[name].parseLiteral;
+    }
+  }
+
+  const arnParts = api.arn.split(':');
+  const region = arnParts[3] ?? '';
+  const accountId = arnParts[4] ?? '';
+  const defaultMode = api.authenticationType as AuthMode;
+  const modes = new Set<AuthMode>([defaultMode, ...(api.additionalAuthenticationTypes as AuthMode[])]);
+  const resolvers = new Map<string, LocalResolver>(api.resolvers.map((resolver) => [`${resolver.typeName}.${resolver.fieldName}`, resolver]));
+  const rules = new Map<string, FieldAuthRule>();
+
+  const runtime: ApiRuntime = {
+    api,
+    schema,
+    region,
+    accountId,
+    defaultMode,
+    modes,
+    fieldAuth(typeName, fieldName) {
+      return rules.get(`${typeName}.${fieldName}`) ?? { modes: new Set([defaultMode]), source: `default mode ${defaultMode}` };
+    },
+    resolver(typeName, fieldName) {
+      return resolvers.get(`${typeName}.${fieldName}`);
+    },
+  };
+
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+    const typeDirectives = authDirectives([...(type.astNode?.directives ?? []), ...type.extensionASTNodes.flatMap((node) => node.directives ?? [])]);
+    for (const field of Object.values(type.getFields())) {
+      const fieldDirectives = authDirectives(field.astNode?.directives ?? []);
+      if (fieldDirectives.length > 0) {
+        rules.set(`${type.name}.${field.name}`, { modes: new Set(fieldDirectives.map((d) => d.mode)), source: `${fieldDirectives.map((d) => `@${d.name}`).join(' ')} on field ${type.name}.${field.name}` });
+      } else if (typeDirectives.length > 0) {
+        rules.set(`${type.name}.${field.name}`, { modes: new Set(typeDirectives.map((d) => d.mode)), source: `${typeDirectives.map((d) => `@${d.name}`).join(' ')} on type ${type.name}` });
+      }
+      field.resolve = makeResolver(runtime, type.name, field.name);
+    }
+  }
+  return runtime;
+}
+
+function authDirectives(directives: readonly ConstDirectiveNode[]): Array<{ name: string; mode: AuthMode }> {
+  const found: Array<{ name: string; mode: AuthMode }> = [];
+  for (const directive of directives) {
+    const name = directive.name.value;
+    if (Object.prototype.hasOwnProperty.call(AUTH_DIRECTIVE_MODES, name)) {
+      found.push({ name, mode: AUTH_DIRECTIVE_MODES[name as keyof typeof AUTH_DIRECTIVE_MODES] });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,177 @@
+/**
+ * Who may call the local cloud with SigV4: the principal store built from a `LocalDeployment`.
+ *
+ * - The admin credentials (`adminCredentials`, long-term keys, no session token) belong to the account's root user,
+ *   `arn:aws:iam::<account>:root`: allowed every action on every resource, as root is in AWS. A request signed with
+ *   them must not carry a session token.
+ * - Each role's credentials are temporary ones, as Lambda hands its functions: a request signed with them must carry
+ *   the matching X-Amz-Security-Token, else it is refused (UnrecognizedClientException). Its principal is the
+ *   assumed-role session `arn:aws:sts::<account>:assumed-role/<role name>/<session>`; the session name is the name of
+ *   the function that runs with the role (what Lambda uses), or the role name when no function does.
+ *
+ * `username` is what AppSync puts in `identity.username`: the account id for root, `<role id>:<session>` for a role
+ * session. LocalRole does not carry CloudFormation's RoleId, so the role id here is derived from the role's ARN
+ * (`AROA` + 17 characters, stable across restarts), which may differ from the RoleId attribute of the template.
+ */
+import { createHash } from 'node:crypto';
+import type { LocalDeployment, NamedPolicy } from '../cloudformation/deployment';
+import type { SigningSecret } from './sigv4';
+
+export interface LocalPrincipal {
+  readonly kind: 'admin' | 'role';
+  /** `arn:aws:iam::<account>:root` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+  readonly principalArn: string;
+  readonly accountId: string;
+  /** AppSync's `identity.username`. */
+  readonly username: string;
+  readonly policies: readonly NamedPolicy[];
+  readonly isAdmin: boolean;
+  readonly accessKeyId: string;
+  /** The profile of the shared credentials file that holds these credentials. */
+  readonly profileName: string;
+  /** For logs: `admin` or `role <stack>/<logicalId>`. */
+  readonly description: string;
+}
+
+/** The admin's profile in the rendered AWS shared credentials and config files. */
+export const ADMIN_PROFILE = 'local';
+
+interface Entry {
+  readonly principal: LocalPrincipal;
+  readonly secret: SigningSecret;
+}
+
+export class PrincipalStore {
+  private readonly byAccessKey = new Map<string, Entry>();
+
+  private constructor(
+    readonly accountId: string,
+    readonly region: string,
+    entries: readonly Entry[],
+  ) {
+    for (const entry of entries) this.byAccessKey.set(entry.principal.accessKeyId, entry);
+  }
+
+  static fromDeployment(deployment: LocalDeployment): PrincipalStore {
+    const { accountId } = deployment;
+    const names = profileNames(deployment);
+    const entries: Entry[] = [
+      {
+        principal: {
+          kind: 'admin',
+          principalArn: `arn:aws:iam::${accountId}:root`,
+          accountId,
+          username: accountId,
+          policies: [],
+          isAdmin: true,
+          accessKeyId: deployment.adminCredentials.accessKeyId,
+          profileName: ADMIN_PROFILE,
+          description: 'admin',
+        },
+        secret: { secretAccessKey: deployment.adminCredentials.secretAccessKey },
+      },
+    ];
+    for (const role of deployment.roles) {
+      const session = sessionName(deployment, role.arn, role.roleName);
+      entries.push({
+        principal: {
+          kind: 'role',
+          principalArn: `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${session}`,
+          accountId,
+          username: `${pseudoRoleId(role.arn)}:${session}`,
+          policies: role.policies,
+          isAdmin: false,
+          accessKeyId: role.credentials.accessKeyId,
+          profileName: names.get(role.arn) ?? role.logicalId,
+          description: `role ${role.stackName}/${role.logicalId}`,
+        },
+        secret: { secretAccessKey: role.credentials.secretAccessKey, sessionToken: role.credentials.sessionToken },
+      });
+    }
+    return new PrincipalStore(accountId, deployment.region, entries);
+  }
+
+  /** The secret (and session token) a SigV4 verifier needs; undefined for an unknown key. */
+  credentials(accessKeyId: string): SigningSecret | undefined {
+    return this.byAccessKey.get(accessKeyId)?.secret;
+  }
+
+  principal(accessKeyId: string): LocalPrincipal | undefined {
+    return this.byAccessKey.get(accessKeyId)?.principal;
+  }
+
+  list(): LocalPrincipal[] {
+    return [...this.byAccessKey.values()].map((entry) => entry.principal);
+  }
+}
+
+function sessionName(deployment: LocalDeployment, roleArn: string, roleName: string): string {
+  const users = deployment.functions.filter((fn) => fn.roleArn === roleArn).map((fn) => fn.name).sort();
+  // Session names are at most 64 characters of [\w+=,.@-].
+  return (users[0] ?? roleName).replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+function pseudoRoleId(roleArn: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const digest = createHash('sha256').update(`local-role-id:${roleArn}`).digest();
+  let id = 'AROA';
+  for (let i = 0; id.length < 21; i++) id += alphabet[digest[i] % alphabet.length];
+  return id;
+}
+
+/** Role ARN → profile name: the role's logical id, prefixed with its stack when two stacks use the same one. */
+function profileNames(deployment: LocalDeployment): Map<string, string> {
+  const counts = new Map<string, number>();
+  for (const role of deployment.roles) counts.set(role.logicalId, (counts.get(role.logicalId) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const role of deployment.roles) {
+    const clash = (counts.get(role.logicalId) ?? 0) > 1 || role.logicalId === ADMIN_PROFILE;
+    names.set(role.arn, clash ? `${role.stackName}-${role.logicalId}` : role.logicalId);
+  }
+  return names;
+}
+
+export interface AwsProfileFiles {
+  /** Text of the shared credentials file (`~/.aws/credentials` format). */
+  readonly credentials: string;
+  /** Text of the config file (`~/.aws/config` format). */
+  readonly config: string;
+  readonly profiles: ReadonlyArray<{ readonly name: string; readonly principalArn: string }>;
+}
+
+/**
+ * The AWS shared credentials and config files for the local cloud: profile `local` (the admin) and one profile per
+ * role, named by its logical id (with its session token). Config gives every profile the deployment's region and
+ * JSON output. Point AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE at them; these keys work only locally.
+ */
+export function renderAwsProfiles(deployment: LocalDeployment): AwsProfileFiles {
+  const store = PrincipalStore.fromDeployment(deployment);
+  const header = '# Credentials of the local cloud (they work only against it, never against AWS). Generated; do not edit.\n';
+  const credentialSections: string[] = [];
+  const configSections: string[] = [];
+  const profiles: Array<{ name: string; principalArn: string }> = [];
+  const admin = deployment.adminCredentials;
+  credentialSections.push(section(ADMIN_PROFILE, { aws_access_key_id: admin.accessKeyId, aws_secret_access_key: admin.secretAccessKey }));
+  configSections.push(section(`profile ${ADMIN_PROFILE}`, { region: deployment.region, output: 'json' }));
+  profiles.push({ name: ADMIN_PROFILE, principalArn: store.principal(admin.accessKeyId)?.principalArn ?? '' });
+  for (const role of deployment.roles) {
+    const principal = store.principal(role.credentials.accessKeyId);
+    const name = principal?.profileName ?? role.logicalId;
+    credentialSections.push(
+      section(name, {
+        aws_access_key_id: role.credentials.accessKeyId,
+        aws_secret_access_key: role.credentials.secretAccessKey,
+        aws_session_token: role.credentials.sessionToken,
+      }),
+    );
+    configSections.push(section(`profile ${name}`, { region: deployment.region, output: 'json' }));
+    profiles.push({ name, principalArn: principal?.principalArn ?? '' });
+  }
+  return { credentials: header + credentialSections.join('\n'), config: header + configSections.join('\n'), profiles };
+}
+
+function section(name: string, values: Record<string, string>): string {
+  return `[${name}]\n${Object.entries(values)
+    .map(([key, value]) => `${key} = ${value}\n`)
+    .join('')}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Shapes and limits shared by the local Lambda runtime, its Invoke API and its CLI.
+ */
+
+/** One function of the synthesized app, as the CloudFormation reader resolves it. */
+export interface LocalFunctionDefinition {
+  /** Physical function name. */
+  name: string;
+  /** arn:aws:lambda:REGION:ACCOUNT:function:NAME */
+  arn: string;
+  /** Absolute path of the asset folder (cdk.out/asset.<hash>). */
+  codeDir: string;
+  /** e.g. "index.handler": file index.mjs, .cjs or .js, export handler. */
+  handler: string;
+  /** e.g. "nodejs22.x" */
+  runtime: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  /** Already resolved. */
+  environment: Record<string, string>;
+  /** The execution role's local credentials. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+export type LogType = 'None' | 'Tail';
+
+export interface InvokeOptions {
+  /** @default 'RequestResponse' */
+  invocationType?: InvocationType;
+  /** @default 'None' */
+  logType?: LogType;
+  /** Base64-encoded JSON, as X-Amz-Client-Context carries it; becomes `context.clientContext`. */
+  clientContext?: string;
+  /** As the `Qualifier` query parameter: only `$LATEST` exists locally. */
+  qualifier?: string;
+}
+
+export interface InvokeResult {
+  /** 200 (RequestResponse), 202 (Event) or 204 (DryRun), as Lambda answers. */
+  statusCode: number;
+  /** The function's JSON result, or the error document when `functionError` is set; empty for Event and DryRun. */
+  payload: Buffer;
+  functionError?: 'Unhandled';
+  /** Last 4 KB of the invocation's log, base64, when `logType` is `Tail` (RequestResponse only). */
+  logResult?: string;
+  executedVersion: '$LATEST';
+  /** The invocation's request id (x-amzn-RequestId). */
+  requestId: string;
+}
+
+/**
+ * An invocation refused before the function ran: what Lambda answers with an HTTP error status, the error type in
+ * `x-amzn-ErrorType` and `{"Type":"User","Message":...}` as the body.
+ */
+export class LambdaServiceError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = errorType;
+  }
+
+  /** "User" for the caller's mistakes (4xx), "Service" otherwise, as Lambda's error bodies say. */
+  get faultType(): 'User' | 'Service' {
+    return this.statusCode < 500 ? 'User' : 'Service';
+  }
+}
+
+/** 6 MB: the largest synchronous request payload (documented; the 413 message quotes this number). */
+export const MAX_SYNC_REQUEST_BYTES = 6_291_456;
+
+/**
+ * The largest synchronous response payload. Lambda's own error message quotes 6291556 bytes (6 MB + 100 bytes), not
+ * 6291456: "Response payload size (N bytes) exceeded maximum allowed payload size (6291556 bytes)." — seen in many
+ * public error reports, so that number is used here.
+ */
+export const MAX_SYNC_RESPONSE_BYTES = 6_291_556;
+
+/**
+ * The largest Event (asynchronous) payload. AWS raised it from 256 KB to 1 MB in October 2025; older accounts of the
+ * error quote 262144. Choice: 1 MB.
+ */
+export const MAX_EVENT_REQUEST_BYTES = 1_048_576;
+
+/** The Tail log is the last 4 KB of the invocation's log. */
+export const TAIL_LOG_BYTES = 4096;
+
+/** Default number of warm workers per function; more concurrent calls wait in a queue. */
+export const DEFAULT_MAX_WORKERS_PER_FUNCTION = 10;

@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createAppSyncRequestHandler } from './appsync';
+import type { LocalDeployment } from './cloudformation/deployment';
+import type { LocalDynamoDb } from './dynamodb';
+import { evaluate, PrincipalStore, renderAwsProfiles, verifySigV4, type LocalPrincipal } from './iam';
+import { startInvokeApi, type InvokeApiRequest } from './lambda/invoke-api';
+import { LambdaRuntime } from './lambda/runtime';
+
+export interface Services {
+  readonly graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly lambdaUrl: string;
+  readonly runtime: LambdaRuntime;
+  readonly principals: PrincipalStore;
+  readonly credentialsFile: string;
+  readonly configFile: string;
+  close(): Promise<void>;
+}
+
+export interface ServicesOptions {
+  readonly deployment: LocalDeployment;
+  readonly dynamodb: LocalDynamoDb;
+  readonly host: string;
+  readonly lambdaPort: number;
+  readonly log: (line: string) => void;
+  readonly now?: () => Date;
+  /** AppSync's per-request execution limit. @default 30 s */
+  readonly executionTimeoutMs?: number;
+}
+
+/** Wires the Lambda runtime, the Invoke API and the AppSync endpoint to one deployment and one set of principals. */
+export async function startServices(options: ServicesOptions): Promise<Services> {
+  const { deployment, log } = options;
+  const now = options.now ?? (() => new Date());
+  const runtime = new LambdaRuntime({
+    functions: deployment.functions.map((fn) => ({ ...fn })),
+    region: deployment.region,
+    accountId: deployment.accountId,
+    // The functions' SDK clients reach the local store, never AWS.
+    extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: options.dynamodb.url },
+    log,
+  });
+  const principals = PrincipalStore.fromDeployment(deployment);
+  const principalsByArn = new Map<string, LocalPrincipal>(principals.list().map((principal) => [principal.principalArn, principal]));
+
+  try {
+    const invokeApi = await startInvokeApi({
+      runtime,
+      host: options.host,
+      port: options.lambdaPort,
+      log,
+      authenticate: (request) => authenticateLambdaRequest(request, principals, deployment.region, now()),
+      authorize: (principalArn, action, resource) => {
+        const principal = principalsByArn.get(principalArn);
+        if (!principal) return false;
+        return principal.isAdmin || evaluate(principal.policies, action, resource).decision === 'Allow';
+      },
+    });
+    const graphqlHandler = createAppSyncRequestHandler({
+      apis: deployment.graphqlApis,
+      principals,
+      log,
+      now,
+      executionTimeoutMs: options.executionTimeoutMs,
+      invokeLambda: async (functionArn, event) => {
+        const result = await runtime.invoke(functionArn, Buffer.from(JSON.stringify(event)));
+        const payload = result.payload.length > 0 ? (JSON.parse(result.payload.toString('utf8')) as unknown) : null;
+        if (result.functionError) {
+          const error = (payload ?? {}) as { errorType?: string; errorMessage?: string };
+          return { ok: false, errorType: error.errorType ?? 'Unhandled', errorMessage: error.errorMessage ?? 'The function failed' };
+        }
+        return { ok: true, payload };
+      },
+    });
+    const profiles = renderAwsProfiles(deployment);
+    return {
+      graphqlHandler,
+      lambdaUrl: invokeApi.url,
+      runtime,
+      principals,
+      credentialsFile: profiles.credentials,
+      configFile: profiles.config,
+      close: async () => {
+        await invokeApi.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+/** SigV4 for the Lambda API, answered as Lambda answers (403, `x-amzn-ErrorType`, `{"message": ...}`). */
+async function authenticateLambdaRequest(request: InvokeApiRequest, principals: PrincipalStore, region: string, now: Date) {
+  if (!request.headers.authorization && !('X-Amz-Signature' in request.query)) {
+    return lambdaAuthError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const result = await verifySigV4(
+    { method: request.method, path: request.path, query: rawQuery(request.query), headers: request.headers, body: request.body },
+    (accessKeyId) => principals.credentials(accessKeyId),
+    { now, service: 'lambda', region },
+  );
+  if (!result.ok) return lambdaAuthError(result.errorType, result.message);
+  const principal = principals.principal(result.accessKeyId);
+  return principal ? { ok: true as const, principal: principal.principalArn } : lambdaAuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+}
+
+function lambdaAuthError(errorType: string, message: string) {
+  return { ok: false as const, status: 403, headers: { 'x-amzn-ErrorType': errorType, 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
+}
+
+/** SigV4 canonicalizes the query itself (sorted, re-encoded), so a query rebuilt from its parsed form signs the same. */
+function rawQuery(query: Record<string, string | string[]>): string {
+  return Object.entries(query)
+    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${encodeURIComponent(key)}=${encodeURIComponent(item)}`))
+    .join('&');
+}
