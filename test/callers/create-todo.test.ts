@@ -1,37 +1,22 @@
 /** The createTodo caller against the fake AppSync, which records every create it actually writes. */
 import { createCreateTodoHandler } from '../../lambda/callers/create-todo';
 import { isAlreadyExists, isTodoFromInput } from '../../lambda/callers/create-todo-recovery';
-import type { AuthMode } from '../../lambda/shared/settings';
 import {
-  type CallerHarness,
+  AUTH_MODES,
   FAST_RUNTIME,
-  TEST_SECRETS,
   callerEnvironment,
   invoke,
   logRecord,
   runtimeFor,
-  startCallerHarness,
+  useCallerHarness,
 } from '../support/caller-harness';
 import type { ScriptedReply } from '../support/fake-appsync';
 
-let harness: CallerHarness;
-
-beforeEach(async () => {
-  harness = await startCallerHarness();
-});
-
-afterEach(async () => {
-  const logs = harness.console.lines.join('\n');
-  for (const secret of [...TEST_SECRETS, ...harness.signaturesSeen()]) {
-    expect(logs).not.toContain(secret);
-  }
-  await harness.close();
-});
+const harness = useCallerHarness();
 
 const operationsSent = () => harness.server.requests.map((request) => request.operationName);
-const modes: ReadonlyArray<readonly [AuthMode]> = [['API_KEY'], ['AWS_IAM']];
 
-describe.each(modes)('with %s', (mode) => {
+describe.each(AUTH_MODES)('with %s', (mode) => {
   const handler = () => createCreateTodoHandler(runtimeFor(callerEnvironment(mode, harness.server.url)));
 
   it('answers 200 with the created Todo', async () => {

@@ -3,49 +3,28 @@
  * instance), IAM credentials from the default provider chain, fed here by environment variables as inside Lambda.
  * HOME and the AWS config paths point into an empty folder, so nothing here can read the developer's ~/.aws.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { isolatedAwsEnvironment } from '../support/aws-isolation';
 import {
-  type CallerHarness,
   TEST_CREDENTIALS,
-  TEST_SECRETS,
   callerEnvironment,
   invoke,
   logRecord,
-  startCallerHarness,
+  useCallerHarness,
 } from '../support/caller-harness';
 
 type HandlerModule = typeof import('../../lambda/callers/list-todos');
 type CreateModule = typeof import('../../lambda/callers/create-todo');
 
 const savedEnv = process.env;
-let harness: CallerHarness;
+const harness = useCallerHarness();
 let baseEnv: NodeJS.ProcessEnv;
 
 beforeAll(() => {
-  const isolated = mkdtempSync(path.join(tmpdir(), 'no-aws-home-'));
-  baseEnv = {
-    PATH: savedEnv.PATH,
-    HOME: isolated,
-    USERPROFILE: isolated,
-    AWS_CONFIG_FILE: path.join(isolated, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(isolated, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  baseEnv = { PATH: savedEnv.PATH, ...isolatedAwsEnvironment() };
 });
 
-beforeEach(async () => {
-  harness = await startCallerHarness();
-});
-
-afterEach(async () => {
+afterEach(() => {
   process.env = savedEnv;
-  const logs = harness.console.lines.join('\n');
-  for (const secret of [...TEST_SECRETS, ...harness.signaturesSeen()]) {
-    expect(logs).not.toContain(secret);
-  }
-  await harness.close();
 });
 
 /** A fresh module instance: a new Lambda container. */

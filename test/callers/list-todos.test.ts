@@ -1,37 +1,20 @@
 /** The listTodos caller, in both auth modes, against the fake AppSync: every status code it answers. */
 import { createListTodosHandler } from '../../lambda/callers/list-todos';
-import type { AuthMode } from '../../lambda/shared/settings';
 import {
-  type CallerHarness,
+  AUTH_MODES,
   FAST_RUNTIME,
   TEST_CREDENTIALS,
-  TEST_SECRETS,
   callerEnvironment,
   invoke,
   logRecord,
   runtimeFor,
-  startCallerHarness,
+  useCallerHarness,
 } from '../support/caller-harness';
 import { closedPort } from '../support/closed-port';
 
-let harness: CallerHarness;
+const harness = useCallerHarness();
 
-beforeEach(async () => {
-  harness = await startCallerHarness();
-});
-
-afterEach(async () => {
-  // Whatever the test did: no secret in any log line (the signatures are known only now).
-  const logs = harness.console.lines.join('\n');
-  for (const secret of [...TEST_SECRETS, ...harness.signaturesSeen()]) {
-    expect(logs).not.toContain(secret);
-  }
-  await harness.close();
-});
-
-const modes: ReadonlyArray<readonly [AuthMode]> = [['API_KEY'], ['AWS_IAM']];
-
-describe.each(modes)('with %s', (mode) => {
+describe.each(AUTH_MODES)('with %s', (mode) => {
   const handler = () => createListTodosHandler(runtimeFor(callerEnvironment(mode, harness.server.url)));
 
   it('answers 200 with the GraphQL data, passing limit, nextToken and filter through', async () => {
@@ -159,8 +142,9 @@ it('answers 502 for a refused signature, pointing at the role, the region and th
   expect(invocation.statusCode).toBe(502);
   expect(invocation.body).toEqual({
     errorType: 'ApiRefusedCredentials',
+    // AWS's mismatch message goes on over several lines (it quotes the canonical request): hence the `s` flag.
     message: expect.stringMatching(
-      /^ListTodos got HTTP 403 \(InvalidSignatureException: The request signature we calculated does not match.*\) after 1 attempt\. Check that the function's execution role is allowed appsync:GraphQL on the fields it calls, that REGION \(eu-central-1\) is the API's region, and that API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT is this API\.$/,
+      /^ListTodos got HTTP 403 \(InvalidSignatureException: The request signature we calculated does not match.*\) after 1 attempt\. Check that the function's execution role is allowed appsync:GraphQL on the fields it calls, that REGION \(eu-central-1\) is the API's region, and that API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT is this API\.$/s,
     ),
   });
   for (const secret of [wrongSecret.secretAccessKey, ...harness.signaturesSeen()]) {

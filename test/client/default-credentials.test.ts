@@ -2,12 +2,10 @@
  * The default credentials (the Node provider chain) without touching the developer's AWS setup: the environment is
  * pointed at static test keys and away from ~/.aws before anything resolves, as inside Lambda.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { createGraphqlClient, defaultCredentialsProvider } from '../../lambda/shared/graphql-client';
 import { LIST_TODOS } from '../../lambda/shared/operations';
+import { isolatedAwsEnvironment } from '../support/aws-isolation';
 import { type FakeAppSync, startFakeAppSync } from '../support/fake-appsync';
 
 jest.mock('@aws-sdk/credential-provider-node', () => {
@@ -24,16 +22,11 @@ const savedEnv = { ...process.env };
 let server: FakeAppSync;
 
 beforeAll(async () => {
-  const isolated = mkdtempSync(path.join(tmpdir(), 'no-aws-home-'));
   for (const name of Object.keys(process.env).filter((key) => key.startsWith('AWS_'))) {
     delete process.env[name];
   }
   Object.assign(process.env, {
-    HOME: isolated,
-    USERPROFILE: isolated,
-    AWS_CONFIG_FILE: path.join(isolated, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(isolated, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...isolatedAwsEnvironment(),
     AWS_ACCESS_KEY_ID: ENV_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: ENV_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: ENV_CREDENTIALS.sessionToken,

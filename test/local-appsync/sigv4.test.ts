@@ -1,14 +1,22 @@
+/**
+ * The local cloud's SigV4 verifier (local/iam/sigv4.ts): the AWS SigV4 test suite in both forms (read in place by
+ * test/support/sigv4-suite.ts), then requests signed by @smithy/signature-v4 and by the client's own signer
+ * (lambda/shared/sigv4.ts), changed one thing at a time.
+ */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { type SigV4Request, type SigV4Result, verifySigV4 } from '../../local/iam/sigv4';
-import { type RawRequest, type Vector, loadVectors, sigv4SuiteDir } from './sigv4-vectors';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { signRequest } from '../../lambda/shared/sigv4';
+import { type SigV4Request, type SigV4Result, type SigV4VerifyOptions, verifySigV4 } from '../../local/iam/sigv4';
+import { type ReceivedSuiteRequest, type SigV4Vector, asReceived, openSigV4Suite } from '../support/sigv4-suite';
 
-const suiteDir = sigv4SuiteDir();
-if (!suiteDir) {
-  // Visible in the jest output: the vectors are not part of the repository.
-  console.warn('SigV4 test suite not found (set SIGV4_SUITE_DIR or provide ../shared/sigv4-test-suite): the test-vector cases are SKIPPED.');
-}
-const vectors: Vector[] = suiteDir ? loadVectors(suiteDir) : [];
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
+});
+
+const suite = openSigV4Suite('the verifier\'s SigV4 test-vector cases');
+const { vectors } = suite;
 
 /**
  * Vectors that cannot pass, and why:
@@ -18,20 +26,26 @@ const vectors: Vector[] = suiteDir ? loadVectors(suiteDir) : [];
  */
 const KNOWN_FAILURES = new Set(['post-sts-header-after:query']);
 
-function verifyVector(vector: Vector, request: RawRequest, overrides: Partial<SigV4Request> = {}): Promise<SigV4Result> {
+function secretsOf(vector: SigV4Vector) {
   const { credentials } = vector.context;
-  return verifySigV4(
-    { method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.body, ...overrides },
-    (akid) => (akid === credentials.access_key_id ? { secretAccessKey: credentials.secret_access_key, sessionToken: credentials.token } : undefined),
-    { now: new Date(vector.context.timestamp), service: vector.context.service, region: vector.context.region, normalizePath: vector.context.normalize },
-  );
+  return (akid: string) => (akid === credentials.access_key_id ? { secretAccessKey: credentials.secret_access_key, sessionToken: credentials.token } : undefined);
+}
+
+function verifyVector(vector: SigV4Vector, request: SigV4Request, options: Partial<SigV4VerifyOptions> = {}): Promise<SigV4Result> {
+  return verifySigV4(request, secretsOf(vector), {
+    now: new Date(vector.context.timestamp),
+    service: vector.context.service,
+    region: vector.context.region,
+    normalizePath: vector.context.normalize,
+    ...options,
+  });
 }
 
 function flipLastHex(text: string): string {
   return text.replace(/([0-9a-f])(?=[^0-9a-f]*$)/, (c) => (c === '0' ? '1' : '0'));
 }
 
-function tamperSignature(request: RawRequest, form: 'header' | 'query'): RawRequest {
+function tamperSignature(request: ReceivedSuiteRequest, form: 'header' | 'query'): ReceivedSuiteRequest {
   if (form === 'header') {
     return { ...request, headers: { ...request.headers, authorization: [flipLastHex(request.headers.authorization[0])] } };
   }
@@ -50,7 +64,7 @@ function redactToken(canonical: string, token: string | undefined): string {
     .replace(/(X-Amz-Security-Token=)[^&\n]*/, '$1<redacted>');
 }
 
-(suiteDir ? describe : describe.skip)('verifySigV4 against the AWS SigV4 test suite', () => {
+suite.describe('verifySigV4 against the AWS SigV4 test suite', () => {
   test('the suite holds the 38 documented cases', () => {
     expect(vectors).toHaveLength(38);
   });
@@ -58,12 +72,12 @@ function redactToken(canonical: string, token: string | undefined): string {
   for (const form of ['header', 'query'] as const) {
     describe(`${form} form`, () => {
       for (const vector of vectors) {
-        const request = () => (form === 'header' ? vector.headerForm : vector.queryForm);
+        const request = () => asReceived(vector[form].request);
         const known = KNOWN_FAILURES.has(`${vector.name}:${form}`);
 
         (known ? test.skip : test)(`${vector.name}: the correctly signed request is accepted`, async () => {
           const result = await verifyVector(vector, request());
-          expect(result).toEqual({ ok: true, accessKeyId: 'AKIDEXAMPLE', signedHeaders: expect.any(Array), form });
+          expect(result).toEqual({ ok: true, accessKeyId: 'AKIDEXAMPLE', signedHeaders: expect.arrayContaining(['host']), form });
         });
 
         if (known) {
@@ -78,7 +92,7 @@ function redactToken(canonical: string, token: string | undefined): string {
           expect(result).toMatchObject({ ok: false, status: 403, errorType: 'InvalidSignatureException' });
           if (result.ok) return;
           expect(result.message.startsWith('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.')).toBe(true);
-          const expected = form === 'header' ? vector.headerCanonicalRequest : vector.queryCanonicalRequest;
+          const expected = vector[form].canonicalRequest;
           expect(quotedCanonical(result.message)).toBe(redactToken(expected, vector.context.credentials.token));
           if (vector.context.credentials.token) expect(result.message).not.toContain(vector.context.credentials.token);
         });
@@ -86,16 +100,32 @@ function redactToken(canonical: string, token: string | undefined): string {
     });
   }
 
+  describe('header form: a copy changed after signing is refused', () => {
+    const changes: ReadonlyArray<readonly [string, (request: ReceivedSuiteRequest) => ReceivedSuiteRequest]> = [
+      ['body', (request) => ({ ...request, body: Buffer.concat([request.body, Buffer.from('!')]) })],
+      ['method', (request) => ({ ...request, method: request.method === 'GET' ? 'POST' : 'GET' })],
+      ['path', (request) => ({ ...request, path: `${request.path}x` })],
+      ['query', (request) => ({ ...request, query: request.query === '' ? 'extra=1' : `${request.query}&extra=1` })],
+      ['host header', (request) => ({ ...request, headers: { ...request.headers, host: ['attacker.example.com'] } })],
+      ['X-Amz-Date', (request) => ({ ...request, headers: { ...request.headers, 'x-amz-date': ['20150830T123601Z'] } })],
+    ];
+    const cases = vectors.flatMap((vector) => changes.map(([what, change]) => [vector.name, what, vector, change] as const));
+    test.each(cases)('%s (%s changed)', async (_name, _what, vector, change) => {
+      const result = await verifyVector(vector, change(asReceived(vector.header.request)));
+      expect(result).toMatchObject({ ok: false, status: 403 });
+    });
+  });
+
   test('a body changed after signing is refused', async () => {
-    const vector = vectors.find((v) => v.name === 'post-x-www-form-urlencoded')!;
-    const result = await verifyVector(vector, vector.headerForm, { body: Buffer.from('Param1=value2') });
+    const vector = suite.vector('post-x-www-form-urlencoded');
+    const result = await verifyVector(vector, { ...asReceived(vector.header.request), body: Buffer.from('Param1=value2') });
     expect(result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
   });
 
   test("the suite's date is 'now': five minutes and one second later the signature has expired", async () => {
-    const vector = vectors.find((v) => v.name === 'get-vanilla')!;
+    const vector = suite.vector('get-vanilla');
     const result = await verifySigV4(
-      { ...vector.headerForm },
+      asReceived(vector.header.request),
       () => ({ secretAccessKey: vector.context.credentials.secret_access_key }),
       { now: new Date(Date.parse(vector.context.timestamp) + 5 * 60_000 + 1000), service: 'service', region: 'us-east-1' },
     );
@@ -106,6 +136,19 @@ function redactToken(canonical: string, token: string | undefined): string {
       message: 'Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T124101Z - 5 min.)',
     });
   });
+
+  test('normalising paths by default (as AppSync does), it refuses a request signed over an unnormalised path', async () => {
+    const vector = suite.vector('get-slashes-unnormalized');
+    const result = await verifyVector(vector, asReceived(vector.header.request), { normalizePath: undefined });
+    expect(result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
+  });
+
+  test('an unsigned session token that is not the one issued is refused', async () => {
+    const vector = suite.vector('post-sts-header-after');
+    const request = asReceived(vector.header.request);
+    const result = await verifyVector(vector, { ...request, headers: { ...request.headers, 'x-amz-security-token': ['forged'] } });
+    expect(result).toMatchObject({ ok: false, errorType: 'UnrecognizedClientException' });
+  });
 });
 
 describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
@@ -113,7 +156,9 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
   const credentials = { accessKeyId: 'ASIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret/Example+Key0123456789abcdefghijklm', sessionToken: 'TOKEN-example-1234567890' };
   const lookup = (akid: string) => (akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined);
 
-  async function signed(overrides: { signingDate?: Date; credentials?: typeof credentials; service?: string; region?: string } = {}): Promise<SigV4Request> {
+  async function signed(
+    overrides: { signingDate?: Date; credentials?: typeof credentials; service?: string; region?: string; headers?: Record<string, string> } = {},
+  ): Promise<SigV4Request> {
     const signer = new SignatureV4({
       service: overrides.service ?? 'appsync',
       region: overrides.region ?? 'us-east-1',
@@ -129,7 +174,7 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
         port: 8080,
         path: '/a%20b/graphql', // as on the wire: SDKs hold the encoded path, and the signer encodes it once more
         query: { z: 'last', a: ['2', '1'], 'sp ace': 'x y' },
-        headers: { host: '127.0.0.1:8080', 'content-type': 'application/json', 'x-custom': '  padded   value ' },
+        headers: { host: '127.0.0.1:8080', 'content-type': 'application/json', 'x-custom': '  padded   value ', ...overrides.headers },
         body,
       },
       { signingDate: overrides.signingDate ?? now },
@@ -150,6 +195,7 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
     ['a signed header', (r: SigV4Request) => ({ ...r, headers: { ...r.headers, 'x-custom': 'other' } })],
     ['the body', (r: SigV4Request) => ({ ...r, body: Buffer.from('{"query":"{ listTodos { items { id name } } }"}') })],
     ['X-Amz-Date (by a second)', (r: SigV4Request) => ({ ...r, headers: { ...r.headers, 'x-amz-date': '20240501T120001Z' } })],
+    ['a signed header (left out)', (r: SigV4Request) => ({ ...r, headers: { ...r.headers, 'x-custom': undefined } })],
   ])('refuses a change of %s with InvalidSignatureException', async (_what, change) => {
     const result = await verifySigV4(change(await signed()), lookup, options);
     expect(result).toMatchObject({ ok: false, status: 403, errorType: 'InvalidSignatureException' });
@@ -167,7 +213,8 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
 
   test('an unsigned header may change freely', async () => {
     const request = await signed();
-    expect(await verifySigV4({ ...request, headers: { ...request.headers, 'user-agent': 'changed' } }, lookup, options)).toMatchObject({ ok: true });
+    const changed = { ...request, headers: { ...request.headers, 'user-agent': 'changed', 'x-forwarded-for': '10.0.0.1' } };
+    expect(await verifySigV4(changed, lookup, options)).toMatchObject({ ok: true });
   });
 
   test('a wrong secret is refused with InvalidSignatureException', async () => {
@@ -232,14 +279,65 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
   });
 
   test.each([
-    ['no Credential', (a: string) => a.replace(/Credential=[^,]*, /, '')],
-    ['no Signature', (a: string) => a.replace(/, Signature=.*$/, '')],
-    ['no SignedHeaders', (a: string) => a.replace(/SignedHeaders=[^,]*, /, '')],
-    ['a malformed Credential', (a: string) => a.replace(/Credential=[^/]*\//, 'Credential=')],
-  ])('an Authorization header with %s is IncompleteSignatureException', async (_what, change) => {
+    ['no Credential', (a: string) => a.replace(/Credential=[^,]*, /, ''), "Authorization header requires 'Credential' parameter."],
+    ['no Signature', (a: string) => a.replace(/, Signature=.*$/, ''), "Authorization header requires 'Signature' parameter."],
+    ['no SignedHeaders', (a: string) => a.replace(/SignedHeaders=[^,]*, /, ''), "Authorization header requires 'SignedHeaders' parameter."],
+    ['a malformed Credential', (a: string) => a.replace(/Credential=[^/]*\//, 'Credential='), "Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'."],
+    ['a credential scope without its terminator', (a: string) => a.replace('/aws4_request', ''), "Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'."],
+    ['another algorithm', (a: string) => a.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1'), "Unsupported Authorization Type: 'AWS4-HMAC-SHA1'. Only AWS4-HMAC-SHA256 is accepted."],
+  ])('an Authorization header with %s is IncompleteSignatureException', async (_what, change, message) => {
     const request = await signed();
     const result = await verifySigV4({ ...request, headers: { ...request.headers, authorization: change(String(request.headers.authorization)) } }, lookup, options);
-    expect(result).toMatchObject({ ok: false, status: 403, errorType: 'IncompleteSignatureException' });
+    expect(result).toMatchObject({ ok: false, status: 403, errorType: 'IncompleteSignatureException', message });
+  });
+
+  test.each([
+    ['no Authorization header (and no presigned query)', 'IncompleteSignatureException', { authorization: undefined }, 'Request is missing Authentication Token'],
+    [
+      'an X-Amz-Date not in ISO-8601 basic format',
+      'IncompleteSignatureException',
+      { 'x-amz-date': '2024-05-01T12:00:00Z' },
+      "Date must be in ISO-8601 'basic format'. Got '2024-05-01T12:00:00Z'. See http://en.wikipedia.org/wiki/ISO_8601",
+    ],
+    [
+      'a credential scope date that is not the X-Amz-Date day',
+      'InvalidSignatureException',
+      { 'x-amz-date': '20240502T120000Z' },
+      "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20240501' != '20240502', from '20240502T120000Z'.",
+    ],
+  ])('%s: %s in AWS words', async (_what, errorType, headers, message) => {
+    const request = await signed();
+    expect(await verifySigV4({ ...request, headers: { ...request.headers, ...headers } }, lookup, options)).toEqual({ ok: false, status: 403, errorType, message });
+  });
+
+  test('a request that does not sign host: IncompleteSignatureException', async () => {
+    const request = await signed();
+    const authorization = String(request.headers.authorization).replace(/SignedHeaders=([^,]*)host;/, 'SignedHeaders=$1');
+    expect(authorization).not.toMatch(/SignedHeaders=[^,]*host/);
+    expect(await verifySigV4({ ...request, headers: { ...request.headers, authorization } }, lookup, options)).toMatchObject({
+      ok: false,
+      errorType: 'IncompleteSignatureException',
+      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    });
+  });
+
+  test('a body hash the client declares is never trusted: a signature over X-Amz-Content-Sha256 UNSIGNED-PAYLOAD is refused', async () => {
+    const request = await signed({ headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    expect(request.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    expect(await verifySigV4(request, lookup, options)).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
+  });
+
+  // KNOWN GAP: the test-only verifier this file replaced refused a reordered SignedHeaders list; local/iam/sigv4.ts
+  // canonicalises the list (sorts it) and accepts the request. Marked failing so the case stays in sight: when the
+  // verifier refuses it, jest reports this test, and `test.failing` becomes `test`.
+  test.failing('KNOWN GAP (test.failing: passes while the verifier still accepts it): a SignedHeaders list in another order is refused', async () => {
+    const request = await signed();
+    const authorization = String(request.headers.authorization).replace('content-type;host', 'host;content-type');
+    expect(authorization).toContain('SignedHeaders=host;content-type;');
+    expect(await verifySigV4({ ...request, headers: { ...request.headers, authorization } }, lookup, options)).toMatchObject({
+      ok: false,
+      errorType: 'InvalidSignatureException',
+    });
   });
 
   test('no X-Amz-Date nor Date: IncompleteSignatureException in AWS words', async () => {
@@ -257,6 +355,70 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
     for (const request of weird) {
       const result = await verifySigV4(request, lookup, options);
       expect(result.ok).toBe(false);
+    }
+  });
+});
+
+describe("verifySigV4 with requests signed by the client's signer (lambda/shared/sigv4.ts)", () => {
+  const signedAt = new Date('2024-05-01T10:00:00Z');
+  const credentials = {
+    accessKeyId: 'AKIDVERIFIERTEST001',
+    secretAccessKey: 'verifier-test-secret/0123456789abcdefXYZ',
+    sessionToken: 'verifier-test-session-token-0123456789abcdef',
+  };
+  const body = JSON.stringify({ query: 'query { listTodos { items { id } } }', variables: {} });
+  const lookup = (akid: string) => (akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined);
+  const options = { now: signedAt, service: 'appsync', region: 'eu-west-1' };
+
+  async function signed(overrides: { credentials?: Omit<typeof credentials, 'sessionToken'>; sendPayloadHashHeader?: boolean } = {}): Promise<SigV4Request> {
+    const { headers } = await signRequest(
+      { method: 'POST', host: 'api.example.com', path: '/graphql', headers: { 'content-type': 'application/json' }, body },
+      { service: 'appsync', region: 'eu-west-1', credentials: overrides.credentials ?? credentials, signingDate: signedAt, sendPayloadHashHeader: overrides.sendPayloadHashHeader },
+    );
+    // What a server sees besides: headers fetch adds on its own, never signed.
+    return { method: 'POST', path: '/graphql', query: '', headers: { ...headers, 'user-agent': 'node', accept: '*/*' }, body: Buffer.from(body) };
+  }
+
+  const signatureOf = (request: SigV4Request) => /Signature=([0-9a-f]{64})/.exec(String(request.headers.authorization))?.[1];
+
+  test('accepts it, and says by which key and over which headers', async () => {
+    expect(await verifySigV4(await signed(), lookup, options)).toEqual({
+      ok: true,
+      accessKeyId: credentials.accessKeyId,
+      signedHeaders: ['content-type', 'host', 'x-amz-date', 'x-amz-security-token'],
+      form: 'header',
+    });
+  });
+
+  test('accepts long-term keys and a signed x-amz-content-sha256', async () => {
+    const { sessionToken: _none, ...longTerm } = credentials;
+    const request = await signed({ credentials: longTerm, sendPayloadHashHeader: true });
+    const result = await verifySigV4(request, () => ({ secretAccessKey: longTerm.secretAccessKey }), options);
+    expect(result).toMatchObject({ ok: true, signedHeaders: expect.arrayContaining(['x-amz-content-sha256']) });
+  });
+
+  test('compares signatures in constant time', async () => {
+    const compare = jest.mocked(timingSafeEqual);
+    compare.mockClear();
+    const request = await signed();
+    await verifySigV4({ ...request, headers: { ...request.headers, 'content-type': 'text/plain' } }, lookup, options);
+
+    // The verifier compares SHA-256 digests of the two signatures, so their lengths never show either.
+    const signatureDigest = createHash('sha256').update(signatureOf(request) ?? 'missing', 'utf8').digest();
+    const comparedSignature = compare.mock.calls.some(([, received]) => Buffer.from(received as Uint8Array).equals(signatureDigest));
+    expect(comparedSignature).toBe(true);
+  });
+
+  test('never puts the secret, the session token or the signature into a message', async () => {
+    const request = await signed();
+    const messages: string[] = [];
+    for (const tampered of [{ 'content-type': 'x' }, { 'x-amz-security-token': 'forged' }]) {
+      const result = await verifySigV4({ ...request, headers: { ...request.headers, ...tampered } }, lookup, options);
+      expect(result.ok).toBe(false);
+      messages.push(result.ok ? '' : result.message);
+    }
+    for (const secret of [credentials.secretAccessKey, credentials.sessionToken, signatureOf(request) ?? 'missing']) {
+      expect(messages.join('\n')).not.toContain(secret);
     }
   });
 });

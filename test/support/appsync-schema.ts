@@ -1,33 +1,14 @@
 /**
  * AppSync predefines its scalars and directives, and schema/schema.graphql must not declare them (AppSync refuses
- * the schema if it does). graphql-js knows none of them, so this prelude declares them before building the schema.
+ * the schema if it does). graphql-js knows none of them, so the prelude declares them before building the schema:
+ * the local AppSync endpoint's own prelude (local/appsync/scalars.ts), so that tests and the endpoint agree.
  */
 import { type GraphQLSchema, buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { APPSYNC_PRELUDE } from '../../local/appsync/scalars';
 
-export const APPSYNC_SCALARS = [
-  'AWSDate',
-  'AWSTime',
-  'AWSDateTime',
-  'AWSTimestamp',
-  'AWSEmail',
-  'AWSJSON',
-  'AWSURL',
-  'AWSPhone',
-  'AWSIPAddress',
-] as const;
-
-export const APPSYNC_PRELUDE = [
-  ...APPSYNC_SCALARS.map((scalar) => `scalar ${scalar}`),
-  'directive @aws_api_key on OBJECT | FIELD_DEFINITION',
-  'directive @aws_iam on OBJECT | FIELD_DEFINITION',
-  'directive @aws_oidc on OBJECT | FIELD_DEFINITION',
-  'directive @aws_lambda on OBJECT | FIELD_DEFINITION',
-  'directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION',
-  'directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION',
-  'directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION',
-].join('\n');
+export { APPSYNC_PRELUDE };
 
 export const PROJECT_SCHEMA_PATH = path.resolve(__dirname, '../../schema/schema.graphql');
 

@@ -62,6 +62,52 @@ export async function startCallerHarness(): Promise<CallerHarness> {
   };
 }
 
+/** Both auth modes, for `describe.each`. */
+export const AUTH_MODES: ReadonlyArray<readonly [AuthMode]> = [['API_KEY'], ['AWS_IAM']];
+
+/**
+ * Registers a fresh harness for each test of the calling file (beforeEach/afterEach) and returns an object that
+ * stands for the current test's harness. After each test, whatever it did: no secret, nor any signature the server
+ * received (known only then), in any log line; then the harness closes.
+ */
+export function useCallerHarness(): CallerHarness {
+  let current: CallerHarness | undefined;
+  const active = (): CallerHarness => {
+    if (current === undefined) {
+      throw new Error('the caller harness exists only while a test runs');
+    }
+    return current;
+  };
+
+  beforeEach(async () => {
+    current = await startCallerHarness();
+  });
+
+  afterEach(async () => {
+    const harness = active();
+    current = undefined;
+    try {
+      const logs = harness.console.lines.join('\n');
+      for (const secret of [...TEST_SECRETS, ...harness.signaturesSeen()]) {
+        expect(logs).not.toContain(secret);
+      }
+    } finally {
+      await harness.close();
+    }
+  });
+
+  return {
+    get server() {
+      return active().server;
+    },
+    get console() {
+      return active().console;
+    },
+    signaturesSeen: () => active().signaturesSeen(),
+    close: () => active().close(),
+  };
+}
+
 /** The environment the CDK code gives a caller (lib/graphql-caller.ts), pointed at `endpoint`. */
 export function callerEnvironment(mode: AuthMode, endpoint: string, apiName = 'TODOAPI'): Record<string, string> {
   return {

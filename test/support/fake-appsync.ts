@@ -1,16 +1,19 @@
 /**
  * A real HTTP server on 127.0.0.1 (port 0) that answers like AppSync's /graphql endpoint for the Todo schema:
- * it checks the API key, verifies the SigV4 signature of every IAM request, executes the operation with graphql-js
- * against schema/schema.graphql over an in-memory store, and answers errors in AppSync's shapes
- * (/work/shared/appsync-wire-facts.md). Tests script failures per request: status codes, hangs, dropped
+ * it checks the API key, verifies the SigV4 signature of every IAM request (with the local cloud's verifier,
+ * local/iam/sigv4.ts), executes the operation with graphql-js against schema/schema.graphql over an in-memory store,
+ * and answers errors in AppSync's shapes and words (/work/shared/appsync-wire-facts.md; the bodies and messages are the
+ * local AppSync endpoint's own, local/appsync). Tests script failures per request: status codes, hangs, dropped
  * connections, garbage, each optionally after the operation was applied.
  */
 import { type ExecutionResult, type GraphQLError, type GraphQLSchema, graphql } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authErrorBody, requestErrorBody } from '../../local/appsync/errors';
+import { EMPTY_BODY_MESSAGE, MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, UNPARSABLE_MESSAGE } from '../../local/appsync/handler';
+import { type SigningSecret, verifySigV4 } from '../../local/iam/sigv4';
 import { loadProjectSchema } from './appsync-schema';
-import { type SigningSecret, verifySigV4 } from './sigv4-verifier';
 
 export interface FakeAppSyncOptions {
   /** The API key accepted in x-api-key; API-key requests are refused when unset. */
@@ -148,9 +151,10 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const received = await readBody(req);
+    const body = received.toString('utf8');
     const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
-    const authentication = await authenticate(req, path, query, body);
+    const authentication = await authenticate(req, path, query, received);
     const parsed = parseGraphqlBody(body);
     const scripted = authentication.ok ? replies.shift() : undefined;
     const record: RecordedRequest = {
@@ -167,7 +171,7 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
     requests.push(record);
 
     if (!authentication.ok) {
-      return send(res, authentication.status, { errors: [{ errorType: authentication.errorType, message: authentication.message }] }, {
+      return sendText(res, authentication.status, authErrorBody(authentication.errorType, authentication.message), {
         'x-amzn-ErrorType': authentication.errorType,
       });
     }
@@ -197,7 +201,7 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
         break;
     }
     if (!parsed.ok) {
-      return send(res, 400, { errors: [{ message: parsed.message, errorType: 'MalformedHttpRequestException' }] });
+      return sendText(res, 400, requestErrorBody(parsed.message, 'MalformedHttpRequestException'));
     }
     const { status, payload } = await execute(parsed.body);
     send(res, status, payload);
@@ -207,25 +211,25 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
     | { readonly ok: true; readonly auth: AuthResult }
     | { readonly ok: false; readonly status: number; readonly errorType: string; readonly message: string };
 
-  async function authenticate(req: IncomingMessage, path: string, query: string, body: string): Promise<Authentication> {
+  async function authenticate(req: IncomingMessage, path: string, query: string, body: Buffer): Promise<Authentication> {
     const apiKey = req.headers['x-api-key'];
     if (typeof apiKey === 'string') {
       return options.apiKey !== undefined && apiKey === options.apiKey
         ? { ok: true, auth: { mode: 'API_KEY' } }
-        : { ok: false, status: 401, errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' };
+        : { ok: false, status: 401, errorType: 'UnauthorizedException', message: NOT_AUTHORIZED_MESSAGE };
     }
     if (req.headers.authorization === undefined) {
-      return { ok: false, status: 401, errorType: 'UnauthorizedException', message: 'Missing authorization header' };
+      return { ok: false, status: 401, errorType: 'UnauthorizedException', message: MISSING_AUTH_MESSAGE };
     }
     const credentials = options.iamCredentials ?? {};
     const verdict = await verifySigV4(
       { method: req.method ?? '', path, query, headers: req.headersDistinct, body },
       (accessKeyId) => credentials[accessKeyId],
-      now(),
-      { service: 'appsync', region: options.region },
+      // AppSync's HTTP endpoint takes no presigned URLs.
+      { now: now(), service: 'appsync', region: options.region, allowPresigned: false },
     );
     if (!verdict.ok) {
-      return { ok: false, status: 403, errorType: verdict.errorType, message: verdict.reason };
+      return { ok: false, status: verdict.status, errorType: verdict.errorType, message: verdict.message };
     }
     return { ok: true, auth: { mode: 'AWS_IAM', accessKeyId: verdict.accessKeyId, signedHeaders: verdict.signedHeaders } };
   }
@@ -257,11 +261,12 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as received: the signature covers its bytes. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -270,7 +275,7 @@ type ParsedBody = { readonly ok: true; readonly body: JsonBody } | { readonly ok
 
 function parseGraphqlBody(text: string): ParsedBody {
   if (text === '') {
-    return { ok: false, message: 'Request body is empty.' };
+    return { ok: false, message: EMPTY_BODY_MESSAGE };
   }
   try {
     const body: unknown = JSON.parse(text);
@@ -280,7 +285,7 @@ function parseGraphqlBody(text: string): ParsedBody {
   } catch {
     // Falls through to AppSync's answer for anything that is not a GraphQL request.
   }
-  return { ok: false, message: 'Unable to parse GraphQL query.' };
+  return { ok: false, message: UNPARSABLE_MESSAGE };
 }
 
 /** graphql-js puts extras under `extensions`; AppSync puts errorType, data and errorInfo on the error itself. */
@@ -302,9 +307,13 @@ function toAppSyncError(error: GraphQLError): JsonBody {
   };
 }
 
-function send(res: ServerResponse, status: number, payload: JsonBody, headers: Readonly<Record<string, string>> = {}): void {
+function send(res: ServerResponse, status: number, payload: JsonBody): void {
+  sendText(res, status, JSON.stringify(payload));
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(payload));
+  res.end(text);
 }
 
 function isObject(value: unknown): value is { readonly [key: string]: unknown } {
