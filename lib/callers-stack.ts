@@ -42,9 +42,10 @@ export class TodoCallersStack extends Stack {
       });
     };
 
-    // One line per caller.
-    add('listTodosApiKey', 'list-todos.ts', CallerAuthMode.API_KEY, [LIST_TODOS]);
-    add('createTodoApiKey', 'create-todo.ts', CallerAuthMode.API_KEY, [CREATE_TODO, GET_TODO]);
+    // One line per caller. The API-key callers use the `.api-key.ts` entry point of their handler, whose bundle leaves
+    // out the SigV4 signer and the credential provider (a few KiB instead of ~20); the plain handler serves either mode.
+    add('listTodosApiKey', 'list-todos.api-key.ts', CallerAuthMode.API_KEY, [LIST_TODOS]);
+    add('createTodoApiKey', 'create-todo.api-key.ts', CallerAuthMode.API_KEY, [CREATE_TODO, GET_TODO]);
     add('listTodosIam', 'list-todos.ts', CallerAuthMode.IAM, [LIST_TODOS]);
     add('createTodoIam', 'create-todo.ts', CallerAuthMode.IAM, [CREATE_TODO, GET_TODO]);
   }

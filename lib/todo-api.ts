@@ -5,7 +5,9 @@ import {
   FieldLogLevel,
   GraphqlApi,
   IGraphqlApi,
+  LambdaDataSource,
 } from 'aws-cdk-lib/aws-appsync';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -108,8 +110,24 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
     });
     this.table.table.grantReadWriteData(this.resolverFunction);
 
-    const dataSource = this.graphqlApi.addLambdaDataSource('ResolverDataSource', this.resolverFunction, {
+    // AppSync invokes the unqualified function ARN of the data source, so its role may invoke exactly that: not the
+    // `<function ARN>:*` (every version and alias) that the data source's own grant would add.
+    const dataSourceRole = new Role(this, 'ResolverDataSourceRole', {
+      assumedBy: new ServicePrincipal('appsync.amazonaws.com'),
+      description: 'Lets AppSync invoke the resolver function',
+      inlinePolicies: {
+        InvokeResolver: new PolicyDocument({
+          statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.resolverFunction.functionArn] })],
+        }),
+      },
+    });
+    // Where addLambdaDataSource would put it (same logical id), with the role above.
+    const dataSource = new LambdaDataSource(this.graphqlApi, 'ResolverDataSource', {
+      api: this.graphqlApi,
+      lambdaFunction: this.resolverFunction,
       description: 'Direct Lambda resolver for every Query and Mutation field',
+      // Immutable to the data source, so its own grant adds nothing beside the inline policy above.
+      serviceRole: dataSourceRole.withoutPolicyUpdates(),
     });
     for (const { typeName, fieldName } of rootFieldsOf(schemaPath, ['Query', 'Mutation'])) {
       // No mapping templates: AppSync sends its resolver event to the function as is (direct Lambda resolver).

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -53,6 +54,16 @@ export class TodoFunction extends NodejsFunction {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Instead of the AWSLambdaBasicExecutionRole managed policy (logs on every log group of the account): write to
+    // this function's own log group only. The group exists before the function, so no logs:CreateLogGroup.
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        WriteOwnLogs: new PolicyDocument({
+          statements: [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
+        }),
+      },
+    });
     super(scope, id, {
       entry: props.entry,
       // Explicit, so synth gives the same bundles whatever the working directory.
@@ -65,6 +76,9 @@ export class TodoFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
+      role,
+      // X-Ray traces of every invocation (adds xray:PutTraceSegments and xray:PutTelemetryRecords to the role).
+      tracing: Tracing.ACTIVE,
       environment: {
         // Maps minified stack traces back to the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',

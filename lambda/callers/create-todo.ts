@@ -20,4 +20,5 @@ export function createCreateTodoHandler(getRuntime: RuntimeProvider): (event: un
   return createCallerHandler(createTodoOperation, getRuntime);
 }
 
-export const handler = createCreateTodoHandler(containerRuntime);
+// Pure: the API-key entry point imports this module for createCreateTodoHandler only, and must not keep the generic runtime.
+export const handler = /* @__PURE__ */ createCreateTodoHandler(containerRuntime);

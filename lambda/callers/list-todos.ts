@@ -16,4 +16,5 @@ export function createListTodosHandler(getRuntime: RuntimeProvider): (event: unk
   return createCallerHandler(listTodosOperation, getRuntime);
 }
 
-export const handler = createListTodosHandler(containerRuntime);
+// Pure: the API-key entry point imports this module for createListTodosHandler only, and must not keep the generic runtime.
+export const handler = /* @__PURE__ */ createListTodosHandler(containerRuntime);

@@ -3,7 +3,7 @@
  * misconfiguration is answered as an error response instead of failing the cold start without a word).
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ClientAuth, type GraphqlClient, createGraphqlClient } from '../shared/graphql-client';
+import { type ClientAuth, type GraphqlClient, createApiKeyGraphqlClient, createGraphqlClient } from '../shared/graphql-client';
 import type { RetryPolicy } from '../shared/retry';
 import { type CallerSettings, type EnvironmentRecord, SettingsError, readCallerSettings } from '../shared/settings';
 
@@ -29,6 +29,32 @@ export function buildCallerRuntime(env: EnvironmentRecord, options: CallerRuntim
   const client = createGraphqlClient({
     endpoint: settings.endpoint,
     auth: clientAuthOf(settings, options.credentials),
+    requestTimeoutMs: options.requestTimeoutMs,
+    retry: options.retry,
+    minAttemptMs: options.minAttemptMs,
+    random: options.random,
+    sleep: options.sleep,
+  });
+  return { settings, client };
+}
+
+/**
+ * As buildCallerRuntime, for a function built to call with the API key only (the `*.api-key.ts` entry points): its
+ * bundle holds no SigV4 signer, so a configuration without the API key is refused with the variable to set.
+ */
+export function buildApiKeyCallerRuntime(env: EnvironmentRecord, options: CallerRuntimeOptions = {}): CallerRuntime {
+  const settings = readCallerSettings(env);
+  if (settings.auth.mode !== 'API_KEY') {
+    const variable = `API_${settings.apiName}_GRAPHQLAPIKEYOUTPUT`;
+    throw new SettingsError(
+      variable,
+      `${variable} is not set: this function is built to call the API with its API key (it carries no SigV4 signer). ` +
+        'Set it to the API key, or deploy the caller with IAM auth.',
+    );
+  }
+  const client = createApiKeyGraphqlClient({
+    endpoint: settings.endpoint,
+    apiKey: settings.auth.apiKey,
     requestTimeoutMs: options.requestTimeoutMs,
     retry: options.retry,
     minAttemptMs: options.minAttemptMs,
@@ -70,4 +96,9 @@ export function memoizeRuntime(build: RuntimeProvider): RuntimeProvider {
   };
 }
 
-export const containerRuntime: RuntimeProvider = memoizeRuntime(() => buildCallerRuntime(process.env));
+// Marked pure so that a bundle that does not use one of them (an API-key entry point does not use the first) drops it,
+// and everything only it references.
+export const containerRuntime: RuntimeProvider = /* @__PURE__ */ memoizeRuntime(() => buildCallerRuntime(process.env));
+
+/** The runtime of the `*.api-key.ts` entry points. */
+export const apiKeyContainerRuntime: RuntimeProvider = /* @__PURE__ */ memoizeRuntime(() => buildApiKeyCallerRuntime(process.env));

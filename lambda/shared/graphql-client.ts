@@ -1,10 +1,13 @@
 /**
- * A small AppSync GraphQL client over Node's built-in fetch: API key or IAM (SigV4) auth, a timeout per request, an
- * overall deadline, and retries with capped exponential backoff and full jitter.
+ * A small AppSync GraphQL client over node:http(s): API key or IAM (SigV4) auth, a timeout per request, an overall
+ * deadline, and retries with capped exponential backoff and full jitter.
  *
  * Failures are thrown as the typed errors of ./graphql-errors; success resolves to `{ data, attempts }`.
+ *
+ * `createGraphqlClient` serves both auth modes; `createApiKeyGraphqlClient` serves the API key only and never
+ * references the SigV4 signer, so a bundle built from it (lambda/callers/*.api-key.ts) leaves ./iam-auth and ./sigv4
+ * out entirely.
  */
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   ApiTimeoutError,
@@ -18,18 +21,24 @@ import {
   type TimeoutCause,
   UnexpectedResponseError,
 } from './graphql-errors';
+import { TransportTimeoutError, postText } from './http-transport';
+import { iamAuthorizer } from './iam-auth';
 import type { GraphqlOperation, JsonValue } from './operations';
 import { sanitizeServerText } from './redact';
 import { type RetryPolicy, backoffDelayMs, isRetryableStatus, parseRetryAfterMs, resolveRetryPolicy } from './retry';
 import type { AuthMode } from './settings';
-import { signRequest } from './sigv4';
+
+export { defaultCredentialsProvider } from './iam-auth';
 
 export type ClientAuth =
   | { readonly mode: 'API_KEY'; readonly apiKey: string }
   | {
       readonly mode: 'AWS_IAM';
       readonly region: string;
-      /** Defaults to the Node provider chain (environment variables inside Lambda), created once per container. */
+      /**
+       * Defaults to defaultCredentialsProvider(): the role's credentials from the environment inside Lambda, the Node
+       * provider chain elsewhere; created once per container.
+       */
       readonly credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
     };
 
@@ -73,27 +82,25 @@ export interface GraphqlClient {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_MIN_ATTEMPT_MS = 200;
-const APPSYNC_SIGNING_SERVICE = 'appsync';
 
-let nodeProviderChain: AwsCredentialIdentityProvider | undefined;
-
-/**
- * The Node credential provider chain (what `fromNodeProviderChain()` of @aws-sdk/credential-providers wraps), created
- * on first use and shared: it caches the credentials and refreshes them 5 minutes before they expire.
- */
-export function defaultCredentialsProvider(): AwsCredentialIdentityProvider {
-  nodeProviderChain ??= defaultProvider();
-  return nodeProviderChain;
-}
-
+/** A client for either auth mode. */
 export function createGraphqlClient(config: GraphqlClientConfig): GraphqlClient {
   const endpoint = new URL(config.endpoint);
+  const { auth } = config;
+  return createClient(config, endpoint, auth.mode === 'API_KEY' ? apiKeyAuthorizer(auth.apiKey) : iamAuthorizer(auth, endpoint));
+}
+
+/** A client for the API key only: nothing of the SigV4 signer is referenced from here. */
+export function createApiKeyGraphqlClient(config: Omit<GraphqlClientConfig, 'auth'> & { readonly apiKey: string }): GraphqlClient {
+  return createClient({ ...config, auth: { mode: 'API_KEY', apiKey: config.apiKey } }, new URL(config.endpoint), apiKeyAuthorizer(config.apiKey));
+}
+
+function createClient(config: GraphqlClientConfig, endpoint: URL, authorize: Authorizer): GraphqlClient {
   const policy = resolveRetryPolicy(config.retry);
   const requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const minAttemptMs = config.minAttemptMs ?? DEFAULT_MIN_ATTEMPT_MS;
   const random = config.random ?? Math.random;
   const sleep = config.sleep ?? sleepFor;
-  const authorize = authorizerFor(config.auth, endpoint);
 
   async function request<TData, TVariables>(
     operation: GraphqlOperation<TData, TVariables>,
@@ -149,57 +156,21 @@ type AttemptOutcome =
   | { readonly kind: 'timeout'; readonly timeoutMs: number; readonly timeoutCause: TimeoutCause }
   | { readonly kind: 'credentials'; readonly cause: unknown };
 
-interface Authorization {
+export interface Authorization {
   readonly headers: Readonly<Record<string, string>>;
   /** Values that must never reach a message or a log line. */
   readonly secrets: ReadonlyArray<string | undefined>;
 }
 
-type Authorizer = (body: string) => Promise<Authorization>;
+/** The headers that authorize one attempt with this body. */
+export type Authorizer = (body: string) => Promise<Authorization>;
 
-function authorizerFor(auth: ClientAuth, endpoint: URL): Authorizer {
-  if (auth.mode === 'API_KEY') {
-    const authorization: Authorization = {
-      headers: { 'content-type': 'application/json', 'x-api-key': auth.apiKey },
-      secrets: [auth.apiKey],
-    };
-    return async () => authorization;
-  }
-  let provider: AwsCredentialIdentityProvider | undefined;
-  const resolveCredentials = (): Promise<AwsCredentialIdentity> => {
-    provider ??= credentialsProviderOf(auth.credentials);
-    return provider();
+function apiKeyAuthorizer(apiKey: string): Authorizer {
+  const authorization: Authorization = {
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    secrets: [apiKey],
   };
-  // Signed per attempt: a retry needs a fresh X-Amz-Date, and the provider may have rotated the credentials.
-  return async (body) => {
-    const credentials = await resolveCredentials();
-    const { headers } = await signRequest(
-      {
-        method: 'POST',
-        host: endpoint.host,
-        path: endpoint.pathname,
-        query: Object.fromEntries(endpoint.searchParams),
-        headers: { 'content-type': 'application/json' },
-        body,
-      },
-      { service: APPSYNC_SIGNING_SERVICE, region: auth.region, credentials, signingDate: new Date() },
-    );
-    // fetch derives Host from the URL and refuses to send it as a header.
-    const { host: _host, ...sent } = headers;
-    return {
-      headers: sent,
-      secrets: [credentials.secretAccessKey, credentials.sessionToken, /Signature=([0-9a-f]+)/.exec(headers.authorization ?? '')?.[1]],
-    };
-  };
-}
-
-function credentialsProviderOf(
-  credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined,
-): AwsCredentialIdentityProvider {
-  if (credentials === undefined) {
-    return defaultCredentialsProvider();
-  }
-  return typeof credentials === 'function' ? credentials : async () => credentials;
+  return async () => authorization;
 }
 
 async function sendAttempt(
@@ -215,25 +186,14 @@ async function sendAttempt(
   } catch (cause) {
     return { kind: 'credentials', cause };
   }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await fetch(endpoint, { method: 'POST', headers: authorization.headers, body, signal: controller.signal });
-    // Read inside the timeout too: a server can send headers and then stall the body.
-    const text = await response.text();
-    return interpretResponse(
-      response.status,
-      { retryAfter: response.headers.get('retry-after'), errorType: response.headers.get('x-amzn-errortype') },
-      text,
-      authorization.secrets,
-    );
+    const answer = await postText(endpoint, authorization.headers, body, timeoutMs);
+    return interpretResponse(answer.status, { retryAfter: answer.retryAfter, errorType: answer.errorType }, answer.text, authorization.secrets);
   } catch (cause) {
-    if (controller.signal.aborted) {
+    if (cause instanceof TransportTimeoutError) {
       return { kind: 'timeout', timeoutMs, timeoutCause };
     }
     return { kind: 'network', code: networkErrorCode(cause), cause };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -379,8 +339,8 @@ function toClientError(outcome: Exclude<AttemptOutcome, { kind: 'success' }>, su
 }
 
 /**
- * fetch wraps the system error: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`. Checked by shape,
- * not `instanceof Error`: errors from another realm (a vm context, as under jest) fail instanceof.
+ * The system error code (ECONNREFUSED…), on the error or its causes. Checked by shape, not `instanceof Error`: errors
+ * from another realm (a vm context, as under jest) fail instanceof.
  */
 function networkErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
