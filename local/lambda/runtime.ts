@@ -8,6 +8,12 @@
  * - More concurrent invocations of one function start more workers, up to `maxWorkersPerFunction`; further calls
  *   wait in a FIFO queue (Lambda would throttle with 429 at its concurrency limit instead).
  * - Event invocations run in the background once; Lambda's two retries of failed async invocations are not emulated.
+ * - The worker environment is Lambda's (reserved variables, role credentials, the function's variables) plus
+ *   `extraEnvironment`, LANG, PATH, and a default AWS_ENDPOINT_URL pointing at a closed local port, so that an SDK
+ *   client for a service the local cloud does not emulate fails at once instead of reaching AWS.
+ * - Workers never outlive this process: close() kills them, an 'exit' hook kills them if close() was forgotten, and
+ *   each worker kills itself once its parent is gone (IPC 'disconnect', plus a watchdog thread for handlers stuck in
+ *   a synchronous loop).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -119,11 +125,25 @@ export class LambdaRuntime {
     this.region = options.region;
     this.accountId = options.accountId;
     this.maxWorkers = Math.max(1, Math.floor(options.maxWorkersPerFunction ?? DEFAULT_MAX_WORKERS_PER_FUNCTION));
-    this.log = options.log ?? (() => undefined);
+    const log = options.log;
+    // A logger that throws must not take the runtime (or its host process) down.
+    this.log = (line) => {
+      try {
+        log?.(line);
+      } catch {
+        // dropped
+      }
+    };
     this.extraEnvironment = { ...options.extraEnvironment };
     for (const fn of options.functions) {
       if (this.functions.has(fn.name)) throw new Error(`Two functions are named ${fn.name}`);
-      this.functions.set(fn.name, fn);
+      this.functions.set(fn.name, {
+        ...fn,
+        codeDir: path.resolve(fn.codeDir),
+        // CloudFormation's defaults, should a definition lack them.
+        timeoutSeconds: fn.timeoutSeconds > 0 ? fn.timeoutSeconds : 3,
+        memorySize: fn.memorySize > 0 ? fn.memorySize : 128,
+      });
     }
   }
 
@@ -361,8 +381,25 @@ export function workerScript(): string {
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     fs.writeFileSync(temporary, output);
     fs.renameSync(temporary, file);
+    pruneCompiledWorkers(directory, file);
   }
   return (compiledWorker = file);
+}
+
+/**
+ * Removes compiled workers of other versions once they are an hour old. A process still holding such a path
+ * recompiles when it next starts a worker (workerScript checks the file exists).
+ */
+function pruneCompiledWorkers(directory: string, keep: string): void {
+  try {
+    for (const name of fs.readdirSync(directory)) {
+      const file = path.join(directory, name);
+      if (file === keep || !/^worker-[0-9a-f]+\.mjs(\..*\.tmp)?$/.test(name)) continue;
+      if (Date.now() - fs.statSync(file).mtimeMs > 60 * 60 * 1000) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // best effort
+  }
 }
 
 // --- processes ---------------------------------------------------------------------------------------------------
@@ -424,11 +461,18 @@ class FunctionPool {
 
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
-      let worker = [...this.workers].find((candidate) => candidate.state === 'idle' && false);
+      let worker = [...this.workers].find((candidate) => candidate.state === 'idle');
       if (!worker) {
         const alive = [...this.workers].filter((candidate) => candidate.state !== 'dead').length;
         if (alive >= this.maxWorkers) return;
-        worker = this.spawn();
+        try {
+          worker = this.spawn();
+        } catch (error) {
+          this.queue
+            .shift()!
+            .reject(new LambdaServiceError(500, 'ServiceException', `The local Lambda runtime could not start ${this.fn.name}: ${(error as Error).message}`));
+          continue;
+        }
       }
       const queued = this.queue.shift()!;
       worker.reserve();

@@ -3,8 +3,9 @@
  *
  * Ordering of the logs: the IPC channel and the stdout/stderr pipes are separate, so the parent may read a result
  * before the last log lines. After each phase (init, invocation) the worker therefore writes a marker line to both
- * stdout and stderr before it sends the message; the parent closes the phase only once it has the message and both
- * markers, so every line lands in the right invocation's log.
+ * stdout and stderr (through the same streams, after everything the function wrote) before it sends the message;
+ * the parent closes the phase only once it has the message and both markers, so every line lands in the right
+ * invocation's log.
  */
 
 export interface ErrorDocument {

@@ -57,23 +57,26 @@ function send(message: WorkerMessage, then?: () => void): void {
   }
 }
 
-/** Writes straight to the file descriptor: user code may have replaced process.stdout.write. */
-function writeFd(fd: number, text: string): void {
-  const buffer = Buffer.from(text, 'utf8');
-  let offset = 0;
-  for (let attempts = 0; offset < buffer.length && attempts < 10_000; attempts++) {
+/**
+ * The markers go through the original stream methods (user code may replace process.stdout.write), after whatever
+ * the function wrote: the child's stdio are sockets, so writes are asynchronous and queued in order.
+ */
+const writeStdout = process.stdout.write.bind(process.stdout);
+const writeStderr = process.stderr.write.bind(process.stderr);
+
+function writeMarkers(tag: string, flushed?: () => void): void {
+  const line = markerLine(tag);
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) flushed?.();
+  };
+  for (const write of [writeStdout, writeStderr]) {
     try {
-      offset += fs.writeSync(fd, buffer, offset, buffer.length - offset);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      write(line, () => done());
+    } catch {
+      done();
     }
   }
-}
-
-function writeMarkers(tag: string): void {
-  const line = markerLine(tag);
-  writeFd(1, line);
-  writeFd(2, line);
 }
 
 function maxRssKb(): number {
@@ -92,19 +95,33 @@ process.on('disconnect', () => process.exit(0));
 /**
  * 'disconnect' needs this thread's event loop; a handler stuck in a synchronous loop would never see it. A tiny
  * watchdog thread checks the parent pid and kills the process once it has been re-parented.
+ *
+ * The thread must be running before any user code: a worker thread whose start-up has not got far enough when the
+ * main thread starts spinning may never start (seen under load), so init waits for the thread to say it is armed
+ * (bounded, so that a platform without threads still works, only less safely).
  */
-function startWatchdog(): void {
-  try {
-    const watchdog = new Worker(
-      `const { workerData } = require('node:worker_threads');
-       setInterval(() => { if (process.ppid !== workerData.parentPid) process.kill(workerData.pid, 'SIGKILL'); }, 500);`,
-      { eval: true, workerData: { parentPid: process.ppid, pid: process.pid }, stdout: true, stderr: true, env: {} },
-    );
-    watchdog.unref();
-    watchdog.on('error', () => undefined);
-  } catch {
-    // Without the watchdog 'disconnect' still covers every parent exit while the handler is not spinning.
-  }
+function startWatchdog(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    const armed = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      const watchdog = new Worker(
+        `const { workerData, parentPort } = require('node:worker_threads');
+         setInterval(() => { if (process.ppid !== workerData.parentPid) process.kill(workerData.pid, 'SIGKILL'); }, 1000);
+         parentPort.postMessage('armed');`,
+        { eval: true, workerData: { parentPid: process.ppid, pid: process.pid }, stdout: true, stderr: true, env: {} },
+      );
+      watchdog.once('message', armed);
+      watchdog.once('error', armed);
+      watchdog.once('exit', armed);
+      watchdog.unref();
+    } catch {
+      armed();
+    }
+  });
 }
 
 // --- console, as the Node.js runtime patches it ------------------------------------------------------------------
@@ -385,17 +402,23 @@ function runInvocation(handler: Handler, message: InvokeMessage): void {
 
 function fatal(document: ErrorDocument, logText: string, exitCode: number): void {
   logLine('ERROR', logText);
+  // Exit once the logs are flushed and the parent has the message (process.exit drops queued output).
   const exit = () => process.exit(exitCode);
   setTimeout(exit, 1000);
+  let pending = 2;
+  const step = () => {
+    if (--pending === 0) exit();
+  };
   if (phase === 'init') {
-    writeMarkers('init');
-    send({ type: 'init-error', error: document, maxRssKb: maxRssKb() }, exit);
+    writeMarkers('init', step);
+    send({ type: 'init-error', error: document, maxRssKb: maxRssKb() }, step);
   } else if (current && !current.settled) {
     current.settled = true;
-    writeMarkers(`end:${current.requestId}`);
-    send({ type: 'result', requestId: current.requestId, error: document, maxRssKb: maxRssKb(), exiting: true }, exit);
+    writeMarkers(`end:${current.requestId}`, step);
+    send({ type: 'result', requestId: current.requestId, error: document, maxRssKb: maxRssKb(), exiting: true }, step);
   } else {
-    exit();
+    writeMarkers('exit', step);
+    step();
   }
 }
 
@@ -426,7 +449,7 @@ function safeString(value: unknown): string {
 // --- start -------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  startWatchdog();
+  await startWatchdog();
   patchConsole();
   let handler: Handler;
   try {

@@ -37,6 +37,8 @@ const ECHO_BODY = `
 export const FIXTURE_SOURCES: Record<string, Record<string, string>> = {
   'echo-esm': {
     'index.mjs': `let count = 0;
+// Top-level await: an ES module must be imported, not required.
+await new Promise((resolve) => setTimeout(resolve, 1));
 console.log('echo-esm initialising');
 export const handler = async (event, context) => {
   console.log('echo-esm got', JSON.stringify(event));
@@ -98,6 +100,11 @@ export const handler = async (event) => {
     'index.mjs': `export const handler = async () => {
   for (;;) {}
 };
+`,
+  },
+  'spins-at-init': {
+    'index.mjs': `for (;;) {}
+export const handler = async () => 'never loaded';
 `,
   },
   malformed: {

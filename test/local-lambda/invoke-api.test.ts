@@ -173,8 +173,11 @@ describe('refusals', () => {
   });
 
   test('a body over 6 MB → 413 RequestEntityTooLargeException, and the server keeps serving', async () => {
+    const before = authenticated.length;
     const response = await post('fixture-echo-esm', Buffer.alloc(6_291_457, 0x20));
     expect(response.status).toBe(413);
+    // Refused while reading: the body was never handed on, not even to the authenticator.
+    expect(authenticated.length).toBe(before);
     expect(response.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
     expect(response.json).toEqual({ Type: 'User', Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
     expect((await post('fixture-echo-esm', Buffer.alloc(6_291_456, 0x20))).status).toBe(400); // at the limit: read, then not JSON
@@ -246,6 +249,7 @@ describe('refusals', () => {
 
   test('a client that goes away mid-body or sends garbage does not hurt the server', async () => {
     const { port } = new URL(api.url);
+    const before = authenticated.length;
     await new Promise<void>((resolve) => {
       const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: invocationsPath('fixture-echo-esm'), headers: { 'content-length': '1000' } });
       req.on('error', () => resolve());
@@ -255,6 +259,9 @@ describe('refusals', () => {
         resolve();
       }, 50);
     });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The truncated request went no further.
+    expect(authenticated.length).toBe(before);
     const net = await import('node:net');
     await new Promise<void>((resolve) => {
       const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));

@@ -82,7 +82,7 @@ describe('resolvePayload', () => {
 
 describe('state files', () => {
   test('parseIni reads sections, skips comments and trims', () => {
-    expect(parseIni('# comment\n[local]\naws_access_key_id = AKID\n aws_secret_access_key=secret \n\n[profile other]\n; x\nregion = eu-west-1\n')).toEqual({
+    expect(parseIni('# comment\n[local]\naws_access_key_id = AKID\n aws_secret_access_key=secret \n# aws_secret_access_key = old\n\n[profile other]\n; region = x\nregion = eu-west-1\n')).toEqual({
       local: { aws_access_key_id: 'AKID', aws_secret_access_key: 'secret' },
       'profile other': { region: 'eu-west-1' },
     });

@@ -1,6 +1,7 @@
 /**
  * Workers must not outlive the process that runs the local cloud, however it ends. A separate Node.js process plays
- * that part here: it starts an idle worker and a busy one (a handler spinning in a synchronous loop), then dies.
+ * that part here: it starts an idle worker, a busy one (a handler spinning in a synchronous loop) and one stuck in a
+ * loop at module load, then dies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,16 +18,19 @@ const { LambdaRuntime } = require(process.env.RUNTIME_MODULE);
   const runtime = new LambdaRuntime({ region: process.env.REGION, accountId: process.env.ACCOUNT, functions: JSON.parse(process.env.FUNCTIONS) });
   await runtime.invoke('fixture-echo-esm', Buffer.from('{}'));
   runtime.invoke('fixture-spins', Buffer.from('{}')).catch(() => undefined);
+  runtime.invoke('fixture-spins-at-init', Buffer.from('{}')).catch(() => undefined);
   while (!runtime.listWorkers().some((w) => w.functionName === 'fixture-spins' && w.state === 'busy')) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  // Give the other one time to get stuck in its module's top-level loop.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   process.stdout.write(JSON.stringify(runtime.listWorkers().map((w) => w.pid)) + '\\n');
   if (process.env.MODE === 'exit') process.exit(0); // without closing the runtime
   setInterval(() => undefined, 1000);
 })();
 `;
 
-/** Starts the stand-in local cloud; resolves with its process and the pids of its two workers. */
+/** Starts the stand-in local cloud; resolves with its process and the pids of its three workers (idle, busy, stuck in init). */
 function startParent(mode: 'exit' | 'killed'): Promise<{ parent: ChildProcess; workers: number[] }> {
   const parent = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
     cwd: PROJECT_ROOT,
@@ -37,7 +41,7 @@ function startParent(mode: 'exit' | 'killed'): Promise<{ parent: ChildProcess; w
       REGION,
       ACCOUNT,
       MODE: mode,
-      FUNCTIONS: JSON.stringify([fixtures.def('echo-esm'), fixtures.def('spins', { timeoutSeconds: 60 })]),
+      FUNCTIONS: JSON.stringify([fixtures.def('echo-esm'), fixtures.def('spins', { timeoutSeconds: 60 }), fixtures.def('spins-at-init', { timeoutSeconds: 60 })]),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,9 +72,9 @@ afterAll(() => {
   fixtures?.remove();
 });
 
-test('a parent killed with SIGKILL takes its workers with it, even one stuck in a synchronous loop', async () => {
+test('a parent killed with SIGKILL takes its workers with it, even ones stuck in a synchronous loop', async () => {
   const { parent, workers } = await startParent('killed');
-  expect(workers).toHaveLength(2);
+  expect(workers).toHaveLength(3);
   expect(workers.every(isAlive)).toBe(true);
   parent.kill('SIGKILL');
   expect(await eventually(() => workers.every((pid) => !isAlive(pid)), 5000)).toBe(true);
@@ -78,8 +82,8 @@ test('a parent killed with SIGKILL takes its workers with it, even one stuck in 
 
 test('a parent that exits without closing its runtime takes its workers with it', async () => {
   const { parent, workers } = await startParent('exit');
-  expect(workers).toHaveLength(2);
+  expect(workers).toHaveLength(3);
   await new Promise((resolve) => (parent.exitCode !== null ? resolve(undefined) : parent.once('exit', resolve)));
-  // Killed at once by the exit hook, not half a second later by the watchdog.
-  expect(await eventually(() => workers.every((pid) => !isAlive(pid)), 250)).toBe(true);
+  // Killed at once by the runtime's exit hook, not up to a second later by the workers' own watchdogs.
+  expect(await eventually(() => workers.every((pid) => !isAlive(pid)), 150, 10)).toBe(true);
 });

@@ -354,6 +354,14 @@ describe('logs', () => {
     expect(bytes.toString('utf8')).toMatch(/REPORT RequestId: [^\n]+\n$/);
   });
 
+  test('output written just before returning still belongs to the invocation, even a lot of it', async () => {
+    const result = await call('fixture-noisy', { lines: 4000 }, { logType: 'Tail' });
+    const log = tail(result);
+    expect(log).toMatch(/line 3999 (é){40}\n(to stderr\n)?END RequestId: /);
+    const mine = logLines.filter((line) => line.startsWith('[fixture-noisy] '));
+    expect(mine.findIndex((line) => line.includes('line 3999 '))).toBeLessThan(mine.indexOf(`[fixture-noisy] END RequestId: ${result.requestId}`));
+  });
+
   test('every line goes to the logger, prefixed with the function name, init logs first', async () => {
     const result = await call('fixture-echo-esm', { logged: true });
     const mine = logLines.filter((line) => line.startsWith('[fixture-echo-esm] '));

@@ -1,0 +1,7 @@
+/**
+ * The local Lambda service: the runtime that runs the synthesized functions, and its Invoke API.
+ */
+export { LambdaRuntime, workerScript, type LambdaRuntimeOptions, type WorkerInfo } from './runtime';
+export { startInvokeApi, createInvokeApiHandler, type AuthenticationResult, type InvokeApiOptions, type InvokeApiRequest, type RunningInvokeApi } from './invoke-api';
+export { parseFunctionName, functionArn, type ParsedFunctionName } from './function-name';
+export * from './types';
