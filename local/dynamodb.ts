@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalTable } from './cloudformation/deployment';
 
@@ -34,6 +34,7 @@ export interface LocalDynamoDbOptions {
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
   const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  guardRequestErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -83,4 +84,24 @@ export function createTableInput(table: LocalTable): CreateTableCommandInput {
     GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((index) => ({ ...index, ProvisionedThroughput: onDemand ? undefined : index.ProvisionedThroughput ?? throughput })),
     LocalSecondaryIndexes: props.LocalSecondaryIndexes,
   };
+}
+
+/**
+ * dynalite answers a request error by throwing from its 'error' listener (`req.on('error', (err) => { throw err })`),
+ * and removes every listener once it has answered: a client that goes away mid-request (a reset connection, a
+ * request cut short) would end the whole local cloud with an uncaught exception. Errors of a request are the client's
+ * business: they are kept from dynalite's listeners, and the response is dropped.
+ */
+function guardRequestErrors(server: Server): void {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const emit = req.emit.bind(req) as (event: string | symbol, ...args: unknown[]) => boolean;
+    req.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event === 'error') {
+        res.destroy();
+        return true;
+      }
+      return emit(event, ...args);
+    }) as typeof req.emit;
+    res.on('error', () => undefined);
+  });
 }

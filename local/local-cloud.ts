@@ -29,10 +29,14 @@ export interface LocalCloudOptions {
   readonly now?: () => Date;
   /** AppSync's per-request execution limit. @default 30 s */
   readonly executionTimeoutMs?: number;
+  /** Warm workers per function at most; more concurrent invocations queue. @default the number of cores, 2 to 10 */
+  readonly maxWorkersPerFunction?: number;
 }
 
 export interface RunningLocalCloud {
   readonly deployment: LocalDeployment;
+  /** The embedded store (for diagnostics and fault tests; clients use `endpoints.dynamodb`). */
+  readonly dynamodb: LocalDynamoDb;
   readonly services: Services;
   readonly endpoints: LocalEndpoints;
   readonly files: { credentials: string; config: string; endpoints: string; outputs: string };
@@ -73,7 +77,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const deployment = deployLocally(stacks, { region, identity, graphqlBaseUrl, workDir });
     await dynamodb.createTables(deployment.tables);
 
-    const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs });
+    const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs, maxWorkersPerFunction: options.maxWorkersPerFunction });
     closers.push(() => services.close());
     graphqlHandler = services.graphqlHandler;
 
@@ -95,7 +99,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     writeFileAtomic(files.outputs, outputs, 0o600);
     if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
 
-    return { deployment, services, endpoints, files, close: closeAll };
+    return { deployment, dynamodb, services, endpoints, files, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -77,7 +77,11 @@ export function syntaxError(error: GraphQLError, source: string): Record<string,
   const location = error.locations?.[0];
   if (!location) return requestLevelError(`Invalid Syntax : ${error.message.replace(/^Syntax Error: /, '')}`, undefined);
   const token = offendingToken(source, location);
-  return requestLevelError(`Invalid Syntax : offending token '${token}' at line ${location.line} column ${location.column}`, [location]);
+  // graphql-java's own words when its token limit stops the parser (AppSync's limit may differ from the local one;
+  // graphql-js 16 writes "more that").
+  const tooMany = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/.exec(error.message);
+  const prefix = tooMany ? `More than ${tooMany[1]} 'grammar' tokens have been presented. To prevent Denial Of Service attacks, parsing has been cancelled. ` : '';
+  return requestLevelError(`Invalid Syntax : ${prefix}offending token '${token}' at line ${location.line} column ${location.column}`, [location]);
 }
 
 function offendingToken(source: string, location: SourceLocation): string {

@@ -10,6 +10,7 @@ import {
   type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLFieldResolver,
+  type GraphQLSchema,
   GraphQLIncludeDirective,
   type GraphQLResolveInfo,
   GraphQLSkipDirective,
@@ -37,6 +38,10 @@ import type { ApiRuntime, AuthMode, FieldResolverFactory } from './schema';
  */
 export const IAM_PERMISSION_DENIED_STATUS = 401;
 export const PERMISSION_DENIED_MESSAGE = 'Permission denied';
+
+/** Parsed and validated documents kept per schema (least recently used dropped first), and the longest query text kept. */
+export const DOCUMENT_CACHE_ENTRIES = 200;
+export const DOCUMENT_CACHE_MAX_QUERY_CHARS = 16 * 1024;
 
 /** AppSync's hard limit on a request's execution. */
 export const EXECUTION_TIMEOUT_MS = 30_000;
@@ -159,12 +164,31 @@ function lambdaEvent(source: unknown, args: Record<string, unknown>, context: Re
       fieldName: info.fieldName,
       parentTypeName: info.parentType.name,
       variables: context.rawVariables,
-      selectionSetList: selectionSetList(info),
-      selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? print(info.fieldNodes[0].selectionSet) : '',
+      ...selectionSetOf(info),
     },
     prev: null,
     stash: {},
   };
+}
+
+interface SelectionSetDescription {
+  readonly selectionSetList: readonly string[];
+  readonly selectionSetGraphQL: string;
+}
+
+/** By field node: with documents kept (checkedDocument), the same operation yields the same nodes, and these strings. */
+const selectionSets = new WeakMap<FieldNode, SelectionSetDescription>();
+
+function selectionSetOf(info: GraphQLResolveInfo): SelectionSetDescription {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const cached = node ? selectionSets.get(node) : undefined;
+  if (cached) return { selectionSetList: [...cached.selectionSetList], selectionSetGraphQL: cached.selectionSetGraphQL };
+  const described: SelectionSetDescription = {
+    selectionSetList: selectionSetList(info),
+    selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? print(info.fieldNodes[0].selectionSet) : '',
+  };
+  if (node) selectionSets.set(node, described);
+  return { selectionSetList: [...described.selectionSetList], selectionSetGraphQL: described.selectionSetGraphQL };
 }
 
 /** Field paths below the field (`items`, `items/id`…), by field name (not alias), fragments flattened, no duplicates. */
@@ -215,13 +239,45 @@ function ok(body: Record<string, unknown>, decisions: string[], operation?: stri
   return { status: 200, body: JSON.stringify(body), decisions, operation };
 }
 
+interface CheckedDocument {
+  readonly document: DocumentNode;
+  readonly validation: readonly GraphQLError[];
+}
+
+const documentCaches = new WeakMap<GraphQLSchema, Map<string, CheckedDocument>>();
+
+/**
+ * The document of a query text, parsed and validated against the schema. Both depend on nothing but the text and the
+ * schema, and clients send the same few operations again and again, so the result is kept (documents are never
+ * mutated: graphql-js treats them as immutable). Throws parse's GraphQLError for a syntax error (not kept).
+ */
+function checkedDocument(schema: GraphQLSchema, query: string): CheckedDocument {
+  let cache = documentCaches.get(schema);
+  if (!cache) documentCaches.set(schema, (cache = new Map()));
+  const cached = cache.get(query);
+  if (cached) {
+    // Most recently used last.
+    cache.delete(query);
+    cache.set(query, cached);
+    return cached;
+  }
+  const document = parse(query, { maxTokens: MAX_QUERY_TOKENS });
+  const checked: CheckedDocument = { document, validation: validate(schema, document, specifiedRules, { maxErrors: 50 }) };
+  if (query.length <= DOCUMENT_CACHE_MAX_QUERY_CHARS) {
+    cache.set(query, checked);
+    if (cache.size > DOCUMENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+  return checked;
+}
+
 export async function runOperation(runtime: ApiRuntime, input: OperationInput, auth: RequestAuth, deps: ExecutionDeps): Promise<OperationOutcome> {
   const decisions: string[] = [];
   const { schema } = runtime;
 
   let document: DocumentNode;
+  let validation: readonly GraphQLError[];
   try {
-    document = parse(input.query, { maxTokens: MAX_QUERY_TOKENS });
+    ({ document, validation } = checkedDocument(schema, input.query));
   } catch (error) {
     if (error instanceof GraphQLError) {
       decisions.push('syntax error');
@@ -230,7 +286,6 @@ export async function runOperation(runtime: ApiRuntime, input: OperationInput, a
     throw error;
   }
 
-  const validation = validate(schema, document, specifiedRules, { maxErrors: 50 });
   if (validation.length > 0) {
     decisions.push(`${validation.length} validation error(s)`);
     return ok({ data: null, errors: validationErrors(schema, document, validation) }, decisions);

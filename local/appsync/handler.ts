@@ -16,6 +16,8 @@
  * - a body over MAX_REQUEST_BODY_BYTES → 413 `PayloadTooLargeException`;
  * - invalid UTF-8 → 400 `Unable to parse GraphQL query.` (the body is not a GraphQL request);
  * - `variables` may be an object or a JSON string holding one; anything else → 400 `Unable to parse GraphQL query.`;
+ * - a document or variables nested more than MAX_NESTING levels (limits.ts), or a document graphql-js cannot process
+ *   without running out of stack → 200 with a GraphQL error saying so (never a 500);
  * - an unknown route → 404 `NotFoundException`; a method other than GET/POST/OPTIONS → 405;
  * - an x-api-key or SigV4 request to an API that does not enable that mode, or an Authorization header of a mode the
  *   local cloud does not emulate (Cognito, OIDC, Lambda authorizer) → 401 `You are not authorized to make this call.`;
@@ -26,8 +28,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalGraphqlApi } from '../cloudformation/deployment';
 import type { LocalPrincipal, PrincipalStore } from '../iam/principals';
 import { constantTimeEqual, verifySigV4 } from '../iam/sigv4';
-import { authErrorBody, requestErrorBody } from './errors';
+import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
 import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type OperationInput, type RequestAuth, makeFieldResolver, runOperation } from './execute';
+import { TOO_COMPLEX_MESSAGE, documentNestingProblem, isStackOverflow, variablesNestingProblem } from './limits';
 import { type ApiRuntime, type AuthMode, buildApiRuntime } from './schema';
 
 /** Largest request body accepted (1 MiB). AppSync documents no HTTP body limit; 1 MB is the largest GraphQL operation EventBridge may send to AppSync. */
@@ -185,10 +188,24 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const outcome = await runOperation(runtime, { ...parsed, httpMethod: method, headers } satisfies OperationInput, auth, {
-      invokeLambda: options.invokeLambda,
-      timeoutMs,
-    });
+    // Bounds graphql-js's recursion (limits.ts): a request nested too deeply is the client's mistake, not a 500.
+    const tooDeep = documentNestingProblem(parsed.query) ?? variablesNestingProblem(parsed.variables);
+    if (tooDeep) {
+      log.push('nested too deeply');
+      return { status: 200, body: JSON.stringify({ data: null, errors: [requestLevelError(tooDeep.message, tooDeep.locations)] }) };
+    }
+    let outcome;
+    try {
+      outcome = await runOperation(runtime, { ...parsed, httpMethod: method, headers } satisfies OperationInput, auth, {
+        invokeLambda: options.invokeLambda,
+        timeoutMs,
+      });
+    } catch (error) {
+      // Nesting without brackets (a chain of thousands of fragments, each spreading the next) still recurses deeply.
+      if (!isStackOverflow(error)) throw error;
+      log.push('too complex (stack overflow)');
+      return { status: 200, body: JSON.stringify({ data: null, errors: [requestLevelError(TOO_COMPLEX_MESSAGE, undefined)] }) };
+    }
     if (outcome.operation) log.push(`op="${outcome.operation}"`);
     if (outcome.decisions.length > 0) log.push(`[${outcome.decisions.map(oneLine).join('; ')}]`);
     return { status: outcome.status, body: outcome.body, errorType: outcome.errorType };

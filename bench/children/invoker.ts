@@ -1,0 +1,146 @@
+/**
+ * Loads one caller bundle (ours or a twin) the way the Lambda Node.js runtime does (import() of index.mjs, require()
+ * of index.js) and invokes its handler. Its environment is the function's own (the runner passes it), so the bundle
+ * finds its endpoint, API key, region and role credentials exactly as in Lambda.
+ *
+ * - `cold <bundle> <event>`: one process per sample; reports the time from just before loading the bundle to the end
+ *   of the first invocation (Lambda's Init Duration + first Duration, without the runtime's own bootstrap), and the
+ *   time since the process started.
+ * - `warm <bundle> <events> <count> <warmup> <raw>`: `count` invocations one after the other (after `warmup` untimed
+ *   ones); with `raw`, each invocation is followed by the same HTTP request sent bare (node:http, keep-alive, headers
+ *   prepared once), so the two are measured interleaved under the same conditions.
+ */
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { signRequestSync } from '../../lambda/shared/sigv4';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+
+export interface ColdSample {
+  readonly type: 'cold';
+  readonly ms: number;
+  readonly loadMs: number;
+  readonly sinceProcessStartMs: number;
+  readonly statusCode: number;
+}
+
+export interface WarmRun {
+  readonly type: 'warm';
+  readonly ms: number[];
+  readonly rawMs: number[];
+  readonly failures: string[];
+}
+
+function context(): Record<string, unknown> {
+  const deadline = Date.now() + 15_000;
+  return {
+    awsRequestId: `bench-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:000000000000:function:${process.env.AWS_LAMBDA_FUNCTION_NAME}`,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: 'bench',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function load(bundle: string): Promise<Handler> {
+  if (bundle.endsWith('.mjs')) return ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(bundle) as { handler: Handler }).handler;
+}
+
+async function cold(bundle: string, event: unknown): Promise<ColdSample> {
+  // The Lambda Node.js runtime is itself an ES module, so Node's ES module loader is up before it imports a handler;
+  // here it is started before the clock too, or it would be charged to whichever bundle is an ES module.
+  const loaderWarmUp: string = 'data:text/javascript,export default 0';
+  await import(loaderWarmUp);
+  const started = performance.now();
+  const handler = await load(bundle);
+  const loaded = performance.now();
+  const result = await handler(event, context());
+  const ended = performance.now();
+  return { type: 'cold', ms: ended - started, loadMs: loaded - started, sinceProcessStartMs: ended, statusCode: result.statusCode };
+}
+
+/** The request a caller sends, prepared once and sent bare: the floor the caller's own time is compared with. */
+function rawSender(event: Record<string, unknown>): () => Promise<number> {
+  const url = new URL(process.env.API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT ?? '');
+  const list = !('name' in event);
+  const body = JSON.stringify(
+    list
+      ? { query: 'query ListTodos($limit: Int) { listTodos(limit: $limit) { items { id name description createdAt updatedAt } nextToken } }', operationName: 'ListTodos', variables: event }
+      : { query: 'mutation CreateTodo($input: CreateTodoInput!) { createTodo(input: $input) { id name description createdAt updatedAt } }', operationName: 'CreateTodo', variables: { input: event } },
+  );
+  const apiKey = process.env.API_TODOAPI_GRAPHQLAPIKEYOUTPUT;
+  const headers: Record<string, string> = apiKey
+    ? { 'content-type': 'application/json', 'x-api-key': apiKey }
+    : { ...signRequestSync(
+        { method: 'POST', host: url.host, path: url.pathname, headers: { 'content-type': 'application/json' }, body },
+        {
+          service: 'appsync',
+          region: process.env.AWS_REGION ?? '',
+          credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: process.env.AWS_SESSION_TOKEN },
+          signingDate: new Date(),
+        },
+      ).headers };
+  headers['content-length'] = String(Buffer.byteLength(body));
+  const agent = new http.Agent({ keepAlive: true });
+  return () =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const request = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const ms = performance.now() - started;
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (response.statusCode !== 200 || text.includes('"errors"')) reject(new Error(`raw request: HTTP ${response.statusCode} ${text.slice(0, 200)}`));
+          else resolve(ms);
+        });
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+}
+
+async function warm(bundle: string, events: Record<string, unknown>[], count: number, warmup: number, withRaw: boolean): Promise<WarmRun> {
+  const handler = await load(bundle);
+  const raw = withRaw ? rawSender(events[0]) : undefined;
+  const ms: number[] = [];
+  const rawMs: number[] = [];
+  const failures: string[] = [];
+  for (let index = 0; index < warmup + count; index++) {
+    const event = events[index % events.length];
+    const started = performance.now();
+    const result = await handler(event, context());
+    const elapsed = performance.now() - started;
+    if (result.statusCode !== 200 && failures.length < 5) failures.push(`${result.statusCode} ${result.body.slice(0, 200)}`);
+    const rawElapsed = raw ? await raw() : undefined;
+    if (index < warmup) continue;
+    ms.push(elapsed);
+    if (rawElapsed !== undefined) rawMs.push(rawElapsed);
+  }
+  return { type: 'warm', ms, rawMs, failures };
+}
+
+async function main(): Promise<ColdSample | WarmRun> {
+  const [mode, bundle, ...rest] = process.argv.slice(2);
+  if (mode === 'cold') return cold(bundle, JSON.parse(rest[0]));
+  if (mode === 'warm') {
+    const [events, count, warmup, raw] = rest;
+    return warm(bundle, JSON.parse(events) as Record<string, unknown>[], Number(count), Number(warmup), raw === 'raw');
+  }
+  throw new Error(`unknown mode ${mode}`);
+}
+
+main().then(
+  (result) => process.send?.(result, () => process.exit(0)),
+  (error: Error) => process.send?.({ type: 'error', message: error.stack ?? error.message }, () => process.exit(1)),
+);

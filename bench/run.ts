@@ -1,0 +1,426 @@
+/**
+ * `npm run bench [-- --quick] [-- --out FILE]`: measures the callers and the local cloud against their baselines in
+ * one run, so the ratios hold on a noisy machine. Never part of `npm test`; nothing here reaches AWS (every endpoint
+ * is on 127.0.0.1, the AWS config files point nowhere, instance metadata is disabled).
+ *
+ * 1. builds: `cdk synth` into .local/bench/cdk.out (the assets `cdk deploy` would upload), the docs-style twins
+ *    (bench/twins, esbuild defaults), the benchmark's child processes;
+ * 2. bundle sizes, and what each bundle holds (esbuild metafiles);
+ * 3. starts the local cloud (in memory, free ports) in a process of its own;
+ * 4. cold starts: a fresh Node process per sample, ours and the twin's interleaved, each loading its bundle with its
+ *    function's environment and completing one invocation against the local cloud;
+ * 5. warm invocations in one process per bundle, ours interleaved with the same request sent bare;
+ * 6. signing cost;
+ * 7. the local cloud under load (API key, then IAM), its peak memory; then the peer (amplify-appsync-simulator).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readCloudAssembly } from '../local/cloudformation/cloud-assembly';
+import type { ColdSample, WarmRun } from './children/invoker';
+import type { SigningResult } from './children/signing';
+import { PROJECT_ROOT, WORK_DIR, assetBytes, buildChildren, buildTwins, bundleFile, synthesize, workerProfilerScript } from './lib/build';
+import { CALLERS, type CallerSpec, eventFor } from './lib/callers';
+import { callerMetafile, holdings } from './lib/holdings';
+import { sampleRss, startChild, treeCpuMs } from './lib/processes';
+import type { CallerFunctionInfo, CloudReady, LoadResult, LoadSettings } from './lib/protocol';
+import { type BenchResults, type BundleRow, type ColdStartRow, type LoadRow, type WarmRow, formatReport } from './lib/report';
+import { median, percentile, round } from './lib/stats';
+
+export const USAGE = `npm run bench [-- options]
+
+Measures the caller bundles (size, cold start, warm invocations, signing) against docs-style twins, and the local
+cloud (req/s at 50 concurrent, API key and IAM, peak memory) against amplify-appsync-simulator. Prints a table.
+
+  --quick        a short run (seconds): fewer samples, 2 s of load
+  --out FILE     also write the results as JSON
+  --no-synth     reuse .local/bench/cdk.out from an earlier run instead of running cdk synth
+  --cpu-prof DIR write V8 CPU profiles (.cpuprofile, for Chrome DevTools or speedscope) of the local cloud, its
+                 Lambda workers, the load generator and the peer into DIR
+  --help         this text`;
+
+interface Options {
+  readonly quick: boolean;
+  readonly out?: string;
+  readonly synth: boolean;
+  readonly cpuProf?: string;
+}
+
+interface Plan {
+  readonly coldSamples: number;
+  readonly warmInvocations: number;
+  readonly warmup: number;
+  readonly signingRounds: number;
+  readonly signingRoundMs: number;
+  readonly loadMs: number;
+  readonly loadWarmupMs: number;
+  readonly peerIam: boolean;
+  /** Load on the local cloud before the callers are measured, so its own JIT warm-up is not counted. */
+  readonly serverWarmupMs: number;
+}
+
+const CONCURRENCY = 50;
+const FULL: Plan = { coldSamples: 10, warmInvocations: 500, warmup: 50, signingRounds: 10, signingRoundMs: 200, loadMs: 20_000, loadWarmupMs: 2_000, peerIam: true, serverWarmupMs: 3_000 };
+const QUICK: Plan = { coldSamples: 3, warmInvocations: 100, warmup: 20, signingRounds: 3, signingRoundMs: 100, loadMs: 2_000, loadWarmupMs: 500, peerIam: false, serverWarmupMs: 1_000 };
+
+export function parseOptions(argv: readonly string[]): Options | 'help' {
+  let quick = false;
+  let out: string | undefined;
+  let synth = true;
+  let cpuProf: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--quick') quick = true;
+    else if (arg === '--no-synth') synth = false;
+    else if (arg === '--cpu-prof') {
+      cpuProf = argv[++index];
+      if (!cpuProf) throw new Error('--cpu-prof needs a folder');
+    }
+    else if (arg === '--out') {
+      out = argv[++index];
+      if (!out) throw new Error('--out needs a file name');
+    } else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
+    else throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+  }
+  return { quick, out, synth, cpuProf: cpuProf === undefined ? undefined : path.resolve(cpuProf) };
+}
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** The profiles' folder with --cpu-prof. */
+let profiling: string | undefined;
+
+/** Options of a child process to profile (servers and load generators only: cold and warm samples stay unprofiled). */
+function profiled(env: NodeJS.ProcessEnv = process.env): { execArgv: string[]; env: NodeJS.ProcessEnv } {
+  if (!profiling) return { execArgv: [], env };
+  return {
+    execArgv: ['--cpu-prof', `--cpu-prof-dir=${profiling}`],
+    env: { ...env, BENCH_CPU_PROF_DIR: profiling, BENCH_WORKER_PROFILER: workerProfilerScript() },
+  };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const options = parsed;
+  const plan = options.quick ? QUICK : FULL;
+  const startedAt = performance.now();
+  const loadAverageAtStart = round(os.loadavg()[0], 2);
+  if (loadAverageAtStart > os.cpus().length) {
+    log(`warning: the load average is ${loadAverageAtStart} on ${os.cpus().length} cores: other work shares the machine, the figures will be low (the ratios, measured in the same run, still compare)`);
+  }
+  mkdirSync(WORK_DIR, { recursive: true });
+
+  const assemblyDir = options.synth ? synthesize(log) : path.join(WORK_DIR, 'cdk.out');
+  log('building the twins and the benchmark processes...');
+  const { twins, twinMetafiles } = await buildTwins();
+  const children = buildChildren();
+  profiling = options.cpuProf;
+  if (profiling) mkdirSync(profiling, { recursive: true });
+
+  // Bundles.
+  const stack = readCloudAssembly(assemblyDir).find((candidate) => candidate.id === 'TodoCallersStack');
+  if (!stack) throw new Error(`no TodoCallersStack in ${assemblyDir}`);
+  const assetDirs: Record<string, string> = {};
+  const bundles: BundleRow[] = [];
+  for (const spec of CALLERS) {
+    const resource = Object.entries(stack.template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(spec.id));
+    if (!resource) throw new Error(`no function ${spec.id} in the callers template`);
+    const dir = stack.assetsByObjectKey.get((resource[1].Properties?.Code as { S3Key: string }).S3Key);
+    if (!dir) throw new Error(`no asset for ${spec.id}`);
+    assetDirs[spec.id] = dir;
+    const ours = assetBytes(dir);
+    const twin = assetBytes(twins[spec.id]);
+    bundles.push({
+      function: spec.id,
+      bytes: ours.code,
+      baselineBytes: twin.code,
+      ratio: round(ours.code / twin.code, 4),
+      mapBytes: ours.maps,
+      holds: holdings(await callerMetafile(spec.entry)),
+      baselineHolds: holdings(twinMetafiles[spec.id]).slice(0, 8),
+    });
+  }
+
+  // The local cloud.
+  log('starting the local cloud...');
+  const cloud = startChild(children['cloud-host'], [assemblyDir, path.join(WORK_DIR, 'state')], profiled());
+  let results: BenchResults;
+  try {
+    const ready = await cloud.next<CloudReady>('ready', 120_000);
+    const functions = Object.fromEntries(ready.callers.map((fn) => [fn.caller, fn]));
+
+    // The local cloud's own JIT warm-up is not the callers' cold start: a short burst first, both auth modes.
+    log('warming up the local cloud...');
+    const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
+    await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, warmUp, 'warm-up-api-key', cloud.process.pid!, true);
+    await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, warmUp, 'warm-up-iam', cloud.process.pid!, true);
+
+    log(`cold starts (${plan.coldSamples} samples each, ours and the twin's interleaved)...`);
+    const coldStart: ColdStartRow[] = [];
+    for (const spec of CALLERS) coldStart.push(await coldStarts(spec, functions[spec.id], assetDirs[spec.id], twins[spec.id], children.invoker, plan));
+
+    log(`warm invocations (${plan.warmInvocations} each)...`);
+    const warm: WarmRow[] = [];
+    for (const spec of CALLERS) warm.push(await warmRuns(spec, functions[spec.id], assetDirs[spec.id], twins[spec.id], children.invoker, plan));
+
+    log('signing...');
+    const signingChild = startChild(children.signing, [ready.graphqlUrl, String(plan.signingRounds), String(plan.signingRoundMs)], {
+      env: lambdaEnvironment(functions.listTodosIam, assetDirs.listTodosIam, false),
+    });
+    const signing = await signingChild.next<SigningResult>('signing', 120_000);
+
+    log(`local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`);
+    const rss = sampleRss(cloud.process.pid!);
+    const cloudPid = cloud.process.pid!;
+    const apiKeyLoad = await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, plan, 'ours-api-key', cloudPid);
+    const iamLoad = await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, plan, 'ours-iam', cloudPid);
+    const peakRssMb = rss.stop() ?? 0;
+    await cloud.stop(10_000);
+
+    log('the peer (amplify-appsync-simulator) under the same load...');
+    const peer = startChild(children['cloud-host'], [assemblyDir, path.join(WORK_DIR, 'peer-state'), '--peer'], profiled());
+    let peerLoad: MeasuredLoad;
+    let peerIamLoad: MeasuredLoad | undefined;
+    let peerPeakRssMb: number;
+    try {
+      const peerReady = await peer.next<CloudReady>('ready', 120_000);
+      const peerRss = sampleRss(peer.process.pid!);
+      peerLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } }, plan, 'peer-api-key', peer.process.pid!);
+      if (plan.peerIam) peerIamLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, plan, 'peer-iam', peer.process.pid!);
+      peerPeakRssMb = peerRss.stop() ?? 0;
+    } finally {
+      await peer.stop(10_000);
+    }
+
+    const row = (result: MeasuredLoad): LoadRow => ({
+      rps: round(result.rps, 1),
+      p50Ms: round(result.p50Ms),
+      p99Ms: round(result.p99Ms),
+      errors: result.errors,
+      requests: result.requests,
+    });
+    const ours = row(apiKeyLoad);
+    const iam = row(iamLoad);
+    const peerRow = row(peerLoad);
+    results = {
+      bundles,
+      coldStart,
+      warm,
+      signing: { usPerOp: round(signing.usPerOp), baselineUsPerOp: round(signing.baselineUsPerOp), ratio: round(signing.usPerOp / signing.baselineUsPerOp, 4), sdkUsPerOp: round(signing.sdkUsPerOp) },
+      local: {
+        ...ours,
+        concurrency: CONCURRENCY,
+        iamRps: iam.rps,
+        iamP50Ms: iam.p50Ms,
+        iamP99Ms: iam.p99Ms,
+        iamErrors: iam.errors,
+        iamRequests: iam.requests,
+        peerRps: peerRow.rps,
+        peerP50Ms: peerRow.p50Ms,
+        peerP99Ms: peerRow.p99Ms,
+        peerErrors: peerRow.errors,
+        peerRequests: peerRow.requests,
+        ...(peerIamLoad ? { peerIamRps: round(peerIamLoad.rps, 1), peerIamErrors: peerIamLoad.errors } : {}),
+        peakRssMb: round(peakRssMb, 1),
+        peerPeakRssMb: round(peerPeakRssMb, 1),
+        durationS: plan.loadMs / 1000,
+        errorSamples: [...apiKeyLoad.errorSamples, ...iamLoad.errorSamples, ...peerLoad.errorSamples, ...(peerIamLoad?.errorSamples ?? [])],
+        cpuMsPerRequest: { apiKey: apiKeyLoad.cpu, iam: iamLoad.cpu, peer: peerLoad.cpu, ...(peerIamLoad ? { peerIam: peerIamLoad.cpu } : {}) },
+        maxWorkersPerFunction: ready.maxWorkersPerFunction,
+      },
+      meta: {
+        quick: options.quick,
+        date: new Date().toISOString(),
+        node: process.versions.node,
+        cpus: os.cpus().length,
+        commit: gitDescription(),
+        loadAverageAtStart: loadAverageAtStart,
+        elapsedS: round((performance.now() - startedAt) / 1000, 1),
+      },
+    };
+  } finally {
+    await cloud.stop();
+  }
+
+  process.stdout.write(`${formatReport(results)}\n`);
+  for (const sample of results.local.errorSamples) log(`load error: ${sample}`);
+  if (options.out) {
+    const file = path.resolve(options.out);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    log(`results written to ${file}`);
+  }
+  if (profiling) log(`CPU profiles written to ${profiling}`);
+}
+
+/**
+ * The environment the local Lambda runtime gives the function (local/lambda/runtime.ts), as Lambda does: the
+ * template's variables, the reserved AWS_* ones, the role's credentials; no AWS config files, no instance metadata,
+ * and a closed local port as the default AWS endpoint. The twin gets the same, less NODE_OPTIONS (the docs'
+ * function sets none).
+ */
+function lambdaEnvironment(fn: CallerFunctionInfo, codeDir: string, twin: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    ...fn.environment,
+    AWS_REGION: fn.environment.REGION ?? 'us-east-1',
+    AWS_DEFAULT_REGION: fn.environment.REGION ?? 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    LAMBDA_TASK_ROOT: codeDir,
+    _HANDLER: fn.handler,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/.aws/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/.aws/config',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    HOME: '/nonexistent',
+  };
+  if (fn.credentials) {
+    env.AWS_ACCESS_KEY_ID = fn.credentials.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = fn.credentials.secretAccessKey;
+    if (fn.credentials.sessionToken) env.AWS_SESSION_TOKEN = fn.credentials.sessionToken;
+  }
+  if (twin) delete env.NODE_OPTIONS;
+  return env;
+}
+
+async function coldStarts(spec: CallerSpec, fn: CallerFunctionInfo, ourDir: string, twinDir: string, invoker: string, plan: Plan): Promise<ColdStartRow> {
+  const ours: ColdSample[] = [];
+  const twin: ColdSample[] = [];
+  const sample = async (dir: string, isTwin: boolean, index: number, profile = false): Promise<ColdSample> => {
+    const child = startChild(invoker, ['cold', bundleFile(dir), JSON.stringify(eventFor(spec, index, `cold ${spec.id}`))], {
+      env: lambdaEnvironment(fn, dir, isTwin),
+      cwd: dir,
+      execArgv: profile && profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiling}`, `--cpu-prof-name=cold-${spec.id}${isTwin ? '-twin' : ''}.cpuprofile`] : [],
+    });
+    const result = await child.next<ColdSample>('cold', 60_000);
+    await child.stop(1000);
+    if (result.statusCode !== 200) throw new Error(`${spec.id}${isTwin ? ' (twin)' : ''} answered ${result.statusCode} on its cold start`);
+    return result;
+  };
+  if (profiling) {
+    // One extra sample of each, profiled, not counted (the profiler slows what it watches).
+    await sample(ourDir, false, -1, true);
+    await sample(twinDir, true, -1, true);
+  }
+  for (let index = 0; index < plan.coldSamples; index++) {
+    // Alternating which goes first, so neither always follows the other.
+    if (index % 2 === 0) {
+      ours.push(await sample(ourDir, false, index));
+      twin.push(await sample(twinDir, true, index));
+    } else {
+      twin.push(await sample(twinDir, true, index));
+      ours.push(await sample(ourDir, false, index));
+    }
+  }
+  const oursMs = median(ours.map((s) => s.ms));
+  const twinMs = median(twin.map((s) => s.ms));
+  return {
+    function: spec.id,
+    ms: round(oursMs),
+    baselineMs: round(twinMs),
+    ratio: round(oursMs / twinMs, 3),
+    loadMs: round(median(ours.map((s) => s.loadMs))),
+    baselineLoadMs: round(median(twin.map((s) => s.loadMs))),
+    processMs: round(median(ours.map((s) => s.sinceProcessStartMs))),
+    baselineProcessMs: round(median(twin.map((s) => s.sinceProcessStartMs))),
+    samples: plan.coldSamples,
+  };
+}
+
+async function warmRuns(spec: CallerSpec, fn: CallerFunctionInfo, ourDir: string, twinDir: string, invoker: string, plan: Plan): Promise<WarmRow> {
+  const events = Array.from({ length: 50 }, (_, index) => eventFor(spec, index, `warm ${spec.id}`));
+  const run = async (dir: string, isTwin: boolean, part: Plan): Promise<WarmRun> => {
+    const child = startChild(invoker, ['warm', bundleFile(dir), JSON.stringify(events), String(part.warmInvocations), String(part.warmup), isTwin ? 'no-raw' : 'raw'], {
+      env: lambdaEnvironment(fn, dir, isTwin),
+      cwd: dir,
+    });
+    const result = await child.next<WarmRun>('warm', 300_000);
+    await child.stop(1000);
+    if (result.failures.length > 0) throw new Error(`${spec.id}${isTwin ? ' (twin)' : ''} failed warm invocations: ${result.failures.join('; ')}`);
+    return result;
+  };
+  // One process each (all invocations in it); which goes first alternates from caller to caller, so that a drift of
+  // the server over the run does not always weigh on the same side.
+  const oursFirst = CALLERS.indexOf(spec) % 2 === 0;
+  const [ours, twin] = oursFirst
+    ? [await run(ourDir, false, plan), await run(twinDir, true, plan)]
+    : await run(twinDir, true, plan).then(async (twinRun) => [await run(ourDir, false, plan), twinRun] as const);
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const oursSorted = sorted(ours.ms);
+  const rawSorted = sorted(ours.rawMs);
+  const twinSorted = sorted(twin.ms);
+  return {
+    function: spec.id,
+    p50Ms: round(percentile(oursSorted, 0.5), 3),
+    p99Ms: round(percentile(oursSorted, 0.99), 3),
+    baselineP50Ms: round(percentile(twinSorted, 0.5), 3),
+    baselineP99Ms: round(percentile(twinSorted, 0.99), 3),
+    rawP50Ms: round(percentile(rawSorted, 0.5), 3),
+    rawP99Ms: round(percentile(rawSorted, 0.99), 3),
+    overRawMs: round(percentile(oursSorted, 0.5) - percentile(rawSorted, 0.5), 3),
+    invocations: ours.ms.length,
+  };
+}
+
+function iamAuth(ready: CloudReady): LoadSettings['auth'] {
+  const byCaller = Object.fromEntries(ready.callers.map((fn) => [fn.caller, fn]));
+  const list = byCaller.listTodosIam.credentials;
+  const create = byCaller.createTodoIam.credentials;
+  if (!list || !create) throw new Error('the IAM callers have no local credentials');
+  return { mode: 'AWS_IAM', region: ready.region, list, create };
+}
+
+export interface MeasuredLoad extends LoadResult {
+  /** CPU time per request (ms) over the measured phase: the server's process, its Lambda workers, the load generator. */
+  readonly cpu: { readonly server: number; readonly workers: number; readonly loadGenerator: number; readonly serverCores: number };
+}
+
+async function load(script: string, target: Pick<LoadSettings, 'url' | 'auth'>, plan: Plan, label: string, serverPid: number, quiet = false): Promise<MeasuredLoad> {
+  const child = startChild(script, [], quiet ? {} : profiled());
+  try {
+    child.send({ ...target, concurrency: CONCURRENCY, durationMs: plan.loadMs, warmupMs: plan.loadWarmupMs, maxRequests: 200_000, label } satisfies LoadSettings);
+    await child.next('measuring', plan.loadWarmupMs + 60_000);
+    const before = { main: treeCpuMs(-serverPid) ?? 0, tree: treeCpuMs(serverPid) ?? 0, load: treeCpuMs(child.process.pid!) ?? 0, at: performance.now() };
+    const { result } = await child.next<{ result: LoadResult }>('result', plan.loadMs + 60_000);
+    const after = { main: treeCpuMs(-serverPid) ?? 0, tree: treeCpuMs(serverPid) ?? 0, load: treeCpuMs(child.process.pid!) ?? 0, at: performance.now() };
+    const per = (ms: number) => round(ms / Math.max(1, result.requests), 3);
+    const cpu = {
+      server: per(after.main - before.main),
+      workers: per(after.tree - after.main - (before.tree - before.main)),
+      loadGenerator: per(after.load - before.load),
+      serverCores: round((after.tree - before.tree) / (after.at - before.at), 2),
+    };
+    if (!quiet) log(
+      `  ${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors / ${result.requests}; ` +
+        `CPU per request: server ${cpu.server} ms + workers ${cpu.workers} ms + load generator ${cpu.loadGenerator} ms (the server got ${cpu.serverCores} cores)`,
+    );
+    return { ...result, cpu };
+  } finally {
+    await child.stop(1000);
+  }
+}
+
+function gitDescription(): string | undefined {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
