@@ -65,6 +65,8 @@ const CONCURRENCY = 50;
 const FULL: Plan = { coldSamples: 10, warmInvocations: 500, warmup: 50, signingRounds: 10, signingRoundMs: 200, loadMs: 20_000, loadWarmupMs: 2_000, peerIam: true, serverWarmupMs: 3_000 };
 const QUICK: Plan = { coldSamples: 3, warmInvocations: 100, warmup: 20, signingRounds: 3, signingRoundMs: 100, loadMs: 2_000, loadWarmupMs: 500, peerIam: false, serverWarmupMs: 1_000 };
 
+class UsageError extends Error {}
+
 export function parseOptions(argv: readonly string[]): Options | 'help' {
   let quick = false;
   let out: string | undefined;
@@ -77,13 +79,13 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     else if (arg === '--no-synth') synth = false;
     else if (arg === '--cpu-prof') {
       cpuProf = argv[++index];
-      if (!cpuProf) throw new Error('--cpu-prof needs a folder');
+      if (!cpuProf) throw new UsageError('--cpu-prof needs a folder');
     }
     else if (arg === '--out') {
       out = argv[++index];
-      if (!out) throw new Error('--out needs a file name');
+      if (!out) throw new UsageError('--out needs a file name');
     } else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
-    else throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+    else throw new UsageError(`unknown option ${arg}\n\n${USAGE}`);
   }
   return { quick, out, synth, cpuProf: cpuProf === undefined ? undefined : path.resolve(cpuProf) };
 }
@@ -191,6 +193,10 @@ async function main(): Promise<void> {
     let peerPeakRssMb: number;
     try {
       const peerReady = await peer.next<CloudReady>('ready', 120_000);
+      // The same warm-up ours had before its callers were measured.
+      const peerWarmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
+      await load(children.load, { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } }, peerWarmUp, 'peer-warm-up-api-key', peer.process.pid!, true);
+      await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, peerWarmUp, 'peer-warm-up-iam', peer.process.pid!, true);
       const peerRss = sampleRss(peer.process.pid!);
       peerLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } }, plan, 'peer-api-key', peer.process.pid!);
       if (plan.peerIam) peerIamLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, plan, 'peer-iam', peer.process.pid!);
@@ -421,6 +427,6 @@ function gitDescription(): string | undefined {
 }
 
 main().catch((error: Error) => {
-  process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
-  process.exit(1);
+  process.stderr.write(`bench: ${error instanceof UsageError ? error.message : (error.stack ?? error.message)}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -1,5 +1,5 @@
 /**
- * A small AppSync GraphQL client over node:http(s): API key or IAM (SigV4) auth, a timeout per request, an overall
+ * A small AppSync GraphQL client over Node's built-in fetch: API key or IAM (SigV4) auth, a timeout per request, an overall
  * deadline, and retries with capped exponential backoff and full jitter.
  *
  * Failures are thrown as the typed errors of ./graphql-errors; success resolves to `{ data, attempts }`.

@@ -1,16 +1,12 @@
 /**
- * One POST over node:http / node:https with keep-alive connections, bounded by a time limit that covers the whole
- * exchange (connecting, sending, the headers and the body).
+ * One POST over Node's built-in fetch, bounded by a time limit that covers the whole exchange (connecting, sending,
+ * the headers and the body).
  *
- * node:http rather than the global fetch: fetch (undici) is loaded and compiled on its first use, which costs a Lambda
- * cold start about 20 ms, and every call goes through WHATWG streams, which costs about 1 ms more than node:http on
- * the same request (README, Performance). The behaviour the client relies on is the same: pooled keep-alive
- * connections (idle ones closed after 4 s, as fetch does), system error codes (ECONNREFUSED, ECONNRESET…) on network
- * failures, the body read as UTF-8. No redirect is followed (AppSync does not redirect, and a signed request or an API
- * key is never sent anywhere else) and no compression is asked for.
+ * fetch, as the product promises ("a keyed or SigV4-signed fetch") and as code written for Amplify's function
+ * template expects: no HTTP library to bundle, pooled keep-alive connections, and system error codes (ECONNREFUSED,
+ * ECONNRESET…) on the error's `cause` for network failures. No redirect is followed: AppSync does not redirect, and a
+ * signed request or an API key is never sent anywhere else.
  */
-import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -19,7 +15,7 @@ export interface HttpAnswer {
   readonly text: string;
 }
 
-/** The time limit of the exchange ran out; the connection was dropped. */
+/** The time limit of the exchange ran out; the request was aborted. */
 export class TransportTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no complete answer within ${timeoutMs} ms`);
@@ -27,70 +23,28 @@ export class TransportTimeoutError extends Error {
   }
 }
 
-/** As fetch's pool: idle connections are closed after 4 s, before a server's usual 5 s keep-alive timeout. */
-const IDLE_SOCKET_TIMEOUT_MS = 4_000;
-const httpAgent = new HttpAgent({ keepAlive: true, scheduling: 'lifo', timeout: IDLE_SOCKET_TIMEOUT_MS });
-const httpsAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo', timeout: IDLE_SOCKET_TIMEOUT_MS });
-
 /**
- * POSTs `body` to `endpoint` with `headers` (plus host and content-length). Resolves with the answer, whatever its
- * status; rejects with TransportTimeoutError past `timeoutMs`, or with the system error of a network failure.
+ * POSTs `body` to `endpoint` with `headers` (fetch adds host and content-length, the values a signature covers).
+ * Resolves with the answer, whatever its status; rejects with TransportTimeoutError past `timeoutMs`, or with fetch's
+ * error (its `cause` carries the system error code) on a network failure.
  */
-export function postText(endpoint: URL, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-    const secure = endpoint.protocol === 'https:';
-    try {
-      const request = (secure ? httpsRequest : httpRequest)(
-        {
-          hostname: endpoint.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: endpoint.port === '' ? undefined : endpoint.port,
-          path: `${endpoint.pathname}${endpoint.search}`,
-          method: 'POST',
-          // The host is the one a signature covers: URL.host, with the port when it is not the default.
-          headers: { ...headers, host: endpoint.host, 'content-length': String(Buffer.byteLength(body)) },
-          agent: secure ? httpsAgent : httpAgent,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', (error) => settle(() => reject(error)));
-          response.on('end', () => {
-            if (!response.complete) return settle(() => reject(Object.assign(new Error('the connection closed before the whole answer'), { code: 'ECONNRESET' })));
-            const text = Buffer.concat(chunks).toString('utf8');
-            settle(() =>
-              resolve({
-                status: response.statusCode ?? 0,
-                retryAfter: single(response.headers, 'retry-after'),
-                errorType: single(response.headers, 'x-amzn-errortype'),
-                text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
-              }),
-            );
-          });
-        },
-      );
-      timer = setTimeout(() => {
-        const error = new TransportTimeoutError(timeoutMs);
-        settle(() => reject(error));
-        request.destroy(error);
-      }, timeoutMs);
-      request.on('error', (error) => settle(() => reject(error)));
-      request.end(body);
-    } catch (error) {
-      // Invalid header values and the like throw before anything is sent.
-      settle(() => reject(error));
-    }
-  });
+export async function postText(endpoint: URL, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number): Promise<HttpAnswer> {
+  const controller = new AbortController();
+  const timeout = new TransportTimeoutError(timeoutMs);
+  const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
+  try {
+    const response = await fetch(endpoint, { method: 'POST', headers: withoutHost(headers), body, redirect: 'manual', signal: controller.signal });
+    // Reading the body is under the same signal, so a server that stalls mid-body is cut off too.
+    const text = await response.text();
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), errorType: response.headers.get('x-amzn-errortype'), text };
+  } catch (error) {
+    throw controller.signal.aborted ? timeout : error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function single(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+/** fetch sets Host from the URL itself (the same value the signature covers) and refuses to be given one. */
+function withoutHost(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host'));
 }
