@@ -1,15 +1,13 @@
 /**
  * The local cloud as a process of its own (`local/start.ts`, as `npm start` runs it): clients that go away mid-request
- * on any of its ports do not take it down; killed with SIGKILL in the middle of a stream of writes and started again
- * on the same state directory, it still has every write it acknowledged, and its Lambda workers die with it.
- * (`npm run test:load` does the same at 2,000 writes and 50 concurrent.)
+ * on any of its ports do not take it down, and a clean stop leaves nothing behind. (SIGKILL mid-load and a restart on
+ * the same state directory: load.test.ts.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
 import { eventually, isAlive, resetMidRequest } from '../support/hardening';
-import { createTodos, duplicates, listAllTodos } from '../support/load';
 import { sharedAssembly } from '../support/shared-assembly';
 
 let assemblyDir: string;
@@ -25,6 +23,12 @@ afterAll(async () => {
   await cloud?.kill9();
   rmSync(stateDir, { recursive: true, force: true });
 });
+
+/** The process of the previous test, or a new one if there is none (or it died). */
+async function running(): Promise<CloudProcess> {
+  if (!cloud || !isAlive(cloud.pid)) cloud = await startCloudProcess({ assemblyDir, stateDir });
+  return cloud;
+}
 
 async function createOne(target: CloudProcess, id: string): Promise<number> {
   const response = await fetch(target.graphqlUrl, {
@@ -60,52 +64,8 @@ test('clients that go away mid-request, or send garbage, on any port do not take
   expect(await createOne(cloud, 'after-resets')).toBe(200);
 });
 
-test('killed with SIGKILL mid-load and started again on the same state directory: every acknowledged write is there', async () => {
-  cloud ??= await startCloudProcess({ assemblyDir, stateDir });
-  const first = cloud;
-  const ids = Array.from({ length: 600 }, (_, index) => `crash-${String(index).padStart(4, '0')}`);
-  let workers: number[] = [];
-  let killing: Promise<void> | undefined;
-  const load = await createTodos({
-    url: first.graphqlUrl,
-    apiKey: first.apiKey,
-    ids,
-    concurrency: 20,
-    deadlineMs: 60_000,
-    requestTimeoutMs: 10_000,
-    onAcknowledged: (count) => {
-      if (count === 150 && !killing) {
-        workers = first.children();
-        killing = first.kill9();
-      }
-    },
-  });
-  await killing;
-  expect(load.acknowledged.length).toBeGreaterThanOrEqual(150);
-  // Some requests were in flight when the process died: they failed, and were not acknowledged.
-  expect(load.failures.length).toBeGreaterThan(0);
-  expect(first.output()).not.toMatch(/SIGINT|SIGTERM/);
-
-  // The Lambda workers died with it.
-  expect(workers.length).toBeGreaterThan(0);
-  expect(await eventually(() => workers.every((pid) => !isAlive(pid)), 5000)).toBe(true);
-
-  cloud = await startCloudProcess({ assemblyDir, stateDir });
-  expect(cloud.apiKey).toBe(first.apiKey);
-  const listing = await listAllTodos(cloud.graphqlUrl, cloud.apiKey, 1000);
-  expect(duplicates(listing.ids)).toEqual([]);
-  const stored = new Set(listing.ids);
-  expect(load.acknowledged.filter((id) => !stored.has(id))).toEqual([]);
-  expect(stored.has('after-resets')).toBe(true);
-  // Nothing appears that was never sent.
-  const sent = new Set(ids.slice(0, ids.length - load.unsent));
-  expect(listing.ids.filter((id) => id.startsWith('crash-') && !sent.has(id))).toEqual([]);
-  // And it takes writes again.
-  expect(await createOne(cloud, 'after-restart')).toBe(200);
-});
-
 test('a clean stop (SIGTERM) exits 0 and leaves no worker behind', async () => {
-  cloud ??= await startCloudProcess({ assemblyDir, stateDir });
+  cloud = await running();
   expect(await createOne(cloud, 'before-stop')).toBe(200);
   const workers = cloud.children();
   expect(workers.length).toBeGreaterThan(0);
