@@ -86,7 +86,8 @@ export function createInvokeApiHandler(options: InvokeApiOptions): (req: Incomin
     const requestId = randomUUID();
     req.on('error', () => undefined);
     res.on('error', () => undefined);
-    res.on('finish', () => log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+    // The path only: a presigned URL's query holds the session token and the signature.
+    res.on('finish', () => log(`${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
     handle(options, req, res, requestId).catch((error: Error) => {
       log(`lambda invoke api: ${error.stack ?? error.message}`);
       if (!res.headersSent) sendError(res, requestId, new LambdaServiceError(500, 'ServiceException', 'The local Lambda service failed to process the request.'));
