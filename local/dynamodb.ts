@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalTable } from './cloudformation/deployment';
@@ -59,6 +59,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       for (const table of tables) {
         if (existing.has(table.tableName)) continue;
         await client.send(new CreateTableCommand(createTableInput(table)));
+        await waitUntilActive(client, table.tableName);
         created.push(table.tableName);
       }
       return created;
@@ -68,6 +69,19 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Even with createTableMs 0, dynalite flips a new table to ACTIVE on a later tick and until then answers writes with
+ * ResourceNotFoundException; the SDK's waiter polls every 20 s at best.
+ */
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
 }
 
 /** The template's table definition as a CreateTable request (CloudFormation and the API share the shapes). */
