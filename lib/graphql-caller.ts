@@ -3,7 +3,7 @@ import { IamResource } from 'aws-cdk-lib/aws-appsync';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { CallableGraphqlApi } from './todo-api';
-import { GraphqlField } from './schema-fields';
+import { capitalize, GraphqlField } from './schema-fields';
 import { ModuleFormat, TodoFunction } from './todo-function';
 
 export enum CallerAuthMode {
@@ -90,8 +90,4 @@ export class GraphqlCaller extends Construct {
 /** `todoapi` → `API_TODOAPI_`, the prefix Amplify gives a function's variables for an API it may call. */
 export function amplifyEnvPrefix(apiName: string): string {
   return `API_${apiName.toUpperCase().replace(/[^A-Z0-9]/g, '')}_`;
-}
-
-function capitalize(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
 }

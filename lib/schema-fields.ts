@@ -22,3 +22,8 @@ export function rootFieldsOf(schemaPath: string, typeNames: readonly string[]): 
   }
   return fields;
 }
+
+/** `listTodos` → `ListTodos`: field and construct ids as parts of logical ids and output names. */
+export function capitalize(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}

@@ -12,7 +12,7 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { GraphqlApiLogging } from './graphql-api-logging';
-import { rootFieldsOf } from './schema-fields';
+import { capitalize, rootFieldsOf } from './schema-fields';
 import { TodoFunction } from './todo-function';
 import { TodoTable } from './todo-table';
 
@@ -147,8 +147,4 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
     new CfnOutput(stack, 'GraphQLAPIIdOutput', { value: this.graphqlApi.apiId, description: 'AppSync API id' });
     new CfnOutput(stack, 'GraphQLAPIKeyOutput', { value: this.graphqlApi.apiKey!, description: 'Current API key' });
   }
-}
-
-function capitalize(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
 }
