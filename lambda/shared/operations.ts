@@ -60,12 +60,15 @@ export interface GetTodoData {
   readonly getTodo: Todo | null;
 }
 
+/** The Todo fields every operation asks for: what the `Todo` type above declares, kept in one place. */
+const TODO_FIELDS = '{ id name description createdAt updatedAt }';
+
 export const LIST_TODOS: GraphqlOperation<ListTodosData, ListTodosVariables> = {
   operationName: 'ListTodos',
   operationType: 'query',
   query: `query ListTodos($filter: ModelTodoFilterInput, $limit: Int, $nextToken: String) {
   listTodos(filter: $filter, limit: $limit, nextToken: $nextToken) {
-    items { id name description createdAt updatedAt }
+    items ${TODO_FIELDS}
     nextToken
   }
 }`,
@@ -75,7 +78,7 @@ export const CREATE_TODO: GraphqlOperation<CreateTodoData, CreateTodoVariables> 
   operationName: 'CreateTodo',
   operationType: 'mutation',
   query: `mutation CreateTodo($input: CreateTodoInput!) {
-  createTodo(input: $input) { id name description createdAt updatedAt }
+  createTodo(input: $input) ${TODO_FIELDS}
 }`,
 };
 
@@ -83,6 +86,6 @@ export const GET_TODO: GraphqlOperation<GetTodoData, GetTodoVariables> = {
   operationName: 'GetTodo',
   operationType: 'query',
   query: `query GetTodo($id: ID!) {
-  getTodo(id: $id) { id name description createdAt updatedAt }
+  getTodo(id: $id) ${TODO_FIELDS}
 }`,
 };
