@@ -12,9 +12,12 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { GraphqlApiLogging } from './graphql-api-logging';
-import { capitalize, rootFieldsOf } from './schema-fields';
+import { ModelTable } from './model-table';
+import { capitalize } from './schema-fields';
+import { readApiModels, SchemaModelError } from './schema-model';
 import { TodoFunction } from './todo-function';
-import { TodoTable } from './todo-table';
+import { ROOT_TYPE_OF } from '../lambda/resolver/api-resolver';
+import type { ApiModels, ModelOperation } from '../lambda/resolver/model';
 
 export const SCHEMA_PATH = path.join(__dirname, '..', 'schema', 'schema.graphql');
 const RESOLVER_ENTRY = path.join(__dirname, '..', 'lambda', 'resolver', 'index.ts');
@@ -58,8 +61,8 @@ export interface TodoApiProps {
 }
 
 /**
- * The Todo GraphQL API: AppSync with the API key as default mode and IAM as additional mode, a direct Lambda
- * resolver on every Query and Mutation field, and the DynamoDB table behind it. Publishes Amplify-named outputs.
+ * The GraphQL API of the schema: AppSync with the API key as default mode and IAM as additional mode, a direct Lambda
+ * resolver on every Query and Mutation field, and a DynamoDB table per @model type. Publishes Amplify-named outputs.
  */
 export class TodoApi extends Construct implements CallableGraphqlApi {
   readonly apiName: string;
@@ -67,13 +70,17 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
   readonly graphqlUrl: string;
   readonly apiKeyParameterName: string;
   readonly resolverFunction: TodoFunction;
-  readonly table: TodoTable;
+  /** The schema's models, as the resolver serves them. */
+  readonly models: ApiModels;
+  /** Each model's table, by model name (`Todo`). */
+  readonly tables: Readonly<Record<string, ModelTable>>;
 
   constructor(scope: Construct, id: string, props: TodoApiProps) {
     super(scope, id);
     this.apiName = props.apiName;
     const schemaPath = props.schemaPath ?? SCHEMA_PATH;
     const generation = props.apiKeyGeneration ?? 1;
+    this.models = readModels(schemaPath, this.node.path);
 
     this.graphqlApi = new GraphqlApi(this, 'GraphQLAPI', {
       name: `${props.apiName}-${props.envName}`,
@@ -97,18 +104,25 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
     this.graphqlUrl = this.graphqlApi.graphqlUrl;
     new GraphqlApiLogging(this, 'RequestLogging', { api: this.graphqlApi, fieldLogLevel: FieldLogLevel.ERROR });
 
-    this.table = new TodoTable(this, 'TodoTable', { destroyOnDelete: props.destroyDataOnDelete });
+    // One table per model, named after it (`TodoTable`), so adding a model never moves another's table.
+    const tables: Record<string, ModelTable> = {};
+    for (const model of this.models.models) {
+      tables[model.name] = new ModelTable(this, `${model.name}Table`, { destroyOnDelete: props.destroyDataOnDelete, partitionKey: model.key });
+    }
+    this.tables = tables;
 
     this.resolverFunction = new TodoFunction(this, 'ResolverFunction', {
       entry: RESOLVER_ENTRY,
       description: `Resolves every Query and Mutation field of the ${props.apiName} GraphQL API`,
       environment: {
-        TODO_TABLE_NAME: this.table.table.tableName,
-        // Signs listTodos nextTokens. The stack id's UUID is unique per stack and never shown to API clients.
+        ...Object.fromEntries(this.models.models.map((model) => [model.tableVariable, tables[model.name].table.tableName])),
+        // Signs the list fields' nextTokens. The stack id's UUID is unique per stack and never shown to API clients.
         PAGINATION_TOKEN_KEY: Fn.select(2, Fn.split('/', Stack.of(this).stackId)),
       },
+      // The resolver serves exactly the schema it was deployed with (lambda/resolver/bundled-models.ts).
+      bundledValues: { __API_MODELS__: this.models },
     });
-    this.table.table.grantReadWriteData(this.resolverFunction);
+    for (const table of Object.values(tables)) table.table.grantReadWriteData(this.resolverFunction);
 
     // AppSync invokes the unqualified function ARN of the data source, so its role may invoke exactly that: not the
     // `<function ARN>:*` (every version and alias) that the data source's own grant would add.
@@ -129,7 +143,8 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
       // Immutable to the data source, so its own grant adds nothing beside the inline policy above.
       serviceRole: dataSourceRole.withoutPolicyUpdates(),
     });
-    for (const { typeName, fieldName } of rootFieldsOf(schemaPath, ['Query', 'Mutation'])) {
+    // readModels refused any root field the resolver does not serve, so these are all of them.
+    for (const { typeName, fieldName } of servedRootFields(this.models)) {
       // No mapping templates: AppSync sends its resolver event to the function as is (direct Lambda resolver).
       dataSource.createResolver(`${typeName}${capitalize(fieldName)}Resolver`, { typeName, fieldName });
     }
@@ -146,5 +161,28 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
     new CfnOutput(stack, 'GraphQLAPIEndpointOutput', { value: this.graphqlUrl, description: 'GraphQL endpoint URL' });
     new CfnOutput(stack, 'GraphQLAPIIdOutput', { value: this.graphqlApi.apiId, description: 'AppSync API id' });
     new CfnOutput(stack, 'GraphQLAPIKeyOutput', { value: this.graphqlApi.apiKey!, description: 'Current API key' });
+    // Amplify's client configuration needs the API's region (aws_appsync_region); `npm run client-config` reads it here.
+    new CfnOutput(stack, 'GraphQLAPIRegionOutput', { value: stack.region, description: 'Region of the GraphQL API' });
   }
+}
+
+/** The schema's models; a schema the resolver cannot serve fails the synth here, naming this construct and each field. */
+function readModels(schemaPath: string, constructPath: string): ApiModels {
+  try {
+    return readApiModels(schemaPath);
+  } catch (error) {
+    if (error instanceof SchemaModelError) throw new SchemaModelError(`${constructPath}: ${error.schemaPath}`, error.problems, { cause: error });
+    throw error;
+  }
+}
+
+/** Query fields first, then Mutation fields, each in schema order: the order the resolvers were created in before. */
+function servedRootFields(models: ApiModels): Array<{ typeName: 'Query' | 'Mutation'; fieldName: string }> {
+  const fields = models.models.flatMap((model) =>
+    Object.entries(model.operations).map(([operation, fieldName]) => ({
+      typeName: ROOT_TYPE_OF[operation as ModelOperation],
+      fieldName,
+    })),
+  );
+  return [...fields.filter((field) => field.typeName === 'Query'), ...fields.filter((field) => field.typeName === 'Mutation')];
 }

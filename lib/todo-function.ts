@@ -40,6 +40,12 @@ export interface TodoFunctionProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * Identifiers esbuild replaces with JSON values at bundle time (its `define`): data the code needs that is known at
+   * synth, such as the schema's models.
+   * @default - none
+   */
+  readonly bundledValues?: Readonly<Record<string, unknown>>;
 }
 
 /** The one Lambda function shape of this project: pinned runtime, ARM64, esbuild bundling tuned for size. */
@@ -97,6 +103,10 @@ export class TodoFunction extends NodejsFunction {
         banner: format === 'esm' ? "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" : undefined,
         // The Node.js 22 runtime ships AWS SDK v3: the resolver uses it instead of carrying its own copy.
         externalModules: ['@aws-sdk/*'],
+        // esbuild takes each value as JSON text: a value is bundled as its JSON, read back with JSON.parse.
+        define: props.bundledValues
+          ? Object.fromEntries(Object.entries(props.bundledValues).map(([name, value]) => [name, JSON.stringify(JSON.stringify(value))]))
+          : undefined,
       },
     });
   }

@@ -36,10 +36,11 @@ export class UnknownFieldError extends NamedResolverError {
 }
 
 export class InvalidNextTokenError extends NamedResolverError {
-  constructor(detail: string) {
+  /** `listField` is the field whose responses carry the token (`listTodos`). */
+  constructor(detail: string, listField: string) {
     super(
       'InvalidNextTokenException',
-      `${detail}; pass the nextToken from a previous listTodos response unchanged, or null for the first page`,
+      `${detail}; pass the nextToken from a previous ${listField} response unchanged, or null for the first page`,
     );
   }
 }
@@ -48,12 +49,13 @@ export class InvalidNextTokenError extends NamedResolverError {
  * Why a conditional write failed. DynamoDB itself only says "The conditional
  * request failed", which cannot tell a missing item from a false condition.
  */
-export type ConditionFailureReason = 'TodoMissing' | 'TodoAlreadyExists' | 'ConditionNotMet';
+export type ConditionFailureReason = `${string}Missing` | `${string}AlreadyExists` | 'ConditionNotMet';
 
 export class ConditionalCheckFailedError extends NamedResolverError {
   constructor(
     readonly reason: ConditionFailureReason,
-    readonly todoId: string,
+    /** The key of the item the mutation was for. */
+    readonly itemKey: string,
     explanation: string,
     options?: ErrorOptions,
   ) {

@@ -1,119 +1,121 @@
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { describe } from './describe-value';
 import { ValidationError } from './errors';
-import type { ModelTodoConditionInput, ModelTodoFilterInput } from './model-expression';
+import { checkValue, type EnumValues } from './field-values';
+import type { ModelDescription, TypeRef } from './model';
 
 /*
- * Checks each field's `arguments` before anything depends on them. Behind
- * AppSync, GraphQL validation already guarantees most of this; the checks are
- * cheap and make a hand-written Invoke (or a schema drift) fail with a clear
- * message instead of a TypeError deep inside.
+ * Checks each field's `arguments` before anything depends on them, against the model the schema describes. Behind
+ * AppSync, GraphQL validation already guarantees most of this; the checks are cheap and make a hand-written Invoke
+ * (or a schema drift) fail with a clear message instead of a TypeError deep inside, or a wrong item.
  *
- * Filter and condition objects are only checked to be objects here; their
- * contents are validated field by field while they are translated.
+ * Filter and condition objects are only checked to be objects here; their contents are validated field by field while
+ * they are translated (model-expression.ts).
  */
 
-export interface GetTodoArguments {
-  id: string;
+/** A model item's stored attributes, by field name. */
+export type ModelItem = Record<string, NativeAttributeValue>;
+
+export interface GetArguments {
+  readonly key: string;
 }
 
-export interface ListTodosArguments {
-  filter?: ModelTodoFilterInput | null;
-  limit?: number | null;
-  nextToken?: string | null;
+export interface ListArguments {
+  readonly filter: object | null;
+  readonly limit: number;
+  readonly nextToken: string | null;
 }
 
-export interface CreateTodoInput {
-  id?: string | null;
-  name?: string | null;
-  description?: string | null;
-}
-
-export interface UpdateTodoInput {
-  id: string;
-  name?: string | null;
-  description?: string | null;
-}
-
-export interface DeleteTodoInput {
-  id: string;
-}
-
-export interface MutationArguments<Input> {
-  input: Input;
-  condition?: ModelTodoConditionInput | null;
+export interface MutationArguments {
+  /** Only the fields the input gave; an explicit null is kept (update removes the attribute). */
+  readonly input: ModelItem;
+  readonly key: string | null;
+  readonly condition: object | null;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
-/** listTodos' `limit`, defaulted; used for parsed and typed callers alike. */
+/** A list field's `limit`, defaulted; used for parsed and typed callers alike. */
 export function pageSizeFrom(limit: unknown): number {
   if (limit === null || limit === undefined) return DEFAULT_PAGE_SIZE;
   if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE) return limit;
   throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${describe(limit)})`);
 }
 
-const SERVER_OWNED_FIELDS = ['createdAt', 'updatedAt', '__typename'];
+/** Parses the arguments of one model's root fields. */
+export class ModelArguments {
+  private readonly serverOwned: readonly string[];
 
-export function parseGetTodoArguments(raw: unknown): GetTodoArguments {
-  const args = requireObject(raw, 'arguments', ['id']);
-  return { id: requireId(args.id, 'id') };
-}
-
-export function parseListTodosArguments(raw: unknown): ListTodosArguments {
-  const args = requireObject(raw, 'arguments', ['filter', 'limit', 'nextToken']);
-  return {
-    filter: optionalObject(args.filter, 'filter') as ModelTodoFilterInput | null,
-    limit: pageSizeFrom(args.limit),
-    nextToken: optionalString(args.nextToken, 'nextToken'),
-  };
-}
-
-export function parseCreateTodoArguments(raw: unknown): MutationArguments<CreateTodoInput> {
-  const args = requireObject(raw, 'arguments', ['input', 'condition']);
-  const input = requireInput(args.input, ['id', 'name', 'description']);
-  return {
-    input: {
-      id: input.id === null || input.id === undefined ? null : requireId(input.id, 'input.id'),
-      name: optionalString(input.name, 'input.name'),
-      description: optionalString(input.description, 'input.description'),
-    },
-    condition: optionalObject(args.condition, 'condition') as ModelTodoConditionInput | null,
-  };
-}
-
-export function parseUpdateTodoArguments(raw: unknown): MutationArguments<UpdateTodoInput> {
-  const args = requireObject(raw, 'arguments', ['input', 'condition']);
-  const input = requireInput(args.input, ['id', 'name', 'description']);
-  return {
-    input: {
-      id: requireId(input.id, 'input.id'),
-      // Omitted and null mean different things here (untouched vs removed), so omission is kept.
-      ...('name' in input ? { name: optionalString(input.name, 'input.name') } : {}),
-      ...('description' in input ? { description: optionalString(input.description, 'input.description') } : {}),
-    },
-    condition: optionalObject(args.condition, 'condition') as ModelTodoConditionInput | null,
-  };
-}
-
-export function parseDeleteTodoArguments(raw: unknown): MutationArguments<DeleteTodoInput> {
-  const args = requireObject(raw, 'arguments', ['input', 'condition']);
-  const input = requireInput(args.input, ['id']);
-  return {
-    input: { id: requireId(input.id, 'input.id') },
-    condition: optionalObject(args.condition, 'condition') as ModelTodoConditionInput | null,
-  };
-}
-
-function requireInput(raw: unknown, allowedKeys: readonly string[]): Record<string, unknown> {
-  if (raw === null || raw === undefined) throw new ValidationError('input is required');
-  if (typeof raw === 'object' && !Array.isArray(raw)) {
-    const serverOwned = Object.keys(raw).find((key) => SERVER_OWNED_FIELDS.includes(key));
-    if (serverOwned !== undefined) {
-      throw new ValidationError(`input.${serverOwned} cannot be set; the server sets ${SERVER_OWNED_FIELDS.join(', ')}`);
-    }
+  constructor(
+    private readonly model: ModelDescription,
+    private readonly enums: EnumValues,
+  ) {
+    this.serverOwned = [...model.timestamps, '__typename'];
   }
-  return requireObject(raw, 'input', allowedKeys);
+
+  get(raw: unknown): GetArguments {
+    const args = requireObject(raw, 'arguments', [this.model.key]);
+    return { key: requireKey(args[this.model.key], this.model.key) };
+  }
+
+  list(raw: unknown): ListArguments {
+    const args = requireObject(raw, 'arguments', ['filter', 'limit', 'nextToken']);
+    return {
+      filter: optionalObject(args.filter, 'filter'),
+      limit: pageSizeFrom(args.limit),
+      nextToken: optionalString(args.nextToken, 'nextToken'),
+    };
+  }
+
+  create(raw: unknown): MutationArguments {
+    const { input, condition } = this.mutation(raw, this.model.createInput ?? {});
+    const key = input[this.model.key];
+    // A missing key means "generate one"; a given one must be usable as a partition key.
+    const givenKey = key === null || key === undefined ? null : requireKey(key, `input.${this.model.key}`);
+    return { input, key: givenKey, condition };
+  }
+
+  update(raw: unknown): MutationArguments {
+    const { input, condition } = this.mutation(raw, this.model.updateInput ?? {});
+    return { input, key: requireKey(input[this.model.key], `input.${this.model.key}`), condition };
+  }
+
+  delete(raw: unknown): MutationArguments {
+    const { input, condition } = this.mutation(raw, { [this.model.key]: { name: 'ID', nonNull: true } });
+    return { input, key: requireKey(input[this.model.key], `input.${this.model.key}`), condition };
+  }
+
+  private mutation(raw: unknown, inputFields: Readonly<Record<string, TypeRef>>): { input: ModelItem; condition: object | null } {
+    const args = requireObject(raw, 'arguments', ['input', 'condition']);
+    return { input: this.input(args.input, inputFields), condition: optionalObject(args.condition, 'condition') };
+  }
+
+  private input(raw: unknown, inputFields: Readonly<Record<string, TypeRef>>): ModelItem {
+    if (raw === null || raw === undefined) throw new ValidationError('input is required');
+    if (typeof raw === 'object' && !Array.isArray(raw)) {
+      const serverOwned = Object.keys(raw).find((key) => this.serverOwned.includes(key));
+      if (serverOwned !== undefined) {
+        throw new ValidationError(`input.${serverOwned} cannot be set; the server sets ${this.serverOwned.join(', ')}`);
+      }
+    }
+    const input = requireObject(raw, 'input', Object.keys(inputFields));
+    const checked: ModelItem = {};
+    for (const [field, type] of Object.entries(inputFields)) {
+      // The key is checked by each mutation: create generates a missing one, the others need it.
+      if (field === this.model.key) {
+        if (field in input) checked[field] = input[field] as NativeAttributeValue;
+        continue;
+      }
+      // Omitted and null mean different things to an update (untouched vs removed), so omission is kept.
+      if (!(field in input)) {
+        if (type.nonNull) throw new ValidationError(`input.${field} is required`);
+        continue;
+      }
+      checked[field] = checkValue(type, input[field], `input.${field}`, this.enums);
+    }
+    return checked;
+  }
 }
 
 function requireObject(raw: unknown, path: string, allowedKeys: readonly string[]): Record<string, unknown> {
@@ -127,7 +129,7 @@ function requireObject(raw: unknown, path: string, allowedKeys: readonly string[
   return raw as Record<string, unknown>;
 }
 
-function requireId(raw: unknown, path: string): string {
+function requireKey(raw: unknown, path: string): string {
   // DynamoDB refuses an empty partition key; saying so here names the argument.
   if (typeof raw !== 'string' || raw.length === 0) {
     throw new ValidationError(`${path} must be a non-empty string (got ${describe(raw)})`);
@@ -140,7 +142,6 @@ function optionalString(raw: unknown, path: string): string | null {
   if (typeof raw !== 'string') throw new ValidationError(`${path} must be a string or null (got ${describe(raw)})`);
   return raw;
 }
-
 
 function optionalObject(raw: unknown, path: string): object | null {
   if (raw === null || raw === undefined) return null;

@@ -1,79 +1,22 @@
-import { ValidationError } from './errors';
 import { describe } from './describe-value';
+import { ValidationError } from './errors';
 import { allOf, type ExpressionAttributes } from './expression-attributes';
+import { checkOperand, type EnumValues } from './field-values';
+import type { ApiModels, TypeRef } from './model';
 
 /*
- * Translates Amplify's ModelTodoFilterInput / ModelTodoConditionInput into a
- * DynamoDB filter or condition expression. Input arrives as `unknown` because it
- * comes off the wire (GraphQL validates it behind AppSync, but nothing does for
- * a direct Invoke), so translation validates as it walks and names the exact
- * path of anything it refuses.
+ * Translates a model's filter or condition input (Amplify's ModelXFilterInput / ModelXConditionInput) into a
+ * DynamoDB filter or condition expression. Which fields may be filtered, with which operators and on what operand
+ * types, comes from the schema (lib/schema-model.ts): ModelIntInput's `gt` takes an Int, ModelStringInput's a String.
+ * What each operator means in DynamoDB is fixed here.
+ *
+ * Input arrives as `unknown` because it comes off the wire (GraphQL validates it behind AppSync, but nothing does for
+ * a direct Invoke), so translation validates as it walks and names the exact path of anything it refuses.
  *
  * `undefined` as a translation result means "no constraint at all".
  */
 
-export type ModelAttributeTypes =
-  | 'binary'
-  | 'binarySet'
-  | 'bool'
-  | 'list'
-  | 'map'
-  | 'number'
-  | 'numberSet'
-  | 'string'
-  | 'stringSet'
-  | '_null';
-
-export interface ModelSizeInput {
-  ne?: number | null;
-  eq?: number | null;
-  le?: number | null;
-  lt?: number | null;
-  ge?: number | null;
-  gt?: number | null;
-  between?: (number | null)[] | null;
-}
-
-export interface ModelStringInput {
-  ne?: string | null;
-  eq?: string | null;
-  le?: string | null;
-  lt?: string | null;
-  ge?: string | null;
-  gt?: string | null;
-  contains?: string | null;
-  notContains?: string | null;
-  between?: (string | null)[] | null;
-  beginsWith?: string | null;
-  attributeExists?: boolean | null;
-  attributeType?: ModelAttributeTypes | null;
-  size?: ModelSizeInput | null;
-}
-
-export type ModelIDInput = ModelStringInput;
-
-export interface ModelTodoConditionInput {
-  name?: ModelStringInput | null;
-  description?: ModelStringInput | null;
-  createdAt?: ModelStringInput | null;
-  updatedAt?: ModelStringInput | null;
-  and?: (ModelTodoConditionInput | null)[] | null;
-  or?: (ModelTodoConditionInput | null)[] | null;
-  not?: ModelTodoConditionInput | null;
-}
-
-export interface ModelTodoFilterInput {
-  id?: ModelIDInput | null;
-  name?: ModelStringInput | null;
-  description?: ModelStringInput | null;
-  createdAt?: ModelStringInput | null;
-  updatedAt?: ModelStringInput | null;
-  and?: (ModelTodoFilterInput | null)[] | null;
-  or?: (ModelTodoFilterInput | null)[] | null;
-  not?: ModelTodoFilterInput | null;
-}
-
-const DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE: Readonly<Record<ModelAttributeTypes, string>> = {
+const DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE: Readonly<Record<string, string>> = {
   binary: 'B',
   binarySet: 'BS',
   bool: 'BOOL',
@@ -86,11 +29,11 @@ const DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE: Readonly<Record<ModelAttributeTypes
   _null: 'NULL',
 };
 
-const COMPARISON_OPERATORS = { eq: '=', ne: '<>', le: '<=', lt: '<', ge: '>=', gt: '>' } as const;
-type ComparisonOperator = keyof typeof COMPARISON_OPERATORS;
+const COMPARISON_OPERATORS: Readonly<Record<string, string>> = { eq: '=', ne: '<>', le: '<=', lt: '<', ge: '>=', gt: '>' };
 
-const STRING_INPUT_OPERATORS = [
-  ...(Object.keys(COMPARISON_OPERATORS) as ComparisonOperator[]),
+/** Every operator the translator knows, in the order messages list them. */
+export const TRANSLATABLE_OPERATORS = [
+  ...Object.keys(COMPARISON_OPERATORS),
   'contains',
   'notContains',
   'between',
@@ -99,70 +42,144 @@ const STRING_INPUT_OPERATORS = [
   'attributeType',
   'size',
 ] as const;
-type StringInputOperator = (typeof STRING_INPUT_OPERATORS)[number];
-const SIZE_INPUT_OPERATORS = [...(Object.keys(COMPARISON_OPERATORS) as ComparisonOperator[]), 'between'] as const;
+
 const LOGICAL_KEYS = ['and', 'or', 'not'] as const;
 
 /**
- * Far beyond what DynamoDB's 4 KB expression limit could hold anyway; the
- * guard keeps a hostile, deeply nested input from overflowing the stack.
+ * Far beyond what DynamoDB's 4 KB expression limit could hold anyway; the guard keeps a hostile, deeply nested input
+ * from overflowing the stack.
  */
 const MAX_NESTING_DEPTH = 50;
 
-const FILTER_FIELDS = ['id', 'name', 'description', 'createdAt', 'updatedAt'] as const;
-// Amplify leaves `id` out of ModelTodoConditionInput: the key is already pinned by the mutation's input.
-const CONDITION_FIELDS = ['name', 'description', 'createdAt', 'updatedAt'] as const;
+/** A filter or condition input type: each field and the operator input type its value is. */
+export type ModelInputFields = Readonly<Record<string, string>>;
 
-export function translateTodoFilter(filter: unknown, attributes: ExpressionAttributes): string | undefined {
-  return translateModelInput(filter, 'filter', FILTER_FIELDS, attributes, 0);
-}
+/** Translates filters and conditions for one API's models. */
+export class ModelExpressionTranslator {
+  private readonly enums: EnumValues;
 
-export function translateTodoCondition(condition: unknown, attributes: ExpressionAttributes): string | undefined {
-  return translateModelInput(condition, 'condition', CONDITION_FIELDS, attributes, 0);
-}
-
-function translateModelInput(
-  input: unknown,
-  path: string,
-  fields: readonly string[],
-  attributes: ExpressionAttributes,
-  depth: number,
-): string | undefined {
-  if (input === null || input === undefined) return undefined;
-  if (depth > MAX_NESTING_DEPTH) {
-    throw new ValidationError(`${path.slice(0, 40)}... nests and/or/not more than ${MAX_NESTING_DEPTH} levels deep`);
+  constructor(private readonly api: Pick<ApiModels, 'operatorInputs' | 'enums'>) {
+    this.enums = api.enums;
   }
-  const entries = inputObjectEntries(input, path);
-  const parts = entries.map(([key, value]) => {
-    const isLogicalKey = (LOGICAL_KEYS as readonly string[]).includes(key);
-    if (!isLogicalKey && !fields.includes(key)) {
-      throw new ValidationError(`unknown field '${key}' in ${path}; expected one of ${[...fields, ...LOGICAL_KEYS].join(', ')}`);
-    }
-    // An explicit null on an optional input field is GraphQL for "not given".
-    if (value === null || value === undefined) return undefined;
-    const keyPath = `${path}.${key}`;
-    if (key === 'and') return allOf(translateList(value, keyPath, fields, attributes, depth + 1));
-    if (key === 'or') return anyOf(translateList(value, keyPath, fields, attributes, depth + 1), keyPath);
-    if (key === 'not') return negate(translateModelInput(value, keyPath, fields, attributes, depth + 1), keyPath);
-    return translateStringInput(key, value, keyPath, attributes);
-  });
-  return allOf(parts);
-}
 
-function translateList(
-  list: unknown,
-  path: string,
-  fields: readonly string[],
-  attributes: ExpressionAttributes,
-  depth: number,
-): (string | undefined)[] {
-  if (!Array.isArray(list)) throw new ValidationError(`${path} must be a list`);
-  return list.map((element: unknown, index) => {
-    const elementPath = `${path}[${index}]`;
-    // Unlike an omitted field, a null list element has no sensible reading (in an `or` it would match everything).
-    if (element === null || element === undefined) throw new ValidationError(`${elementPath} is null; remove it`);
-    return translateModelInput(element, elementPath, fields, attributes, depth);
-  });
+  /** `path` names the argument in messages: `filter`, `condition`. */
+  translate(input: unknown, path: string, fields: ModelInputFields, attributes: ExpressionAttributes): string | undefined {
+    return this.translateModelInput(input, path, fields, attributes, 0);
+  }
+
+  private translateModelInput(
+    input: unknown,
+    path: string,
+    fields: ModelInputFields,
+    attributes: ExpressionAttributes,
+    depth: number,
+  ): string | undefined {
+    if (input === null || input === undefined) return undefined;
+    if (depth > MAX_NESTING_DEPTH) {
+      throw new ValidationError(`${path.slice(0, 40)}... nests and/or/not more than ${MAX_NESTING_DEPTH} levels deep`);
+    }
+    const parts = inputObjectEntries(input, path).map(([key, value]) => {
+      const isLogicalKey = (LOGICAL_KEYS as readonly string[]).includes(key);
+      const operatorInput = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+      if (!isLogicalKey && operatorInput === undefined) {
+        throw new ValidationError(`unknown field '${key}' in ${path}; expected one of ${[...Object.keys(fields), ...LOGICAL_KEYS].join(', ')}`);
+      }
+      // An explicit null on an optional input field is GraphQL for "not given".
+      if (value === null || value === undefined) return undefined;
+      const keyPath = `${path}.${key}`;
+      if (key === 'and') return allOf(this.translateList(value, keyPath, fields, attributes, depth + 1));
+      if (key === 'or') return anyOf(this.translateList(value, keyPath, fields, attributes, depth + 1), keyPath);
+      if (key === 'not') return negate(this.translateModelInput(value, keyPath, fields, attributes, depth + 1), keyPath);
+      return this.translateFieldInput(attributes.name(key), operatorInput!, value, keyPath, attributes);
+    });
+    return allOf(parts);
+  }
+
+  private translateList(
+    list: unknown,
+    path: string,
+    fields: ModelInputFields,
+    attributes: ExpressionAttributes,
+    depth: number,
+  ): (string | undefined)[] {
+    if (!Array.isArray(list)) throw new ValidationError(`${path} must be a list`);
+    return list.map((element: unknown, index) => {
+      const elementPath = `${path}[${index}]`;
+      // Unlike an omitted field, a null list element has no sensible reading (in an `or` it would match everything).
+      if (element === null || element === undefined) throw new ValidationError(`${elementPath} is null; remove it`);
+      return this.translateModelInput(element, elementPath, fields, attributes, depth);
+    });
+  }
+
+  /** One field's operators (`{ gt: 1, lt: 5 }`), ANDed; `attribute` is the field's name placeholder. */
+  private translateFieldInput(
+    attribute: string,
+    operatorInputName: string,
+    input: unknown,
+    path: string,
+    attributes: ExpressionAttributes,
+    nested = false,
+  ): string | undefined {
+    const operators = this.operatorsOf(operatorInputName);
+    const parts = inputObjectEntries(input, path).map(([operator, operand]) => {
+      const operandType = Object.prototype.hasOwnProperty.call(operators, operator) ? operators[operator] : undefined;
+      if (operandType === undefined) {
+        const known = TRANSLATABLE_OPERATORS.filter((name) => name in operators);
+        throw new ValidationError(`unknown operator '${operator}' in ${path}; expected one of ${known.join(', ')}`);
+      }
+      const operandPath = `${path}.${operator}`;
+      if (operand === undefined) return undefined;
+      // `size` compares a length, which is never null: there, null is simply the wrong type.
+      if (operand === null && !nested) return compareWithNull(operator, attribute, operandPath, attributes);
+      return this.translateOperator(attribute, operator, operandType, operand, operandPath, attributes);
+    });
+    return allOf(parts);
+  }
+
+  private translateOperator(
+    attribute: string,
+    operator: string,
+    operandType: TypeRef,
+    operand: unknown,
+    path: string,
+    attributes: ExpressionAttributes,
+  ): string | undefined {
+    const value = () => attributes.value(checkOperand(operandType, operand, path, this.enums));
+    if (Object.prototype.hasOwnProperty.call(COMPARISON_OPERATORS, operator)) return `${attribute} ${COMPARISON_OPERATORS[operator]} ${value()}`;
+    switch (operator) {
+      case 'contains':
+        return `contains(${attribute}, ${value()})`;
+      case 'notContains':
+        return `NOT contains(${attribute}, ${value()})`;
+      case 'beginsWith':
+        return `begins_with(${attribute}, ${value()})`;
+      case 'between': {
+        const [low, high] = requirePair(operand, path).map((bound, index) =>
+          attributes.value(checkOperand({ name: operandType.name }, bound, `${path}[${index}]`, this.enums)),
+        );
+        return `${attribute} BETWEEN ${low} AND ${high}`;
+      }
+      case 'attributeExists':
+        return checkOperand(operandType, operand, path, this.enums) ? `attribute_exists(${attribute})` : `attribute_not_exists(${attribute})`;
+      case 'attributeType': {
+        const modelType = checkOperand(operandType, operand, path, this.enums) as string;
+        const dynamoDbType = DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE[modelType];
+        if (dynamoDbType === undefined) throw new ValidationError(`${path} names no DynamoDB type (got ${describe(operand)})`);
+        return `attribute_type(${attribute}, ${attributes.value(dynamoDbType)})`;
+      }
+      case 'size':
+        return this.translateFieldInput(`size(${attribute})`, operandType.name, operand, path, attributes, true);
+      default:
+        // lib/schema-model.ts refuses at synth any operator that is not translated here.
+        throw new ValidationError(`operator '${operator}' in ${path} is not supported`);
+    }
+  }
+
+  private operatorsOf(operatorInputName: string): Readonly<Record<string, TypeRef>> {
+    const operators = this.api.operatorInputs[operatorInputName];
+    if (operators === undefined) throw new ValidationError(`the schema has no operator input ${operatorInputName}`);
+    return operators;
+  }
 }
 
 function anyOf(parts: readonly (string | undefined)[], path: string): string | undefined {
@@ -182,88 +199,14 @@ function negate(inner: string | undefined, path: string): string {
   return `NOT (${inner})`;
 }
 
-function translateStringInput(
-  attributeName: string,
-  input: unknown,
-  path: string,
-  attributes: ExpressionAttributes,
-): string | undefined {
-  const attribute = attributes.name(attributeName);
-  const parts = inputObjectEntries(input, path).map(([operator, operand]) => {
-    if (!isStringInputOperator(operator)) {
-      throw new ValidationError(`unknown operator '${operator}' in ${path}; expected one of ${STRING_INPUT_OPERATORS.join(', ')}`);
-    }
-    const operandPath = `${path}.${operator}`;
-    if (operand === undefined) return undefined;
-    if (operand === null) return compareWithNull(operator, attribute, operandPath, attributes);
-    if (isComparisonOperator(operator)) {
-      return `${attribute} ${COMPARISON_OPERATORS[operator]} ${attributes.value(requireString(operand, operandPath))}`;
-    }
-    switch (operator) {
-      case 'contains':
-        return `contains(${attribute}, ${attributes.value(requireString(operand, operandPath))})`;
-      case 'notContains':
-        return `NOT contains(${attribute}, ${attributes.value(requireString(operand, operandPath))})`;
-      case 'beginsWith':
-        return `begins_with(${attribute}, ${attributes.value(requireString(operand, operandPath))})`;
-      case 'between': {
-        const [low, high] = requirePair(operand, operandPath, requireString);
-        return `${attribute} BETWEEN ${attributes.value(low)} AND ${attributes.value(high)}`;
-      }
-      case 'attributeExists':
-        return requireBoolean(operand, operandPath) ? `attribute_exists(${attribute})` : `attribute_not_exists(${attribute})`;
-      case 'attributeType':
-        return `attribute_type(${attribute}, ${attributes.value(requireAttributeType(operand, operandPath))})`;
-      case 'size':
-        return translateSizeInput(attribute, operand, operandPath, attributes);
-    }
-  });
-  return allOf(parts);
-}
-
 /**
- * `eq: null` asks for "no value". Items never store a NULL-typed attribute
- * (create leaves out null fields, update removes them), but a NULL written by
- * another tool is honoured too, so both a missing attribute and NULL match.
+ * `eq: null` asks for "no value". Items never store a NULL-typed attribute (create leaves out null fields, update
+ * removes them), but a NULL written by another tool is honoured too, so both a missing attribute and NULL match.
  */
-function compareWithNull(
-  operator: StringInputOperator,
-  attribute: string,
-  path: string,
-  attributes: ExpressionAttributes,
-): string {
+function compareWithNull(operator: string, attribute: string, path: string, attributes: ExpressionAttributes): string {
   if (operator === 'eq') return `attribute_not_exists(${attribute}) OR attribute_type(${attribute}, ${attributes.value('NULL')})`;
   if (operator === 'ne') return `attribute_exists(${attribute}) AND NOT attribute_type(${attribute}, ${attributes.value('NULL')})`;
   throw new ValidationError(`${path} is null, but only eq and ne can compare with null; leave it out instead`);
-}
-
-function translateSizeInput(
-  attribute: string,
-  input: unknown,
-  path: string,
-  attributes: ExpressionAttributes,
-): string | undefined {
-  const parts = inputObjectEntries(input, path).map(([operator, operand]) => {
-    const operandPath = `${path}.${operator}`;
-    if (operand === undefined) return undefined;
-    if (isComparisonOperator(operator)) {
-      return `size(${attribute}) ${COMPARISON_OPERATORS[operator]} ${attributes.value(requireInteger(operand, operandPath))}`;
-    }
-    if (operator === 'between') {
-      const [low, high] = requirePair(operand, operandPath, requireInteger);
-      return `size(${attribute}) BETWEEN ${attributes.value(low)} AND ${attributes.value(high)}`;
-    }
-    throw new ValidationError(`unknown operator '${operator}' in ${path}; expected one of ${SIZE_INPUT_OPERATORS.join(', ')}`);
-  });
-  return allOf(parts);
-}
-
-function isStringInputOperator(operator: string): operator is StringInputOperator {
-  return (STRING_INPUT_OPERATORS as readonly string[]).includes(operator);
-}
-
-function isComparisonOperator(operator: string): operator is ComparisonOperator {
-  return Object.prototype.hasOwnProperty.call(COMPARISON_OPERATORS, operator);
 }
 
 function inputObjectEntries(input: unknown, path: string): [string, unknown][] {
@@ -273,35 +216,9 @@ function inputObjectEntries(input: unknown, path: string): [string, unknown][] {
   return Object.entries(input);
 }
 
-function requireString(operand: unknown, path: string): string {
-  if (typeof operand !== 'string') throw new ValidationError(`${path} must be a string (got ${describe(operand)})`);
-  return operand;
-}
-
-function requireInteger(operand: unknown, path: string): number {
-  if (typeof operand !== 'number' || !Number.isInteger(operand)) {
-    throw new ValidationError(`${path} must be an integer (got ${describe(operand)})`);
-  }
-  return operand;
-}
-
-function requireBoolean(operand: unknown, path: string): boolean {
-  if (typeof operand !== 'boolean') throw new ValidationError(`${path} must be a boolean (got ${describe(operand)})`);
-  return operand;
-}
-
-function requireAttributeType(operand: unknown, path: string): string {
-  if (typeof operand === 'string' && Object.prototype.hasOwnProperty.call(DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE, operand)) {
-    return DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE[operand as ModelAttributeTypes];
-  }
-  throw new ValidationError(
-    `${path} must be one of ${Object.keys(DYNAMODB_TYPE_BY_MODEL_ATTRIBUTE_TYPE).join(', ')} (got ${describe(operand)})`,
-  );
-}
-
-function requirePair<T>(operand: unknown, path: string, requireElement: (element: unknown, path: string) => T): [T, T] {
+function requirePair(operand: unknown, path: string): [unknown, unknown] {
   if (!Array.isArray(operand) || operand.length !== 2) {
     throw new ValidationError(`${path} needs exactly 2 elements, a lower and an upper bound (got ${describe(operand)})`);
   }
-  return [requireElement(operand[0], `${path}[0]`), requireElement(operand[1], `${path}[1]`)];
+  return [operand[0], operand[1]];
 }

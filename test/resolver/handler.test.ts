@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../lambda/resolver/errors';
 import { readResolverSettings } from '../../lambda/resolver/settings';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Todo, TodoConnection } from '../../lambda/resolver/todo-resolver';
+import { TODO_API, type Todo, type TodoConnection } from './resolver-fixture';
 import { DUMMY_CREDENTIALS, DUMMY_REGION, startDynalite, type DynaliteInstance } from '../support/dynalite';
 import { appSyncEvent, expectResolverError } from './resolver-fixture';
 
@@ -22,6 +22,7 @@ afterAll(async () => {
 
 afterEach(() => {
   process.env = { ...savedEnvironment };
+  delete bundled.__API_MODELS__;
 });
 
 /** Points the SDK's own configuration chain at dynalite, and away from any ~/.aws files. */
@@ -41,8 +42,13 @@ function useDynaliteEnvironment(overrides: Record<string, string | undefined> = 
   for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete process.env[name];
 }
 
+/** What esbuild's define puts into the bundle (lib/todo-api.ts); the TypeScript module reads it from the global. */
+const bundled = globalThis as { __API_MODELS__?: string };
+
 /** A fresh copy of the module, so its module-scope settings and client read the environment set just before. */
-function importHandlerModule(): ResolverModule {
+function importHandlerModule(models: string | null = JSON.stringify(TODO_API)): ResolverModule {
+  if (models === null) delete bundled.__API_MODELS__;
+  else bundled.__API_MODELS__ = models;
   let loaded: ResolverModule | undefined;
   jest.isolateModules(() => {
     loaded = require('../../lambda/resolver/index') as ResolverModule;
@@ -154,15 +160,22 @@ describe('the exported handler', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toBe(`ConfigurationException: environment variable ${variable} is not set`);
   });
+
+  test('fails its cold start, saying how to build it, when it was built without the schema', () => {
+    useDynaliteEnvironment();
+    expect(() => importHandlerModule(null)).toThrow(
+      "ConfigurationException: this resolver was built without the schema's models; build it with lib/todo-api.ts (cdk synth)",
+    );
+  });
 });
 
 describe('readResolverSettings', () => {
   test('reads both settings', () => {
-    expect(readResolverSettings({ TODO_TABLE_NAME: 'todos', PAGINATION_TOKEN_KEY: 'k' })).toEqual({ tableName: 'todos', paginationTokenKey: 'k' });
+    expect(readResolverSettings({ TODO_TABLE_NAME: 'todos', PAGINATION_TOKEN_KEY: 'k' }, TODO_API)).toEqual({ tableNames: { Todo: 'todos' }, paginationTokenKey: 'k' });
   });
 
   test('treats a blank value as missing', () => {
-    const readBlank = (): unknown => readResolverSettings({ TODO_TABLE_NAME: 'todos', PAGINATION_TOKEN_KEY: '  ' });
+    const readBlank = (): unknown => readResolverSettings({ TODO_TABLE_NAME: 'todos', PAGINATION_TOKEN_KEY: '  ' }, TODO_API);
     expect(readBlank).toThrow(ConfigurationError);
     expect(readBlank).toThrow('ConfigurationException: environment variable PAGINATION_TOKEN_KEY is not set');
   });

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DUMMY_CREDENTIALS, DUMMY_REGION } from '../support/dynalite';
-import type { ModelTodoFilterInput } from '../../lambda/resolver/model-expression';
-import type { InvocationDeadline, Todo, TodoConnection, TodoResolver } from '../../lambda/resolver/todo-resolver';
+import type { InvocationDeadline } from '../../lambda/resolver/router';
+import type { Todo, TodoConnection, TodoResolver } from './resolver-fixture';
 import { appSyncEvent, expectResolverError, useTodoTable } from './resolver-fixture';
 
 const table = useTodoTable();
@@ -31,7 +31,7 @@ async function seedTodos(count: number): Promise<string[]> {
 /** Follows nextToken until it is null, returning every page. */
 async function listAllPages(
   resolver: TodoResolver,
-  args: { filter?: ModelTodoFilterInput; limit?: number },
+  args: { filter?: Record<string, unknown>; limit?: number },
   invocation?: InvocationDeadline,
 ): Promise<TodoConnection[]> {
   const pages: TodoConnection[] = [];

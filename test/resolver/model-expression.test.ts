@@ -1,9 +1,13 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../lambda/resolver/errors';
 import { ExpressionAttributes } from '../../lambda/resolver/expression-attributes';
-import { translateTodoCondition, translateTodoFilter } from '../../lambda/resolver/model-expression';
-import type { TodoResolver } from '../../lambda/resolver/todo-resolver';
-import { expectResolverError, useTodoTable } from './resolver-fixture';
+import { ModelExpressionTranslator } from '../../lambda/resolver/model-expression';
+import { expectResolverError, TODO_API, TODO_MODEL, useTodoTable, type TodoResolver } from './resolver-fixture';
+
+const translator = new ModelExpressionTranslator(TODO_API);
+const translateTodoFilter = (filter: unknown, attributes: ExpressionAttributes) => translator.translate(filter, 'filter', TODO_MODEL.filter!, attributes);
+const translateTodoCondition = (condition: unknown, attributes: ExpressionAttributes) =>
+  translator.translate(condition, 'condition', TODO_MODEL.condition!, attributes);
 
 const table = useTodoTable();
 

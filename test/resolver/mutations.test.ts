@@ -179,7 +179,7 @@ describe('updateTodo', () => {
       "ConditionalCheckFailedException: The conditional request failed: no Todo with id 'ghost' exists (updateTodo never creates one; use createTodo)",
     );
     expect((error as ConditionalCheckFailedError).reason).toBe('TodoMissing');
-    expect((error as ConditionalCheckFailedError).todoId).toBe('ghost');
+    expect((error as ConditionalCheckFailedError).itemKey).toBe('ghost');
     expect(await itemCount()).toBe(0);
   });
 

@@ -4,6 +4,8 @@ import { InvalidNextTokenError } from '../../lambda/resolver/errors';
 import { decodeNextToken, encodeNextToken } from '../../lambda/resolver/pagination-token';
 import { appSyncEvent, expectResolverError, rejectionOf, TEST_TOKEN_KEY, useTodoTable } from './resolver-fixture';
 
+const TODOS = { modelName: 'Todo', listField: 'listTodos' };
+
 const table = useTodoTable();
 
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -11,7 +13,7 @@ const UNCHANGED_ADVICE = 'pass the nextToken from a previous listTodos response 
 
 function decodeError(token: string, key = TEST_TOKEN_KEY): Error {
   try {
-    decodeNextToken(token, key);
+    decodeNextToken(token, key, TODOS);
   } catch (error) {
     if (error instanceof Error) return error;
   }
@@ -44,16 +46,16 @@ async function seedAndGetToken(): Promise<string> {
 describe('nextToken format', () => {
   test('round-trips the scan position, including ids with any characters', () => {
     for (const id of ['a', 'todo-0001', 'ünïcødé ✓', '{"v":1}', '.'.repeat(100), 'x'.repeat(2048)]) {
-      expect(decodeNextToken(encodeNextToken({ id }, TEST_TOKEN_KEY), TEST_TOKEN_KEY)).toEqual({ id });
+      expect(decodeNextToken(encodeNextToken({ id }, TEST_TOKEN_KEY, TODOS), TEST_TOKEN_KEY, TODOS)).toEqual({ id });
     }
   });
 
   test('is URL-safe and carries no padding', () => {
-    expect(encodeNextToken({ id: 'any/id+with=chars?' }, TEST_TOKEN_KEY)).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(encodeNextToken({ id: 'any/id+with=chars?' }, TEST_TOKEN_KEY, TODOS)).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   });
 
   test('is refused after flipping any single character', () => {
-    const token = encodeNextToken({ id: 'todo-0042' }, TEST_TOKEN_KEY);
+    const token = encodeNextToken({ id: 'todo-0042' }, TEST_TOKEN_KEY, TODOS);
     for (let position = 0; position < token.length; position++) {
       for (const replacement of [BASE64URL_ALPHABET[(BASE64URL_ALPHABET.indexOf(token[position]) + 1) % 64], '.']) {
         if (replacement === token[position]) continue;
@@ -63,13 +65,13 @@ describe('nextToken format', () => {
   });
 
   test('is refused when truncated to any length, or extended', () => {
-    const token = encodeNextToken({ id: 'todo-0042' }, TEST_TOKEN_KEY);
+    const token = encodeNextToken({ id: 'todo-0042' }, TEST_TOKEN_KEY, TODOS);
     for (let length = 0; length < token.length; length++) expectRefused(token.slice(0, length));
     for (const suffix of ['A', '=', '==', ' ', '\n', '.', '.AAAA']) expectRefused(token + suffix);
   });
 
   test('is refused when signed with another key', () => {
-    expectRefused(encodeNextToken({ id: 'todo-0042' }, 'some-other-deployment-key'));
+    expectRefused(encodeNextToken({ id: 'todo-0042' }, 'some-other-deployment-key', TODOS));
   });
 
   test('is refused as random base64 of any shape', () => {
@@ -85,7 +87,7 @@ describe('nextToken format', () => {
   });
 
   test('is refused when its standard-base64 or percent-encoded spelling comes back', () => {
-    const token = encodeNextToken({ id: 'a'.repeat(40) }, TEST_TOKEN_KEY);
+    const token = encodeNextToken({ id: 'a'.repeat(40) }, TEST_TOKEN_KEY, TODOS);
     expectRefused(`${token}=`);
     expectRefused(encodeURIComponent(`${token}=`));
     expectRefused(token.replace(/-/g, '+').replace(/_/g, '/'));
@@ -98,7 +100,7 @@ describe('nextToken format', () => {
     expect(decodeError(signedToken('{"v":1,"id":""}')).message).toContain('incompatible version');
     expect(decodeError(signedToken('not json')).message).toContain('unreadable payload');
     // The format this test signs is the resolver's own: a control that the refusals above are about the payload.
-    expect(decodeNextToken(signedToken('{"v":1,"id":"x"}'), TEST_TOKEN_KEY)).toEqual({ id: 'x' });
+    expect(decodeNextToken(signedToken('{"v":1,"id":"x"}'), TEST_TOKEN_KEY, TODOS)).toEqual({ id: 'x' });
   });
 });
 

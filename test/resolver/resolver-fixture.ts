@@ -1,6 +1,58 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { startDynalite, type DynaliteInstance } from '../support/dynalite';
-import { createTodoResolver, type TodoResolver, type TodoResolverOptions } from '../../lambda/resolver/todo-resolver';
+import { createApiResolver, type ApiResolverOptions } from '../../lambda/resolver/api-resolver';
+import type { InvocationDeadline } from '../../lambda/resolver/router';
+import { readApiModels } from '../../lib/schema-model';
+import { SCHEMA_PATH } from '../../lib/todo-api';
+
+/** The app's own schema, read the way synth reads it for the bundle. */
+export const TODO_API = readApiModels(SCHEMA_PATH);
+export const TODO_MODEL = TODO_API.models.find((model) => model.name === 'Todo')!;
+
+/** A Todo as the resolver stores and returns it. */
+export interface Todo {
+  id: string;
+  name?: string;
+  description?: string;
+  createdAt: string;
+  updatedAt: string;
+  __typename: 'Todo';
+}
+
+export interface TodoConnection {
+  items: Todo[];
+  nextToken: string | null;
+}
+
+/** The API's resolver, with a method per Todo field that sends it the event AppSync would. */
+export interface TodoResolver {
+  resolve(event: unknown, invocation?: InvocationDeadline): Promise<unknown>;
+  getTodo(args: Record<string, unknown>): Promise<Todo | null>;
+  listTodos(args: Record<string, unknown>, invocation?: InvocationDeadline): Promise<TodoConnection>;
+  createTodo(args: Record<string, unknown>): Promise<Todo>;
+  updateTodo(args: Record<string, unknown>): Promise<Todo>;
+  deleteTodo(args: Record<string, unknown>): Promise<Todo>;
+}
+
+export interface TodoResolverOptions extends Omit<ApiResolverOptions, 'api' | 'tableNames'> {
+  tableName: string;
+}
+
+export function createTodoResolver({ tableName, ...options }: TodoResolverOptions): TodoResolver {
+  const router = createApiResolver({ ...options, api: TODO_API, tableNames: { Todo: tableName } });
+  const field =
+    <Result>(typeName: string, fieldName: string) =>
+    (args: Record<string, unknown>, invocation?: InvocationDeadline) =>
+      router.resolve(appSyncEvent(typeName, fieldName, args), invocation) as Promise<Result>;
+  return {
+    resolve: (event, invocation) => router.resolve(event, invocation),
+    getTodo: field<Todo | null>('Query', 'getTodo'),
+    listTodos: field<TodoConnection>('Query', 'listTodos'),
+    createTodo: field<Todo>('Mutation', 'createTodo'),
+    updateTodo: field<Todo>('Mutation', 'updateTodo'),
+    deleteTodo: field<Todo>('Mutation', 'deleteTodo'),
+  };
+}
 
 export const TEST_TOKEN_KEY = 'test-pagination-token-key-0123456789';
 
