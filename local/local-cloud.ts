@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, ClientConfigError, clientConfigFiles, type ClientConfig } from '../lib/client-config';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployLocally, type LocalDeployment } from './cloudformation/deployment';
 import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
@@ -39,7 +40,10 @@ export interface RunningLocalCloud {
   readonly dynamodb: LocalDynamoDb;
   readonly services: Services;
   readonly endpoints: LocalEndpoints;
-  readonly files: { credentials: string; config: string; endpoints: string; outputs: string };
+  /** `amplifyConfiguration` and `amplifyOutputs` (Amplify's client config) only when the assembly has an API stack with the outputs they need. */
+  readonly files: { credentials: string; config: string; endpoints: string; outputs: string; amplifyConfiguration?: string; amplifyOutputs?: string };
+  /** Why no Amplify client config was written (undefined when it was). */
+  readonly clientConfigSkipped?: string;
   close(): Promise<void>;
 }
 
@@ -95,15 +99,36 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
     writeFileAtomic(files.config, services.configFile, 0o600);
     writeFileAtomic(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
-    const outputs = `${JSON.stringify(outputsFileContent(deployment), null, 2)}\n`;
+    const outputsContent = outputsFileContent(deployment);
+    const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
     writeFileAtomic(files.outputs, outputs, 0o600);
     if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
+    const clientConfig = writeClientConfig(stateDir, outputsContent);
 
-    return { deployment, dynamodb, services, endpoints, files, close: closeAll };
+    return { deployment, dynamodb, services, endpoints, files: { ...files, ...clientConfig.files }, clientConfigSkipped: clientConfig.skipped, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/** Amplify's client config (Gen 1 and Gen 2) from the same outputs, so it points at the local cloud; skipped, with the reason, without an API stack. */
+function writeClientConfig(stateDir: string, outputs: Record<string, Record<string, string>>): { files?: { amplifyConfiguration: string; amplifyOutputs: string }; skipped?: string } {
+  let config: ClientConfig;
+  try {
+    config = buildClientConfig(outputs, { source: 'the local outputs', remedy: 'Synthesize the app again (npm start does unless --no-synth).' });
+  } catch (error) {
+    if (!(error instanceof ClientConfigError)) throw error;
+    // Files of an earlier start would point at an API this start does not serve.
+    for (const name of Object.values(CLIENT_CONFIG_FILE_NAMES)) rmSync(path.join(stateDir, name), { force: true });
+    return { skipped: error.message };
+  }
+  const [gen1, gen2] = clientConfigFiles(config).map((file) => {
+    const target = path.join(stateDir, file.name);
+    writeFileAtomic(target, file.content, 0o600);
+    return target;
+  });
+  return { files: { amplifyConfiguration: gen1, amplifyOutputs: gen2 } };
 }
 
 function notReady(_req: IncomingMessage, res: ServerResponse): void {

@@ -14,7 +14,12 @@ export function outputsFileContent(deployment: LocalDeployment): Record<string, 
 }
 
 /** What `cdk deploy` prints for each stack, then how to reach the local services. */
-export function startupReport(deployment: LocalDeployment, endpoints: LocalEndpoints, files: { credentials: string; config: string; endpoints: string }): string {
+export function startupReport(
+  deployment: LocalDeployment,
+  endpoints: LocalEndpoints,
+  files: { credentials: string; config: string; endpoints: string; amplifyConfiguration?: string; amplifyOutputs?: string },
+  clientConfigSkipped?: string,
+): string {
   const lines: string[] = [];
   for (const stack of deployment.stacks) {
     lines.push('', ` ✅  ${stack.id} (${stack.stackName}) (local)`, '', 'Outputs:');
@@ -27,7 +32,13 @@ export function startupReport(deployment: LocalDeployment, endpoints: LocalEndpo
   for (const [logicalId, url] of Object.entries(endpoints.graphql)) lines.push(`  GraphQL (${logicalId}): ${url}`);
   lines.push(`  Lambda Invoke API: ${endpoints.lambda}`, `  DynamoDB:          ${endpoints.dynamodb}`, '');
   lines.push(`Credentials: ${files.credentials} (profile "local" may do anything; one profile per IAM role, named by its logical id)`);
-  lines.push(`Endpoints:   ${files.endpoints}`, '', 'Try it:');
+  lines.push(`Endpoints:   ${files.endpoints}`);
+  if (files.amplifyConfiguration && files.amplifyOutputs) {
+    lines.push(`Amplify:     ${files.amplifyConfiguration} (Gen 1), ${files.amplifyOutputs} (Gen 2)`);
+  } else {
+    lines.push(`Amplify:     no client config written: ${clientConfigSkipped ?? 'no API stack with the outputs it needs'}`);
+  }
+  lines.push('', 'Try it:');
   if (api && key) {
     lines.push(
       `  curl -s ${api.url} -H 'content-type: application/json' -H "x-api-key: ${key}" \\`,
