@@ -7,7 +7,7 @@ export interface TodoApiStackProps extends StackProps {
   readonly config: AppConfig;
 }
 
-/** The API side: AppSync, its resolver function and the Todo table. */
+/** The API side: AppSync, its resolver function and a table per model. */
 export class TodoApiStack extends Stack {
   readonly todoApi: TodoApi;
 
@@ -20,6 +20,7 @@ export class TodoApiStack extends Stack {
       apiKeyExpiresInDays: config.apiKeyExpiresInDays,
       apiKeyGeneration: config.apiKeyGeneration,
       destroyDataOnDelete: config.destroyDataOnDelete,
+      schemaPath: config.schemaPath,
     });
   }
 }

@@ -1,4 +1,8 @@
 import { Node } from 'constructs';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+const PROJECT_ROOT = path.join(__dirname, '..');
 
 /** Settings read from CDK context (`cdk.json`, or `-c key=value` on the command line). */
 export interface AppConfig {
@@ -10,8 +14,13 @@ export interface AppConfig {
   readonly apiKeyExpiresInDays: number;
   /** Bump to rotate the API key: a new key replaces the old one on the next deploy. */
   readonly apiKeyGeneration: number;
-  /** Whether `cdk destroy` deletes the Todo table and its data (retained by default). */
+  /** Whether `cdk destroy` deletes the model tables and their data (retained by default). */
   readonly destroyDataOnDelete: boolean;
+  /**
+   * The GraphQL schema the API serves, relative to the project root (or absolute); its models make the tables and
+   * the resolver. Mostly for tests and experiments: the app's schema is schema/schema.graphql.
+   */
+  readonly schemaPath: string;
 }
 
 export const CONTEXT_KEYS = {
@@ -20,6 +29,7 @@ export const CONTEXT_KEYS = {
   apiKeyExpiresInDays: 'todo:apiKeyExpiresInDays',
   apiKeyGeneration: 'todo:apiKeyGeneration',
   destroyDataOnDelete: 'todo:destroyDataOnDelete',
+  schemaPath: 'todo:schemaPath',
 } as const;
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -28,6 +38,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   apiKeyExpiresInDays: 365,
   apiKeyGeneration: 1,
   destroyDataOnDelete: false,
+  schemaPath: 'schema/schema.graphql',
 };
 
 export class ConfigError extends Error {
@@ -43,6 +54,7 @@ export function readAppConfig(node: Node): AppConfig {
     apiKeyExpiresInDays: readInteger(CONTEXT_KEYS.apiKeyExpiresInDays, raw('apiKeyExpiresInDays'), DEFAULT_CONFIG.apiKeyExpiresInDays, 1, 365),
     apiKeyGeneration: readInteger(CONTEXT_KEYS.apiKeyGeneration, raw('apiKeyGeneration'), DEFAULT_CONFIG.apiKeyGeneration, 1, 9999),
     destroyDataOnDelete: readBoolean(CONTEXT_KEYS.destroyDataOnDelete, raw('destroyDataOnDelete'), DEFAULT_CONFIG.destroyDataOnDelete),
+    schemaPath: readSchemaPath(CONTEXT_KEYS.schemaPath, raw('schemaPath'), DEFAULT_CONFIG.schemaPath),
   };
 }
 
@@ -62,6 +74,18 @@ function readInteger(key: string, value: unknown, fallback: number, min: number,
     throw new ConfigError(`Context ${key} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
   }
   return parsed;
+}
+
+function readSchemaPath(key: string, value: unknown, fallback: string): string {
+  const relative = value === undefined ? fallback : value;
+  if (typeof relative !== 'string' || relative.trim() === '') {
+    throw new ConfigError(`Context ${key} must be the path of a .graphql file (got ${JSON.stringify(value)}); e.g. -c ${key}=${fallback}`);
+  }
+  const absolute = path.resolve(PROJECT_ROOT, relative);
+  if (!existsSync(absolute)) {
+    throw new ConfigError(`Context ${key}: no schema file at ${absolute}; point it at a .graphql file, e.g. -c ${key}=${fallback}`);
+  }
+  return absolute;
 }
 
 function readBoolean(key: string, value: unknown, fallback: boolean): boolean {
