@@ -107,7 +107,11 @@ class SchemaReader {
       else assign(served.model, served.operation, field, this.rootTypeNames.mutation);
     }
 
-    const models = [...operations].map(([name, served]) => this.model(name, served));
+    // In the order the schema declares the types, so adding a root field never reorders the models.
+    const declared = [...this.objects.keys()];
+    const models = [...operations]
+      .sort(([a], [b]) => declared.indexOf(a) - declared.indexOf(b))
+      .map(([name, served]) => this.model(name, served));
     const operatorInputs = this.operatorInputs(models);
     const enums = this.enums(models, operatorInputs);
     if (this.problems.length > 0) throw new SchemaModelError(this.schemaPath, this.problems);
