@@ -15,11 +15,11 @@ const TEST_ROOT = path.join(PROJECT_ROOT, '.local', 'test-assemblies');
  * A real synth of the app, with real bundles. Inside the project (git-ignored), because the bundles resolve the
  * packages they leave to the Lambda runtime (`@aws-sdk/*`) from a node_modules above them, as in Lambda.
  */
-export function synthAssembly(name: string): { dir: string; remove(): void } {
+export function synthAssembly(name: string, context?: Record<string, unknown>): { dir: string; remove(): void } {
   const dir = path.join(TEST_ROOT, `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  synthApp({ bundle: true, outdir: dir }).app.synth();
+  synthApp({ bundle: true, outdir: dir, context }).app.synth();
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
