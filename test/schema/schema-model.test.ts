@@ -28,6 +28,7 @@ function problemsOf(schemaPath: string): readonly string[] {
 }
 
 describe('the models of schema/schema.graphql', () => {
+  // Written to hold for the app's schema as shipped and after a field is added (README: Change the schema).
   test('one model, Todo, with every field, input, filter and operation read from the schema', () => {
     // WHEN
     const { models, operatorInputs, enums } = readApiModels(SCHEMA_PATH);
@@ -40,17 +41,18 @@ describe('the models of schema/schema.graphql', () => {
       timestamps: ['createdAt', 'updatedAt'],
       operations: { get: 'getTodo', list: 'listTodos', create: 'createTodo', update: 'updateTodo', delete: 'deleteTodo' },
     });
-    expect(todo.fields).toEqual({
+    expect(todo.fields).toMatchObject({
       id: { name: 'ID', nonNull: true },
       name: { name: 'String' },
       description: { name: 'String' },
       createdAt: { name: 'AWSDateTime', nonNull: true },
       updatedAt: { name: 'AWSDateTime', nonNull: true },
     });
-    expect(Object.keys(todo.createInput!)).toEqual(['id', 'name', 'description']);
+    expect(Object.keys(todo.createInput!)).toEqual(expect.arrayContaining(['id', 'name', 'description']));
+    expect(Object.keys(todo.createInput!)).not.toContain('createdAt');
     expect(todo.updateInput!.id).toEqual({ name: 'ID', nonNull: true });
-    expect(todo.filter).toEqual({ id: 'ModelIDInput', name: 'ModelStringInput', description: 'ModelStringInput', createdAt: 'ModelStringInput', updatedAt: 'ModelStringInput' });
-    expect(Object.keys(todo.condition!)).toEqual(['name', 'description', 'createdAt', 'updatedAt']);
+    expect(todo.filter).toMatchObject({ id: 'ModelIDInput', name: 'ModelStringInput', description: 'ModelStringInput', createdAt: 'ModelStringInput', updatedAt: 'ModelStringInput' });
+    expect(Object.keys(todo.condition!)).toEqual(expect.arrayContaining(['name', 'description', 'createdAt', 'updatedAt']));
     expect(operatorInputs.ModelStringInput.between).toEqual({ name: 'String', list: true });
     expect(operatorInputs.ModelStringInput.size).toEqual({ name: 'ModelSizeInput' });
     expect(Object.keys(operatorInputs.ModelSizeInput)).toEqual(['ne', 'eq', 'le', 'lt', 'ge', 'gt', 'between']);

@@ -16,6 +16,8 @@ function insertInto(schema: string, block: string, text: string): string {
 
 /** The README's example: `priority: Int` on Todo and its four inputs (with Amplify's ModelIntInput). */
 export function addTodoPriority(schema: string): string {
+  // Already made (a user following the README, or CI checking just that): the schema is the edited one.
+  if (/type Todo\b[^{]*\{[^}]*\bpriority:/.test(schema)) return schema;
   let edited = insertInto(schema, 'type Todo @aws_api_key @aws_iam', '  priority: Int');
   for (const input of ['input CreateTodoInput', 'input UpdateTodoInput']) edited = insertInto(edited, input, '  priority: Int');
   for (const input of ['input ModelTodoFilterInput', 'input ModelTodoConditionInput']) edited = insertInto(edited, input, '  priority: ModelIntInput');

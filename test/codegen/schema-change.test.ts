@@ -1,0 +1,110 @@
+/**
+ * A field added to the model (as Amplify's @model would add it: on the type, the create and update inputs, and the
+ * filter and condition inputs) reaches the generated types and selection sets.
+ */
+import {
+  type DefinitionNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type InputValueDefinitionNode,
+  Kind,
+  type NamedTypeNode,
+  parse,
+  print,
+} from 'graphql';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { generateClientCode } from '../../lib/codegen';
+
+const SCHEMA_PATH = path.resolve(__dirname, '../../schema/schema.graphql');
+
+const named = (name: string): NamedTypeNode => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: name } });
+
+function withField<T extends DefinitionNode>(definition: T, field: FieldDefinitionNode | InputValueDefinitionNode): T {
+  const fields = (definition as unknown as { fields: ReadonlyArray<unknown> }).fields;
+  return { ...definition, fields: [...fields, field] };
+}
+
+/** schema/schema.graphql with `priority: Int` on Todo, its inputs, and ModelIntInput for its filter and condition. */
+function schemaWithPriority(): string {
+  const document = parse(readFileSync(SCHEMA_PATH, 'utf8'), { noLocation: true });
+  const intField = (type: string): InputValueDefinitionNode => ({ kind: Kind.INPUT_VALUE_DEFINITION, name: { kind: Kind.NAME, value: 'priority' }, type: named(type) });
+  const additions: Record<string, FieldDefinitionNode | InputValueDefinitionNode> = {
+    Todo: { kind: Kind.FIELD_DEFINITION, name: { kind: Kind.NAME, value: 'priority' }, type: named('Int') },
+    CreateTodoInput: intField('Int'),
+    UpdateTodoInput: intField('Int'),
+    ModelTodoFilterInput: intField('ModelIntInput'),
+    ModelTodoConditionInput: intField('ModelIntInput'),
+  };
+  const seen = new Set<string>();
+  const definitions = document.definitions.map((definition) => {
+    const name = 'name' in definition ? definition.name?.value : undefined;
+    if (name === undefined || !(name in additions)) return definition;
+    seen.add(name);
+    return withField(definition, additions[name]);
+  });
+  expect([...seen].sort()).toEqual(Object.keys(additions).sort());
+  const hasModelIntInput = definitions.some((definition) => 'name' in definition && definition.name?.value === 'ModelIntInput');
+  const modelIntInput = parse(`
+    input ModelIntInput {
+      ne: Int
+      eq: Int
+      le: Int
+      lt: Int
+      ge: Int
+      gt: Int
+      between: [Int]
+      attributeExists: Boolean
+      attributeType: ModelAttributeTypes
+    }
+  `).definitions;
+  const changed: DocumentNode = { ...document, definitions: hasModelIntInput ? definitions : [...definitions, ...modelIntInput] };
+  return print(changed);
+}
+
+/** The body of `export type NAME = { ... };` in API.ts. */
+function typeBody(api: string, name: string): string {
+  const match = new RegExp(`^export type ${name} = \\{\\n([\\s\\S]*?)^\\};`, 'm').exec(api);
+  if (!match) throw new Error(`API.ts has no type ${name}`);
+  return match[1];
+}
+
+/** The GraphQL text of one generated statement. */
+function statement(file: string, exportName: string): string {
+  const match = new RegExp(`export const ${exportName} = /\\* GraphQL \\*/ \`([^\`]*)\``).exec(file);
+  if (!match) throw new Error(`no statement ${exportName}`);
+  return match[1];
+}
+
+let files: Map<string, string>;
+let api: string;
+
+beforeAll(async () => {
+  files = await generateClientCode(schemaWithPriority(), { schemaName: 'schema-with-priority.graphql' });
+  api = files.get('API.ts') ?? '';
+});
+
+it('types priority as an optional number on Todo and on the create and update inputs', () => {
+  expect(typeBody(api, 'Todo')).toMatch(/^ {2}priority\?: number \| null,$/m);
+  expect(typeBody(api, 'CreateTodoInput')).toMatch(/^ {2}priority\?: number \| null,$/m);
+  expect(typeBody(api, 'UpdateTodoInput')).toMatch(/^ {2}priority\?: number \| null,$/m);
+});
+
+it('filters and conditions on priority with ModelIntInput', () => {
+  expect(typeBody(api, 'ModelTodoFilterInput')).toMatch(/^ {2}priority\?: ModelIntInput \| null,$/m);
+  expect(typeBody(api, 'ModelTodoConditionInput')).toMatch(/^ {2}priority\?: ModelIntInput \| null,$/m);
+  expect(typeBody(api, 'ModelIntInput')).toMatch(/^ {2}between\?: Array< number \| null > \| null,$/m);
+});
+
+it('selects priority in listTodos (and types it in ListTodosQuery)', () => {
+  const listTodos = parse(statement(files.get('graphql/queries.ts') ?? '', 'listTodos'));
+  const printed = print(listTodos);
+  expect(printed).toMatch(/items \{[^}]*\bpriority\b[^}]*__typename/);
+  expect(typeBody(api, 'ListTodosQuery')).toMatch(/priority\?: number \| null,/);
+  expect(statement(files.get('graphql/mutations.ts') ?? '', 'createTodo')).toMatch(/\bpriority\b/);
+});
+
+it('the project schema itself has no priority (the fixture is what adds it)', async () => {
+  const project = await generateClientCode(readFileSync(SCHEMA_PATH, 'utf8'));
+  expect(project.get('API.ts')).not.toMatch(/priority/);
+});
