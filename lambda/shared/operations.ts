@@ -1,7 +1,10 @@
 /**
- * The GraphQL documents the callers send, with the TypeScript shapes of their variables and data.
- * test/client/operations.test.ts validates every document against schema/schema.graphql.
+ * The GraphQL documents the callers send, with the TypeScript shapes of their variables and data. The documents are
+ * hand-picked (a caller asks for what it returns); their types are the generated ones (API.ts, `npm run codegen`), so a
+ * field renamed or retyped in the schema fails the build here. test/client/operations.test.ts validates every
+ * document against schema/schema.graphql.
  */
+import type * as APITypes from '../../API';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type JsonObject = { readonly [key: string]: JsonValue };
@@ -17,44 +20,38 @@ export interface GraphqlOperation<TData, TVariables> {
   readonly types?: { readonly data: TData; readonly variables: TVariables };
 }
 
-export interface Todo {
-  readonly id: string;
-  readonly name: string | null;
-  readonly description: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** A Todo as the callers select it: the generated model type (API.ts, from the schema), with the fields picked below. */
+export type Todo = Readonly<Pick<APITypes.Todo, 'id' | 'name' | 'description' | 'createdAt' | 'updatedAt'>>;
 
 /** ModelTodoFilterInput is a recursive tree of per-field conditions; AppSync validates it, so it stays JSON here. */
 export type ModelTodoFilterInput = JsonObject;
 
-export interface ListTodosVariables {
+export type ListTodosVariables = Readonly<Omit<APITypes.ListTodosQueryVariables, 'filter' | 'limit' | 'nextToken'>> & {
   readonly filter?: ModelTodoFilterInput;
   readonly limit?: number;
   readonly nextToken?: string;
-}
+};
 
 export interface ListTodosData {
   readonly listTodos: { readonly items: ReadonlyArray<Todo | null>; readonly nextToken: string | null } | null;
 }
 
-export interface CreateTodoInput {
+/** What the create callers send: the schema's CreateTodoInput, with the name they require. */
+export type CreateTodoInput = Readonly<Pick<APITypes.CreateTodoInput, 'description'>> & {
   readonly id?: string;
   readonly name: string;
   readonly description?: string;
-}
+};
 
-export interface CreateTodoVariables {
+export type CreateTodoVariables = Readonly<Omit<APITypes.CreateTodoMutationVariables, 'input' | 'condition'>> & {
   readonly input: CreateTodoInput;
-}
+};
 
 export interface CreateTodoData {
   readonly createTodo: Todo | null;
 }
 
-export interface GetTodoVariables {
-  readonly id: string;
-}
+export type GetTodoVariables = Readonly<APITypes.GetTodoQueryVariables>;
 
 export interface GetTodoData {
   readonly getTodo: Todo | null;
