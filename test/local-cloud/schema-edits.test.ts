@@ -6,6 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { CreateTodoMutation, CreateTodoMutationVariables, ListTodosQuery, ListTodosQueryVariables } from '../../API';
+import { createTodo } from '../../graphql/mutations';
+import { listTodos } from '../../graphql/queries';
 import { addNoteModel, addTodoPriority, writeEditedSchema } from '../support/schema-edits';
 import { startTestCloud, synthAssembly, type LocalCloudHandle } from '../support/local-cloud-harness';
 
@@ -64,6 +67,17 @@ describe('the schema edited as the README says, served by the local cloud', () =
     const refused = await send(UPDATE_TODO, { input: { id: low.data!.createTodo.id, priority: 9 }, condition: { priority: { ge: 2 } } });
     expect(refused.data!.updateTodo).toBeNull();
     expect(refused.errors![0].message).toMatch(/^ConditionalCheckFailedException: The conditional request failed/);
+  });
+
+  test("the generated documents (graphql/*.ts, npm run codegen) run unchanged, typed by API.ts", async () => {
+    const variables: CreateTodoMutationVariables = { input: { name: 'generated', description: 'by codegen' } };
+    const created = (await withKey(createTodo, variables)) as { data: CreateTodoMutation };
+    expect(created.data.createTodo).toMatchObject({ name: 'generated', description: 'by codegen', __typename: 'Todo' });
+
+    const listVariables: ListTodosQueryVariables = { filter: { description: { eq: 'by codegen' } }, limit: 10 };
+    const listed = (await signed(listTodos, listVariables)) as { data: ListTodosQuery };
+    expect(listed.data.listTodos!.__typename).toBe('ModelTodoConnection');
+    expect(listed.data.listTodos!.items.map((todo) => todo?.id)).toEqual([created.data.createTodo!.id]);
   });
 
   test('AppSync validation refuses a wrong type for the new field before the resolver runs', async () => {
