@@ -2,64 +2,17 @@
  * A field added to the model (as Amplify's @model would add it: on the type, the create and update inputs, and the
  * filter and condition inputs) reaches the generated types and selection sets.
  */
-import {
-  type DefinitionNode,
-  type DocumentNode,
-  type FieldDefinitionNode,
-  type InputValueDefinitionNode,
-  Kind,
-  type NamedTypeNode,
-  parse,
-  print,
-} from 'graphql';
+import { parse, print } from 'graphql';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateClientCode } from '../../lib/codegen';
+import { addTodoPriority } from '../support/schema-edits';
 
 const SCHEMA_PATH = path.resolve(__dirname, '../../schema/schema.graphql');
 
-const named = (name: string): NamedTypeNode => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: name } });
-
-function withField<T extends DefinitionNode>(definition: T, field: FieldDefinitionNode | InputValueDefinitionNode): T {
-  const fields = (definition as unknown as { fields: ReadonlyArray<unknown> }).fields;
-  return { ...definition, fields: [...fields, field] };
-}
-
 /** schema/schema.graphql with `priority: Int` on Todo, its inputs, and ModelIntInput for its filter and condition. */
 function schemaWithPriority(): string {
-  const document = parse(readFileSync(SCHEMA_PATH, 'utf8'), { noLocation: true });
-  const intField = (type: string): InputValueDefinitionNode => ({ kind: Kind.INPUT_VALUE_DEFINITION, name: { kind: Kind.NAME, value: 'priority' }, type: named(type) });
-  const additions: Record<string, FieldDefinitionNode | InputValueDefinitionNode> = {
-    Todo: { kind: Kind.FIELD_DEFINITION, name: { kind: Kind.NAME, value: 'priority' }, type: named('Int') },
-    CreateTodoInput: intField('Int'),
-    UpdateTodoInput: intField('Int'),
-    ModelTodoFilterInput: intField('ModelIntInput'),
-    ModelTodoConditionInput: intField('ModelIntInput'),
-  };
-  const seen = new Set<string>();
-  const definitions = document.definitions.map((definition) => {
-    const name = 'name' in definition ? definition.name?.value : undefined;
-    if (name === undefined || !(name in additions)) return definition;
-    seen.add(name);
-    return withField(definition, additions[name]);
-  });
-  expect([...seen].sort()).toEqual(Object.keys(additions).sort());
-  const hasModelIntInput = definitions.some((definition) => 'name' in definition && definition.name?.value === 'ModelIntInput');
-  const modelIntInput = parse(`
-    input ModelIntInput {
-      ne: Int
-      eq: Int
-      le: Int
-      lt: Int
-      ge: Int
-      gt: Int
-      between: [Int]
-      attributeExists: Boolean
-      attributeType: ModelAttributeTypes
-    }
-  `).definitions;
-  const changed: DocumentNode = { ...document, definitions: hasModelIntInput ? definitions : [...definitions, ...modelIntInput] };
-  return print(changed);
+  return addTodoPriority(readFileSync(SCHEMA_PATH, 'utf8'));
 }
 
 /** The body of `export type NAME = { ... };` in API.ts. */
