@@ -103,17 +103,20 @@ describe('a schema the resolver cannot serve fails here, naming each field', () 
   });
 
   test('an input field the model does not have', () => {
-    const schemaPath = schemaWith('input-only', (schema) => schema.replace('input CreateTodoInput {', 'input CreateTodoInput {\n  priority: Int'));
-    expect(problemsOf(schemaPath)).toEqual(['CreateTodoInput.priority: Todo has no field priority; add it to type Todo too']);
+    // (A name the README's own edit, priority, never adds.)
+    const schemaPath = schemaWith('input-only', (schema) => schema.replace('input CreateTodoInput {', 'input CreateTodoInput {\n  dueBy: AWSDate'));
+    expect(problemsOf(schemaPath)).toEqual(['CreateTodoInput.dueBy: Todo has no field dueBy; add it to type Todo too']);
   });
 
   test('a filter on a field the model does not have, and an operator input the schema lacks', () => {
-    const schemaPath = schemaWith('filter-only', (schema) => schema.replace('input ModelTodoFilterInput {', 'input ModelTodoFilterInput {\n  priority: ModelIntInput'));
-    expect(problemsOf(schemaPath)).toEqual(['ModelTodoFilterInput.priority: Todo has no field priority; add it to type Todo too']);
+    const schemaPath = schemaWith('filter-only', (schema) => schema.replace('input ModelTodoFilterInput {', 'input ModelTodoFilterInput {\n  dueBy: ModelStringInput'));
+    expect(problemsOf(schemaPath)).toEqual(['ModelTodoFilterInput.dueBy: Todo has no field dueBy; add it to type Todo too']);
     const missingInput = schemaWith('missing-operator-input', (schema) =>
-      schema.replace('type Todo @aws_api_key @aws_iam {', 'type Todo @aws_api_key @aws_iam {\n  priority: Int').replace('input ModelTodoFilterInput {', 'input ModelTodoFilterInput {\n  priority: ModelIntInput'),
+      schema
+        .replace('type Todo @aws_api_key @aws_iam {', 'type Todo @aws_api_key @aws_iam {\n  dueBy: AWSDate')
+        .replace('input ModelTodoFilterInput {', 'input ModelTodoFilterInput {\n  dueBy: ModelAWSDateInput'),
     );
-    expect(problemsOf(missingInput)).toEqual(['ModelIntInput: the schema uses it but does not declare it']);
+    expect(problemsOf(missingInput)).toEqual(['ModelAWSDateInput: the schema uses it but does not declare it']);
   });
 
   test('an operator the resolver cannot translate', () => {

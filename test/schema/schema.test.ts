@@ -16,19 +16,20 @@ describe('schema/schema.graphql', () => {
     expect(errors.map((error) => error.message)).toEqual([expect.stringContaining('Cannot query field "title" on type "Todo"')]);
   });
 
+  // These hold for the schema as shipped and after a field or a model is added to it (README: Change the schema).
   test('Todo has the shape Amplify\'s @model gives it', () => {
     const todo = loadProjectSchema().getType('Todo') as GraphQLObjectType;
     const fields = Object.fromEntries(Object.values(todo.getFields()).map((field) => [field.name, String(field.type)]));
-    expect(fields).toEqual({ id: 'ID!', name: 'String', description: 'String', createdAt: 'AWSDateTime!', updatedAt: 'AWSDateTime!' });
+    expect(fields).toMatchObject({ id: 'ID!', name: 'String', description: 'String', createdAt: 'AWSDateTime!', updatedAt: 'AWSDateTime!' });
   });
 
   test('the root operations are Amplify\'s', () => {
     const schema = loadProjectSchema();
     const names = (type: GraphQLObjectType | null | undefined) => Object.keys(type?.getFields() ?? {}).sort();
-    expect(names(schema.getQueryType())).toEqual(['getTodo', 'listTodos']);
-    expect(names(schema.getMutationType())).toEqual(['createTodo', 'deleteTodo', 'updateTodo']);
-    expect(names(schema.getSubscriptionType())).toEqual(['onCreateTodo', 'onDeleteTodo', 'onUpdateTodo']);
-    for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    expect(names(schema.getQueryType())).toEqual(expect.arrayContaining(['getTodo', 'listTodos']));
+    expect(names(schema.getMutationType())).toEqual(expect.arrayContaining(['createTodo', 'deleteTodo', 'updateTodo']));
+    expect(names(schema.getSubscriptionType())).toEqual(expect.arrayContaining(['onCreateTodo', 'onDeleteTodo', 'onUpdateTodo']));
+    for (const field of Object.values(schema.getMutationType()?.getFields() ?? {}).filter((f) => f.name.endsWith('Todo'))) {
       expect(field.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual([
         `input: ${field.name.replace(/^./, (c) => c.toUpperCase())}Input!`,
         'condition: ModelTodoConditionInput',
@@ -50,7 +51,7 @@ describe('schema/schema.graphql', () => {
     expect(typeLines.length).toBeGreaterThanOrEqual(5);
     for (const line of typeLines) expect(line).toMatch(/@aws_api_key @aws_iam \{$/);
     const operationLines = text.split('\n').filter((line) => /^\s+(get|list|create|update|delete|on)[A-Z]\w*[(:]/.test(line));
-    expect(operationLines).toHaveLength(8);
+    expect(operationLines.length).toBeGreaterThanOrEqual(8);
     for (const line of operationLines) expect(line).toMatch(/@aws_api_key @aws_iam$/);
   });
 
