@@ -31,14 +31,20 @@ export class TodoCallersStack extends Stack {
   constructor(scope: Construct, id: string, props: TodoCallersStackProps) {
     super(scope, id, props);
     const { api, config, moduleFormat } = props;
-    const add = (callerId: string, file: string, authMode: CallerAuthMode, operations: readonly GraphqlField[]) => {
+    const add = (
+      callerId: string,
+      file: string,
+      authMode: CallerAuthMode,
+      operations: readonly GraphqlField[],
+      options: { readonly moduleFormat?: ModuleFormat } = {},
+    ) => {
       this.callers[callerId] = new GraphqlCaller(this, callerId, {
         api,
         authMode,
         operations,
         entry: path.join(CALLERS_DIR, file),
         envName: config.envName,
-        moduleFormat,
+        moduleFormat: moduleFormat ?? options.moduleFormat,
       });
     };
 
@@ -48,5 +54,6 @@ export class TodoCallersStack extends Stack {
     add('createTodoApiKey', 'create-todo.api-key.ts', CallerAuthMode.API_KEY, [CREATE_TODO, GET_TODO]);
     add('listTodosIam', 'list-todos.ts', CallerAuthMode.IAM, [LIST_TODOS]);
     add('createTodoIam', 'create-todo.ts', CallerAuthMode.IAM, [CREATE_TODO, GET_TODO]);
+    // npm run add-function adds its callers above this line.
   }
 }

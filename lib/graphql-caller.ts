@@ -18,7 +18,7 @@ export interface GraphqlCallerProps {
   readonly api: CallableGraphqlApi;
   /** How the caller authenticates. */
   readonly authMode: CallerAuthMode;
-  /** The fields the caller calls; IAM callers are granted exactly these and nothing wider. */
+  /** The fields the caller calls; IAM callers are granted exactly these and nothing wider (none: a Hello World). */
   readonly operations: readonly GraphqlField[];
   /** Path of the TypeScript handler file. */
   readonly entry: string;
@@ -47,12 +47,14 @@ export interface GraphqlCallerProps {
  */
 export class GraphqlCaller extends Construct {
   readonly function: TodoFunction;
+  readonly authMode: CallerAuthMode;
+  /** The fields it calls (and, with IAM, is granted). */
+  readonly operations: readonly GraphqlField[];
 
   constructor(scope: Construct, id: string, props: GraphqlCallerProps) {
     super(scope, id);
-    if (props.operations.length === 0) {
-      throw new Error(`GraphqlCaller ${id}: pass at least one operation (e.g. { typeName: 'Query', fieldName: 'listTodos' })`);
-    }
+    this.authMode = props.authMode;
+    this.operations = props.operations;
     const prefix = amplifyEnvPrefix(props.api.apiName);
     const environment: Record<string, string> = {
       [`${prefix}GRAPHQLAPIENDPOINTOUTPUT`]: props.api.graphqlUrl,
@@ -68,7 +70,7 @@ export class GraphqlCaller extends Construct {
 
     this.function = new TodoFunction(this, 'Function', {
       entry: props.entry,
-      description: `${id}: calls ${props.operations.map((op) => `${op.typeName}.${op.fieldName}`).join(', ')} with ${props.authMode === CallerAuthMode.IAM ? 'IAM (SigV4)' : 'the API key'}`,
+      description: `${id}: calls ${props.operations.map((op) => `${op.typeName}.${op.fieldName}`).join(', ') || 'nothing yet'} with ${props.authMode === CallerAuthMode.IAM ? 'IAM (SigV4)' : 'the API key'}`,
       moduleFormat: props.moduleFormat,
       timeout: props.timeout ?? Duration.seconds(15),
       environment,

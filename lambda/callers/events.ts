@@ -72,22 +72,22 @@ export function parseCreateTodoEvent(event: unknown): EventParse<CreateTodoInput
   };
 }
 
-function unknownFieldProblems(event: Readonly<Record<string, unknown>>, known: readonly string[]): string[] {
+export function unknownFieldProblems(event: Readonly<Record<string, unknown>>, known: readonly string[]): string[] {
   return Object.keys(event)
     .filter((key) => !known.includes(key))
     .map((key) => `unknown field ${JSON.stringify(key)}: the event accepts only ${known.join(', ')}`);
 }
 
 // Optional fields may be null, as in a pagination loop that passes the previous page's `nextToken: null` back.
-function isPresent(value: unknown): boolean {
+export function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+export function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
+export function isJsonObject(value: unknown): value is JsonObject {
   return isPlainObject(value) && Object.values(value).every(isJson);
 }
 
@@ -104,7 +104,7 @@ function isJson(value: unknown): value is JsonValue {
   return isJsonObject(value);
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === undefined) {
     return 'nothing';
   }

@@ -1,4 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CallerAuthMode } from '../../lib/graphql-caller';
+import { capitalize } from '../../lib/schema-fields';
 import { resourcesOfType, synthApp } from '../support/synth';
 
 const ENDPOINT_VAR = 'API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT';
@@ -10,7 +12,21 @@ const CALLERS = {
   listTodosIam: { auth: 'IAM', fields: ['Query/fields/listTodos'] },
   createTodoIam: { auth: 'IAM', fields: ['Mutation/fields/createTodo', 'Query/fields/getTodo'] },
 } as const;
-type CallerId = keyof typeof CALLERS;
+type CallerId = string;
+
+/**
+ * Every caller the stack declares: the four it ships with (CALLERS, whose grants are written out above) and any that
+ * `npm run add-function` added, whose expected environment and grant come from their declaration (the add line).
+ */
+const DECLARED = synthApp().callersStack.callers;
+const ALL_CALLERS: CallerId[] = Object.keys(DECLARED);
+
+function expected(id: CallerId): { auth: 'API_KEY' | 'IAM'; fields: readonly string[] } {
+  if (id in CALLERS) return CALLERS[id as keyof typeof CALLERS];
+  const caller = DECLARED[id];
+  const iam = caller.authMode === CallerAuthMode.IAM;
+  return { auth: iam ? 'IAM' : 'API_KEY', fields: iam ? caller.operations.map((op) => `${op.typeName}/fields/${op.fieldName}`) : [] };
+}
 
 interface FunctionResource {
   Properties: { Runtime: string; Architectures: string[]; Role: { 'Fn::GetAtt': [string, string] }; Environment: { Variables: Record<string, unknown> }; Description: string };
@@ -45,13 +61,14 @@ function grantedFields(template: Template, callerId: CallerId): string[] {
 }
 
 describe('TodoCallersStack', () => {
-  test('there are exactly the four callers', () => {
+  test('there is one function per declared caller, the four the app ships among them', () => {
     const { callers } = synthApp();
-    expect(Object.keys(resourcesOfType(callers, 'AWS::Lambda::Function'))).toHaveLength(4);
-    for (const id of Object.keys(CALLERS) as CallerId[]) expect(() => callerFunction(callers, id)).not.toThrow();
+    expect(Object.keys(resourcesOfType(callers, 'AWS::Lambda::Function'))).toHaveLength(ALL_CALLERS.length);
+    expect(ALL_CALLERS).toEqual(expect.arrayContaining(Object.keys(CALLERS)));
+    for (const id of ALL_CALLERS) expect(() => callerFunction(callers, id)).not.toThrow();
   });
 
-  test.each(Object.keys(CALLERS) as CallerId[])('%s gets the Amplify-named endpoint and id, ENV and REGION', (id) => {
+  test.each(ALL_CALLERS)('%s gets the Amplify-named endpoint and id, ENV and REGION', (id) => {
     const { callers } = synthApp();
     const [, fn] = callerFunction(callers, id);
     const vars = fn.Properties.Environment.Variables;
@@ -63,9 +80,9 @@ describe('TodoCallersStack', () => {
 
   test('only the API-key callers get the API key, read from SSM at deploy time and not from an export', () => {
     const { callers } = synthApp();
-    for (const id of Object.keys(CALLERS) as CallerId[]) {
+    for (const id of ALL_CALLERS) {
       const vars = callerFunction(callers, id)[1].Properties.Environment.Variables;
-      if (CALLERS[id].auth === 'API_KEY') {
+      if (expected(id).auth === 'API_KEY') {
         expect(vars[KEY_VAR]).toEqual({ Ref: expect.stringMatching(/^SsmParameterValue/) });
       } else {
         expect(vars).not.toHaveProperty(KEY_VAR);
@@ -86,9 +103,9 @@ describe('TodoCallersStack', () => {
     for (const value of exported) expect(value).not.toMatch(/ApiKey/);
   });
 
-  test.each(Object.keys(CALLERS) as CallerId[])('%s is granted appsync:GraphQL on exactly its own fields', (id) => {
+  test.each(ALL_CALLERS)('%s is granted appsync:GraphQL on exactly its own fields', (id) => {
     const { callers } = synthApp();
-    expect(grantedFields(callers, id)).toEqual([...CALLERS[id].fields].sort());
+    expect(grantedFields(callers, id)).toEqual([...expected(id).fields].sort());
   });
 
   test('the IAM grant names the API and the field, never a wildcard', () => {
@@ -118,7 +135,7 @@ describe('TodoCallersStack', () => {
 
   test('every caller runs on Node.js 22 or newer, ARM64', () => {
     const { callers } = synthApp();
-    for (const id of Object.keys(CALLERS) as CallerId[]) {
+    for (const id of ALL_CALLERS) {
       const { Runtime, Architectures } = callerFunction(callers, id)[1].Properties;
       expect(Number(/^nodejs(\d+)\.x$/.exec(Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(Architectures).toEqual(['arm64']);
@@ -130,7 +147,8 @@ describe('TodoCallersStack', () => {
     ['CreateTodoApiKeyFunctionName', 'createTodoApiKey'],
     ['ListTodosIamFunctionName', 'listTodosIam'],
     ['CreateTodoIamFunctionName', 'createTodoIam'],
-  ] as const)('the stack outputs %s', (outputName, id) => {
+    ...ALL_CALLERS.filter((id) => !(id in CALLERS)).map((id) => [`${capitalize(id)}FunctionName`, id]),
+  ])('the stack outputs %s', (outputName, id) => {
     const { callers } = synthApp();
     const [logicalId] = callerFunction(callers, id);
     callers.hasOutput(outputName, { Value: { Ref: logicalId } });

@@ -14,7 +14,7 @@ import { synthApp } from './synth';
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const TEST_ROOT = path.join(PROJECT_ROOT, '.local', 'test-assemblies');
 /** What the synth is made of: a change to any of these gives a new assembly. */
-const SOURCES = ['bin', 'lib', 'lambda', 'schema', 'package-lock.json', 'cdk.json', 'test/support/synth.ts'];
+const SOURCES = ['bin', 'lib', 'lambda', 'schema', 'graphql', 'API.ts', 'package-lock.json', 'cdk.json', 'test/support/synth.ts'];
 const COMPLETE = '.complete';
 /** A lock older than this belongs to a suite that died while synthesizing. */
 const STALE_LOCK_MS = 180_000;
