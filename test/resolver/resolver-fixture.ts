@@ -1,6 +1,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { startDynalite, type DynaliteInstance } from '../support/dynalite';
 import { createApiResolver, type ApiResolverOptions } from '../../lambda/resolver/api-resolver';
+import type { Todo as ApiTodo } from '../../API';
 import type { InvocationDeadline } from '../../lambda/resolver/router';
 import { readApiModels } from '../../lib/schema-model';
 import { SCHEMA_PATH } from '../../lib/todo-api';
@@ -9,15 +10,8 @@ import { SCHEMA_PATH } from '../../lib/todo-api';
 export const TODO_API = readApiModels(SCHEMA_PATH);
 export const TODO_MODEL = TODO_API.models.find((model) => model.name === 'Todo')!;
 
-/** A Todo as the resolver stores and returns it. */
-export interface Todo {
-  id: string;
-  name?: string;
-  description?: string;
-  createdAt: string;
-  updatedAt: string;
-  __typename: 'Todo';
-}
+/** A Todo as the resolver stores and returns it: the generated model type (API.ts). */
+export type Todo = ApiTodo;
 
 export interface TodoConnection {
   items: Todo[];
