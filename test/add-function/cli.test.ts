@@ -75,14 +75,14 @@ describe('npm run add-function', () => {
     const byFlags = newCopy();
     const byPrompts = newCopy();
     // WHEN one is answered by flags, the other at the prompts (IAM is the second auth choice, getTodo the first operation)
-    const flags = await run('bin/add-function.ts', ['--project', byFlags.root, '--name', 'getTodoIam', '--auth', 'iam', '--operations', 'getTodo', '--format', 'esm', '--yes']);
+    const flags = await run('bin/add-function.ts', ['--project', byFlags.root, '--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'getTodo', '--format', 'esm', '--yes']);
     const prompts = await runInTerminal(['--project', byPrompts.root], [
-      [/Provide a name for your Lambda function/, `getTodoIam${ENTER}`],
+      [/Provide a name for your Lambda function/, `readTodoProbe${ENTER}`],
       [/How should it call the GraphQL API/, `${DOWN}${ENTER}`],
       [/Choose the function template/, ENTER],
       [/Select the operations you want to permit on todoapi/, `${SPACE}${ENTER}`],
       [/Module format of the bundle/, ENTER],
-      [/Write getTodoIam \(IAM; getTodo; esm\)\?/, ENTER],
+      [/Write readTodoProbe \(IAM; getTodo; esm\)\?/, ENTER],
     ]);
     // THEN
     expect(flags).toMatchObject({ code: 0 });
@@ -90,26 +90,26 @@ describe('npm run add-function', () => {
     expect(prompts.code).toBe(0);
     expect(prompts.stdout).toContain('-- Query --');
     expect(byPrompts.snapshot()).toEqual(byFlags.snapshot());
-    expect(existsSync(path.join(byFlags.root, 'lambda/callers/get-todo-iam.ts'))).toBe(true);
+    expect(existsSync(path.join(byFlags.root, 'lambda/callers/read-todo-probe.ts'))).toBe(true);
   });
 
   test('a name already taken is refused at the prompt, which asks again', async () => {
     const copy = newCopy();
     const result = await runInTerminal(['--project', copy.root, '--auth', 'api-key', '--operations', 'listTodos', '--yes'], [
       [/Provide a name for your Lambda function/, `listTodosIam${ENTER}`],
-      [/a function named listTodosIam already exists/, `\x15listTodosKey${ENTER}`],
+      [/a function named listTodosIam already exists/, `\x15scanTodosProbe${ENTER}`],
       [/Module format of the bundle/, ENTER],
     ]);
     expect(result.answered).toBe(3);
     expect(result.code).toBe(0);
-    expect(copy.read('lib/callers-stack.ts')).toContain("add('listTodosKey', 'list-todos-key.ts', CallerAuthMode.API_KEY");
+    expect(copy.read('lib/callers-stack.ts')).toContain("add('scanTodosProbe', 'scan-todos-probe.ts', CallerAuthMode.API_KEY");
   });
 
   test.each([
     [['--name', 'Bad-Name', '--auth', 'iam', '--operations', 'getTodo', '--yes'], 1, /add-function: function name "Bad-Name" must be camelCase/],
-    [['--name', 'getTodoIam', '--auth', 'iam', '--operations', 'nope', '--yes'], 1, /add-function: unknown operation "nope"/],
-    [['--name', 'getTodoIam', '--auth', 'cognito', '--operations', 'getTodo', '--yes'], 1, /--auth must be api-key or iam/],
-    [['--name', 'getTodoIam', '--yes'], 2, /missing --auth, --operations: give every answer as an option \(and --yes\) when not in a terminal/],
+    [['--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'nope', '--yes'], 1, /add-function: unknown operation "nope"/],
+    [['--name', 'readTodoProbe', '--auth', 'cognito', '--operations', 'getTodo', '--yes'], 1, /--auth must be api-key or iam/],
+    [['--name', 'readTodoProbe', '--yes'], 2, /missing --auth, --operations: give every answer as an option \(and --yes\) when not in a terminal/],
     [['--colour', 'blue'], 2, /Unknown option '--colour'/],
   ])('%j: exit %i with a clear message, no stack trace, nothing written', async (args, code, message) => {
     const copy = newCopy();
@@ -126,10 +126,10 @@ describe('npm run remove-function', () => {
   test('removes what add-function wrote, and refuses a name it did not add', async () => {
     const copy = newCopy();
     const before = copy.snapshot();
-    expect((await run('bin/add-function.ts', ['--project', copy.root, '--name', 'getTodoIam', '--auth', 'iam', '--operations', 'getTodo', '--yes'])).code).toBe(0);
-    const removed = await run('bin/remove-function.ts', ['--project', copy.root, 'getTodoIam']);
+    expect((await run('bin/add-function.ts', ['--project', copy.root, '--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'getTodo', '--yes'])).code).toBe(0);
+    const removed = await run('bin/remove-function.ts', ['--project', copy.root, 'readTodoProbe']);
     expect(removed.code).toBe(0);
-    expect(removed.stdout).toContain('Removed getTodoIam');
+    expect(removed.stdout).toContain('Removed readTodoProbe');
     expect(copy.snapshot()).toEqual(before);
 
     const refused = await run('bin/remove-function.ts', ['--project', copy.root, 'listTodosIam']);

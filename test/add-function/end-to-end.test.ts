@@ -1,5 +1,5 @@
 /**
- * The issue's "done when", on a copy of the project: `npm run add-function -- --name getTodoIam --auth iam
+ * The issue's "done when", on a copy of the project: `npm run add-function -- --name readTodoProbe --auth iam
  * --operations getTodo --yes`, a real synth of the copy, the local cloud, and `aws lambda invoke` of the new function
  * (through the Invoke API, with the AWS SDK) returning the Todo; its role is allowed getTodo and refused createTodo.
  */
@@ -20,7 +20,7 @@ describe('a caller added with npm run add-function, deployed to the local cloud'
   beforeAll(async () => {
     // Inside the project: CDK bundles entries under its project root only, and the bundles find @aws-sdk/* above them.
     copy = copyProject({ full: true, inside: path.join(PROJECT_ROOT, '.local', 'add-function-e2e') });
-    execFileSync(process.execPath, [...TS_NODE, 'bin/add-function.ts', '--name', 'getTodoIam', '--auth', 'iam', '--operations', 'getTodo', '--yes'], {
+    execFileSync(process.execPath, [...TS_NODE, 'bin/add-function.ts', '--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'getTodo', '--yes'], {
       cwd: copy.root,
       stdio: 'pipe',
     });
@@ -40,13 +40,13 @@ describe('a caller added with npm run add-function, deployed to the local cloud'
   test('invoking it returns the Todo', async () => {
     const created = await local.graphql(JSON.stringify({ query: 'mutation { createTodo(input: {name: "added"}) { id } }' }));
     const { id } = (created.json as { data: { createTodo: { id: string } } }).data.createTodo;
-    const result = await local.invokeCaller('GetTodoIamFunctionName', { id });
+    const result = await local.invokeCaller('ReadTodoProbeFunctionName', { id });
     expect(result.functionError).toBeUndefined();
     expect(result).toMatchObject({ statusCode: 200, body: { data: { getTodo: { id, name: 'added', __typename: 'Todo' } } } });
   });
 
   test('a bad event is answered 400, naming the variable', async () => {
-    const result = await local.invokeCaller('GetTodoIamFunctionName', { id: 7, extra: true });
+    const result = await local.invokeCaller('ReadTodoProbeFunctionName', { id: 7, extra: true });
     expect(result.statusCode).toBe(400);
     expect(result.body).toEqual({
       errorType: 'InvalidEvent',
@@ -55,7 +55,7 @@ describe('a caller added with npm run add-function, deployed to the local cloud'
   });
 
   test('its role is allowed getTodo and refused createTodo', async () => {
-    const role = local.cloud.deployment.roles.find((candidate) => candidate.logicalId.startsWith('getTodoIamFunctionServiceRole'))!;
+    const role = local.cloud.deployment.roles.find((candidate) => candidate.logicalId.startsWith('readTodoProbeFunctionServiceRole'))!;
     const profile = local.cloud.services.principals.principal(role.credentials.accessKeyId)!.profileName;
     const allowed = await local.signedGraphql(JSON.stringify({ query: 'query { getTodo(id: "x") { id } }' }), { profile });
     expect(allowed).toEqual({ status: 200, json: { data: { getTodo: null } } });

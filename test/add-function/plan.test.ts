@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => copy.remove());
 
-const GET_TODO_IAM: AddFunctionAnswers = { name: 'getTodoIam', auth: FunctionAuth.IAM, operations: ['getTodo'], format: 'esm' };
+const READ_TODO_PROBE: AddFunctionAnswers = { name: 'readTodoProbe', auth: FunctionAuth.IAM, operations: ['getTodo'], format: 'esm' };
 
 function add(answers: AddFunctionAnswers): string[] {
   return applyPlan(planAddFunction(answers, project).plan, copy.root);
@@ -31,51 +31,55 @@ describe('add-function writes a caller', () => {
     // GIVEN
     const before = copy.snapshot();
     // WHEN
-    const written = add(GET_TODO_IAM);
+    const written = add(READ_TODO_PROBE);
     // THEN
-    expect(written.sort()).toEqual(['README.md', 'lambda/callers/get-todo-iam.ts', 'lib/added-functions.json', 'lib/callers-stack.ts', 'test/callers/get-todo-iam.test.ts']);
+    expect(written.sort()).toEqual(['README.md', 'lambda/callers/read-todo-probe.ts', 'lib/added-functions.json', 'lib/callers-stack.ts', 'test/callers/read-todo-probe.test.ts']);
     const after = copy.snapshot();
     const changed = Object.keys(after).filter((file) => before[file] !== after[file]).sort();
     expect(changed).toEqual(written.sort());
     // The stack gets exactly one line, above the marker, granting exactly the chosen field.
     const addedLines = after['lib/callers-stack.ts'].split('\n').filter((line) => !before['lib/callers-stack.ts'].split('\n').includes(line));
-    expect(addedLines).toEqual(["    add('getTodoIam', 'get-todo-iam.ts', CallerAuthMode.IAM, [{ typeName: 'Query', fieldName: 'getTodo' }]);"]);
-    const handler = after['lambda/callers/get-todo-iam.ts'];
+    expect(addedLines).toEqual(["    add('readTodoProbe', 'read-todo-probe.ts', CallerAuthMode.IAM, [{ typeName: 'Query', fieldName: 'getTodo' }]);"]);
+    const handler = after['lambda/callers/read-todo-probe.ts'];
     expect(handler).toContain("import { getTodo } from '../../graphql/queries';");
     expect(handler).toContain("variables: [{ name: 'id', type: 'ID', kind: 'scalar', nonNull: true }]");
     expect(handler).toContain('createOperationsHandler(operations, containerRuntime)');
-    expect(after['README.md']).toContain('- `getTodoIam` (IAM; Query.getTodo): `npm run invoke -- ');
-    expect(JSON.parse(after['lib/added-functions.json']).functions).toEqual([expect.objectContaining({ name: 'getTodoIam', auth: 'iam', operations: ['getTodo'] })]);
+    expect(after['README.md']).toContain('- `readTodoProbe` (IAM; Query.getTodo): `npm run invoke -- ');
+    // Written for the project as shipped and after a user added functions of their own.
+    expect(JSON.parse(after['lib/added-functions.json']).functions).toEqual([
+      ...JSON.parse(before['lib/added-functions.json']).functions,
+      expect.objectContaining({ name: 'readTodoProbe', auth: 'iam', operations: ['getTodo'] }),
+    ]);
   });
 
   test('an API-key caller runs on the API-key-only runtime; CommonJS is passed on the stack line', () => {
-    add({ name: 'createNoteKey', auth: FunctionAuth.API_KEY, operations: ['createTodo', 'listTodos'], format: 'cjs' });
-    const handler = copy.read('lambda/callers/create-note-key.ts');
+    add({ name: 'createTodoProbe', auth: FunctionAuth.API_KEY, operations: ['createTodo', 'listTodos'], format: 'cjs' });
+    const handler = copy.read('lambda/callers/create-todo-probe.ts');
     expect(handler).toContain("import { createTodo } from '../../graphql/mutations';");
     expect(handler).toContain("import { listTodos } from '../../graphql/queries';");
     expect(handler).toContain('createOperationsHandler(operations, apiKeyContainerRuntime)');
     expect(handler).toContain('"operation" is one of createTodo, listTodos');
     expect(copy.read('lib/callers-stack.ts')).toContain(
-      "    add('createNoteKey', 'create-note-key.ts', CallerAuthMode.API_KEY, [{ typeName: 'Mutation', fieldName: 'createTodo' }, { typeName: 'Query', fieldName: 'listTodos' }], { moduleFormat: 'cjs' });",
+      "    add('createTodoProbe', 'create-todo-probe.ts', CallerAuthMode.API_KEY, [{ typeName: 'Mutation', fieldName: 'createTodo' }, { typeName: 'Query', fieldName: 'listTodos' }], { moduleFormat: 'cjs' });",
     );
   });
 
   test('no operations is a Hello World handler that calls nothing and is granted nothing', () => {
-    add({ name: 'helloWorld', auth: FunctionAuth.IAM, operations: [], format: 'esm' });
-    expect(copy.read('lambda/callers/hello-world.ts')).toContain('Hello from');
-    expect(copy.read('lib/callers-stack.ts')).toContain("    add('helloWorld', 'hello-world.ts', CallerAuthMode.IAM, []);");
+    add({ name: 'helloProbe', auth: FunctionAuth.IAM, operations: [], format: 'esm' });
+    expect(copy.read('lambda/callers/hello-probe.ts')).toContain('Hello from');
+    expect(copy.read('lib/callers-stack.ts')).toContain("    add('helloProbe', 'hello-probe.ts', CallerAuthMode.IAM, []);");
   });
 });
 
 describe('add-function refuses, writing nothing', () => {
   test.each([
-    ['a name that is not camelCase', { ...GET_TODO_IAM, name: 'Get-Todo' }, /function name "Get-Todo" must be camelCase/],
-    ['a name too short', { ...GET_TODO_IAM, name: 'ab' }, /must be camelCase/],
-    ['a name the app already uses', { ...GET_TODO_IAM, name: 'listTodosIam' }, /a function named listTodosIam already exists in lib\/callers-stack.ts/],
-    ['an unknown operation', { ...GET_TODO_IAM, operations: ['searchTodos'] }, /unknown operation "searchTodos": the schema's generated documents offer getTodo, listTodos, createTodo, updateTodo, deleteTodo/],
-    ['a subscription', { ...GET_TODO_IAM, operations: ['onCreateTodo'] }, /onCreateTodo is a subscription: it needs a WebSocket client/],
-    ['an operation twice', { ...GET_TODO_IAM, operations: ['getTodo', 'getTodo'] }, /an operation is named twice/],
-    ['an unknown auth mode', { ...GET_TODO_IAM, auth: 'cognito' as FunctionAuth }, /auth must be one of apiKey, iam/],
+    ['a name that is not camelCase', { ...READ_TODO_PROBE, name: 'Get-Todo' }, /function name "Get-Todo" must be camelCase/],
+    ['a name too short', { ...READ_TODO_PROBE, name: 'ab' }, /must be camelCase/],
+    ['a name the app already uses', { ...READ_TODO_PROBE, name: 'listTodosIam' }, /a function named listTodosIam already exists in lib\/callers-stack.ts/],
+    ['an unknown operation', { ...READ_TODO_PROBE, operations: ['searchTodos'] }, /unknown operation "searchTodos": the schema's generated documents offer getTodo, listTodos/],
+    ['a subscription', { ...READ_TODO_PROBE, operations: ['onCreateTodo'] }, /onCreateTodo is a subscription: it needs a WebSocket client/],
+    ['an operation twice', { ...READ_TODO_PROBE, operations: ['getTodo', 'getTodo'] }, /an operation is named twice/],
+    ['an unknown auth mode', { ...READ_TODO_PROBE, auth: 'cognito' as FunctionAuth }, /auth must be one of apiKey, iam/],
   ])('%s', (_, answers, message) => {
     const before = copy.snapshot();
     expect(() => add(answers)).toThrow(InvalidAnswerError);
@@ -84,9 +88,9 @@ describe('add-function refuses, writing nothing', () => {
   });
 
   test('a second run with the same name', () => {
-    add(GET_TODO_IAM);
+    add(READ_TODO_PROBE);
     const before = copy.snapshot();
-    expect(() => add(GET_TODO_IAM)).toThrow(/a function named getTodoIam already exists/);
+    expect(() => add(READ_TODO_PROBE)).toThrow(/a function named readTodoProbe already exists/);
     expect(copy.snapshot()).toEqual(before);
   });
 
@@ -94,8 +98,8 @@ describe('add-function refuses, writing nothing', () => {
     const stack = path.join(copy.root, 'lib/callers-stack.ts');
     writeFileSync(stack, copy.read('lib/callers-stack.ts').replace('    // npm run add-function adds its callers above this line.\n', ''));
     const before = copy.snapshot();
-    expect(() => add(GET_TODO_IAM)).toThrow(ProjectStateError);
-    expect(() => add(GET_TODO_IAM)).toThrow(/lib\/callers-stack.ts has lost the line add-function inserts above/);
+    expect(() => add(READ_TODO_PROBE)).toThrow(ProjectStateError);
+    expect(() => add(READ_TODO_PROBE)).toThrow(/lib\/callers-stack.ts has lost the line add-function inserts above/);
     expect(copy.snapshot()).toEqual(before);
   });
 });
@@ -103,25 +107,25 @@ describe('add-function refuses, writing nothing', () => {
 describe('remove-function', () => {
   test('undoes exactly what add-function wrote', () => {
     const before = copy.snapshot();
-    add(GET_TODO_IAM);
-    add({ name: 'listTodosKey', auth: FunctionAuth.API_KEY, operations: ['listTodos'], format: 'esm' });
-    applyPlan(planRemoveFunction('getTodoIam', project), copy.root);
-    applyPlan(planRemoveFunction('listTodosKey', project), copy.root);
+    add(READ_TODO_PROBE);
+    add({ name: 'scanTodosProbe', auth: FunctionAuth.API_KEY, operations: ['listTodos'], format: 'esm' });
+    applyPlan(planRemoveFunction('readTodoProbe', project), copy.root);
+    applyPlan(planRemoveFunction('scanTodosProbe', project), copy.root);
     expect(copy.snapshot()).toEqual(before);
   });
 
   test('refuses while a file it wrote was changed, unless forced', () => {
-    add(GET_TODO_IAM);
-    const handler = path.join(copy.root, 'lambda/callers/get-todo-iam.ts');
-    writeFileSync(handler, `${copy.read('lambda/callers/get-todo-iam.ts')}// my change\n`);
-    expect(() => planRemoveFunction('getTodoIam', project)).toThrow(/lambda\/callers\/get-todo-iam.ts was changed since add-function wrote it/);
-    applyPlan(planRemoveFunction('getTodoIam', project, { force: true }), copy.root);
+    add(READ_TODO_PROBE);
+    const handler = path.join(copy.root, 'lambda/callers/read-todo-probe.ts');
+    writeFileSync(handler, `${copy.read('lambda/callers/read-todo-probe.ts')}// my change\n`);
+    expect(() => planRemoveFunction('readTodoProbe', project)).toThrow(/lambda\/callers\/read-todo-probe.ts was changed since add-function wrote it/);
+    applyPlan(planRemoveFunction('readTodoProbe', project, { force: true }), copy.root);
     expect(existsSync(handler)).toBe(false);
-    expect(copy.read('lib/callers-stack.ts')).not.toContain('getTodoIam');
+    expect(copy.read('lib/callers-stack.ts')).not.toContain('readTodoProbe');
   });
 
   test('refuses a caller it did not add, naming those it did', () => {
-    add(GET_TODO_IAM);
-    expect(() => planRemoveFunction('listTodosIam', project)).toThrow(/no function named "listTodosIam" was added by npm run add-function; it added getTodoIam/);
+    add(READ_TODO_PROBE);
+    expect(() => planRemoveFunction('listTodosIam', project)).toThrow(/no function named "listTodosIam" was added by npm run add-function; it added (.*, )?readTodoProbe/);
   });
 });
