@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
-import { buildApp } from '../lib/app';
+import { createApp } from '../lib/synth';
 
-buildApp(new App());
+// The same construction as every test, npm start and the benchmark (lib/synth.ts).
+createApp();

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { TemplateError, TemplateValue } from './intrinsics';
 
@@ -28,49 +29,45 @@ export interface StackArtifact {
   readonly assetsByObjectKey: Map<string, string>;
 }
 
-interface Manifest {
-  artifacts?: Record<string, { type: string; properties?: Record<string, unknown>; dependencies?: string[]; displayName?: string }>;
-}
-
-interface AssetManifest {
-  files?: Record<string, { source: { path?: string; packaging?: string }; destinations: Record<string, { objectKey: string }> }>;
-}
-
-/** Reads a cloud assembly (`cdk.out`): its stacks in deployment order, with their templates and assets. */
+/** Reads a cloud assembly (`cdk.out`) with aws-cdk-lib's own reader: its stacks in deployment order, with their templates and assets. */
 export function readCloudAssembly(directory: string): StackArtifact[] {
-  const manifestPath = path.join(directory, 'manifest.json');
-  if (!existsSync(manifestPath)) {
+  if (!existsSync(path.join(directory, 'manifest.json'))) {
     throw new TemplateError(`No cloud assembly at ${directory} (manifest.json is missing): run \`npx cdk synth\` first, or pass --assembly DIR`);
   }
-  const manifest = readJson<Manifest>(manifestPath);
-  const artifacts = manifest.artifacts ?? {};
-  const stacks: StackArtifact[] = [];
-  for (const [id, artifact] of Object.entries(artifacts)) {
-    if (artifact.type !== 'aws:cloudformation:stack') continue;
-    const properties = artifact.properties ?? {};
-    const templateFile = String(properties.templateFile);
-    const dependencies = (artifact.dependencies ?? []).filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack');
+  let assembly: CloudAssembly;
+  try {
+    assembly = new CloudAssembly(directory);
+  } catch (error) {
+    throw new TemplateError(`Cannot read the cloud assembly at ${directory}: ${(error as Error).message}. Run \`npx cdk synth\` again.`, { cause: error });
+  }
+  const stacks = assembly.stacks.map((artifact): StackArtifact => {
     const assetsByObjectKey = new Map<string, string>();
-    for (const dependency of artifact.dependencies ?? []) {
-      const assetArtifact = artifacts[dependency];
-      if (assetArtifact?.type !== 'cdk:asset-manifest') continue;
-      const assets = readJson<AssetManifest>(path.join(directory, String(assetArtifact.properties?.file)));
-      for (const file of Object.values(assets.files ?? {})) {
+    for (const dependency of artifact.dependencies) {
+      if (!(dependency instanceof AssetManifestArtifact)) continue;
+      for (const file of Object.values(dependency.contents.files ?? {})) {
         if (!file.source.path) continue;
         for (const destination of Object.values(file.destinations)) {
           assetsByObjectKey.set(destination.objectKey, path.resolve(directory, file.source.path));
         }
       }
     }
-    stacks.push({
-      id,
-      stackName: String(properties.stackName ?? id),
-      template: readJson<CloudFormationTemplate>(path.join(directory, templateFile)),
-      dependencies,
+    return {
+      id: artifact.id,
+      stackName: artifact.stackName,
+      template: readTemplate(artifact),
+      dependencies: artifact.dependencies.filter((dependency) => dependency instanceof CloudFormationStackArtifact).map((dependency) => dependency.id),
       assetsByObjectKey,
-    });
-  }
+    };
+  });
   return inDeploymentOrder(stacks);
+}
+
+function readTemplate(artifact: CloudFormationStackArtifact): CloudFormationTemplate {
+  try {
+    return artifact.template as CloudFormationTemplate;
+  } catch (error) {
+    throw new TemplateError(`Cannot read ${artifact.templateFullPath}: ${(error as Error).message}. Run \`npx cdk synth\` again.`, { cause: error });
+  }
 }
 
 function inDeploymentOrder(stacks: StackArtifact[]): StackArtifact[] {
@@ -90,12 +87,4 @@ function inDeploymentOrder(stacks: StackArtifact[]): StackArtifact[] {
   };
   stacks.forEach(visit);
   return ordered;
-}
-
-function readJson<T>(file: string): T {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (error) {
-    throw new TemplateError(`Cannot read ${file}: ${(error as Error).message}. Run \`npx cdk synth\` again.`);
-  }
 }

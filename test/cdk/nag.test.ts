@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildApp, TodoAppStacks } from '../../lib/app';
+import { createApp } from '../../lib/synth';
 import { NAG_PACK } from '../../lib/nag-suppressions';
 import { captureConsole } from '../support/console-capture';
 import { synthApp } from '../support/synth';
@@ -13,8 +14,6 @@ import { synthApp } from '../support/synth';
 // cdk-nag's AwsSolutionsChecks runs as a CDK validation plugin on every synth of the app (lib/app.ts): an error fails
 // the synth, a warning is only printed by `cdk synth`, so these tests are what keeps warnings out too.
 
-/** The context `npx cdk synth` runs with (cdk.json); the other tests synthesize without it. */
-const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
 /** The parts of cdk.out/validation-report.json read here (@aws-cdk/cloud-assembly-schema's PolicyValidationReportJson). */
 interface ValidationReport {
@@ -58,19 +57,29 @@ function acknowledgments(app: App): Array<{ id: string; reason: string; scope: I
 
 /** A fresh App built like bin/app.ts builds it (no bundling, as in test/support/synth.ts), not synthesized yet. */
 function unsynthesizedApp(extend: (stacks: TodoAppStacks) => void): App {
+  const { app, ...stacks } = createApp({ bundle: false });
+  extend(stacks);
+  return app;
+}
+
+/** The app built into a bare App, without cdk.json's context (feature flags), as a library user might. */
+function appWithoutProjectContext(): App {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  extend(buildApp(app));
+  buildApp(app);
   return app;
 }
 
 describe('cdk-nag AwsSolutionsChecks', () => {
   test.each([
-    ['the cdk.json context, as npx cdk synth runs it', CDK_JSON_CONTEXT],
-    ['no context, as the other tests synthesize it', {}],
+    ['the cdk.json context, as npx cdk synth and every test run it', {}],
     ['a prod environment that destroys its data on delete', { 'todo:envName': 'prod', 'todo:destroyDataOnDelete': 'true' }],
   ])('the app has no unacknowledged finding, error or warning, with %s', (_, context) => {
     const { app } = synthApp({ context });
     expect(nagOutcome(app).findings).toEqual([]);
+  });
+
+  test('the app has no unacknowledged finding either when built without cdk.json (no feature flags)', () => {
+    expect(nagOutcome(appWithoutProjectContext()).findings).toEqual([]);
   });
 
   test('a new error fails the synth, naming the rule and the resource', () => {

@@ -1,9 +1,10 @@
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp, BuildAppOptions, TodoAppStacks } from '../../lib/app';
+import type { BuildAppOptions, TodoAppStacks } from '../../lib/app';
+import { createApp } from '../../lib/synth';
 
 export interface SynthOptions extends BuildAppOptions {
-  /** CDK context, as `-c key=value` would give it. */
+  /** CDK context on top of cdk.json's, as `-c key=value` would give it. */
   readonly context?: Record<string, unknown>;
   /**
    * Run esbuild for the functions. Off for the fine-grained tests: their assertions do not depend on the code and
@@ -21,12 +22,9 @@ export interface SynthResult extends TodoAppStacks {
   readonly callers: Template;
 }
 
-/** A fresh App per call, built exactly as bin/app.ts builds it. */
+/** A fresh App per call, built exactly as bin/app.ts builds it (lib/synth.ts: cdk.json's context and all). */
 export function synthApp(options: SynthOptions = {}): SynthResult {
-  const context: Record<string, unknown> = { ...options.context };
-  if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
-  const app = new App({ context, outdir: options.outdir });
-  const stacks = buildApp(app, options);
+  const { app, ...stacks } = createApp({ ...options, bundle: options.bundle ?? false });
   return {
     app,
     ...stacks,
