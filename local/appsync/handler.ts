@@ -25,7 +25,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LocalGraphqlApi } from '../cloudformation/deployment';
+import type { LocalGraphqlApi } from './model';
 import type { LocalPrincipal, PrincipalStore } from '../iam/principals';
 import { constantTimeEqual, verifySigV4 } from '../iam/sigv4';
 import { authErrorBody, requestErrorBody, requestLevelError } from './errors';

@@ -10,7 +10,7 @@ import {
   GraphQLScalarType,
   buildSchema,
 } from 'graphql';
-import type { LocalGraphqlApi, LocalResolver } from '../cloudformation/deployment';
+import type { LocalGraphqlApi, LocalResolver } from './model';
 import { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, AUTH_DIRECTIVE_MODES, createAppSyncScalars } from './scalars';
 
 export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS' | 'OPENID_CONNECT' | 'AWS_LAMBDA';

@@ -3,100 +3,14 @@ import * as path from 'node:path';
 import { LocalIdentity, MIXED_ALNUM, UPPER_ALNUM } from '../state';
 import { CloudFormationTemplate, StackArtifact, TemplateResource } from './cloud-assembly';
 import { IntrinsicContext, resolveIntrinsics, TemplateError, TemplateValue } from './intrinsics';
+import type { PhysicalIdentity, ProvisionScope, ResourceProviderRegistry } from './resource-provider';
+
+import type { LocalApiKey, LocalGraphqlApi, LocalResolver } from '../appsync/model';
+import type { LocalTable } from '../dynamodb/model';
+import type { AwsCredentials, LocalRole, NamedPolicy, PolicyDocument } from '../iam/model';
+import type { LocalFunction } from '../lambda/model';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
-
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action?: string | string[];
-  readonly NotAction?: string | string[];
-  readonly Resource?: string | string[];
-  readonly NotResource?: string | string[];
-  readonly Condition?: Record<string, unknown>;
-}
-
-export interface PolicyDocument {
-  readonly Version?: string;
-  readonly Statement: PolicyStatement | PolicyStatement[];
-}
-
-export interface NamedPolicy {
-  /** Where the policy comes from, for the decision log, e.g. `TodoCallers-dev/listTodosIamFunctionServiceRoleDefaultPolicy`. */
-  readonly source: string;
-  readonly document: PolicyDocument;
-}
-
-export interface LocalRole {
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly roleName: string;
-  readonly arn: string;
-  readonly policies: NamedPolicy[];
-  /** Temporary credentials, as Lambda hands its functions (with a session token). */
-  readonly credentials: Required<AwsCredentials>;
-}
-
-export interface LocalFunction {
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly codeDir: string;
-  readonly handler: string;
-  readonly runtime: string;
-  readonly timeoutSeconds: number;
-  readonly memorySize: number;
-  readonly environment: Record<string, string>;
-  readonly roleArn?: string;
-  readonly credentials?: AwsCredentials;
-}
-
-export interface LocalApiKey {
-  readonly id: string;
-  readonly value: string;
-  /** Epoch seconds, rounded down to the hour as AppSync does; undefined = AppSync's default of 7 days from creation. */
-  readonly expires?: number;
-}
-
-export interface LocalResolver {
-  readonly typeName: string;
-  readonly fieldName: string;
-  readonly dataSourceName?: string;
-  readonly kind: string;
-  /** Set for a direct Lambda resolver (Lambda data source, no mapping templates). */
-  readonly lambdaFunctionArn?: string;
-  /** Why the resolver cannot run locally, when it cannot. */
-  readonly unsupported?: string;
-}
-
-export interface LocalGraphqlApi {
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly apiId: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly url: string;
-  readonly schema: string;
-  readonly authenticationType: string;
-  readonly additionalAuthenticationTypes: string[];
-  readonly apiKeys: LocalApiKey[];
-  readonly resolvers: LocalResolver[];
-}
-
-export interface LocalTable {
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly tableName: string;
-  readonly arn: string;
-  readonly properties: Record<string, TemplateValue>;
-}
 
 export interface StackOutputs {
   readonly id: string;
@@ -125,12 +39,14 @@ export interface DeployOptions {
   readonly graphqlBaseUrl: string;
   /** Where inline function code is written. */
   readonly workDir: string;
+  /** The resource types the local cloud provides (local/resource-providers.ts); the others are skipped and listed. */
+  readonly providers: ResourceProviderRegistry;
 }
 
 interface Provisioned {
   readonly type: string;
   readonly ref: string;
-  readonly attributes: Record<string, TemplateValue>;
+  readonly attributes: Readonly<Record<string, TemplateValue>>;
   readonly properties: Record<string, TemplateValue>;
 }
 
@@ -172,22 +88,6 @@ export function deployLocally(stacks: StackArtifact[], options: DeployOptions): 
     },
   };
 }
-
-const SUPPORTED_TYPES = new Set([
-  'AWS::AppSync::GraphQLApi',
-  'AWS::AppSync::GraphQLSchema',
-  'AWS::AppSync::ApiKey',
-  'AWS::AppSync::DataSource',
-  'AWS::AppSync::Resolver',
-  'AWS::Lambda::Function',
-  'AWS::Lambda::Permission',
-  'AWS::IAM::Role',
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::DynamoDB::Table',
-  'AWS::SSM::Parameter',
-  'AWS::Logs::LogGroup',
-]);
 
 /** The few AWS managed policies a CDK app commonly attaches, with what they allow. */
 const KNOWN_MANAGED_POLICIES: Record<string, PolicyDocument> = {
@@ -253,7 +153,7 @@ class StackDeployer {
     }
     for (const [logicalId, api] of byType('AWS::AppSync::GraphQLApi')) deployment.graphqlApis.push(this.toGraphqlApi(logicalId, api));
     for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
-      if (!SUPPORTED_TYPES.has(resource.Type) && this.isIncluded(resource)) {
+      if (this.options.providers.get(resource.Type) === undefined && this.isIncluded(resource)) {
         deployment.skipped.push({ stackName: this.stack.stackName, logicalId, type: resource.Type });
       }
     }
@@ -448,84 +348,39 @@ class StackDeployer {
     const where = `${this.stack.stackName}/${logicalId}`;
     if (this.inProgress.has(logicalId)) throw new TemplateError(`${where}: circular reference between resources`);
     this.inProgress.add(logicalId);
-    const properties = (SUPPORTED_TYPES.has(resource.Type) && this.isIncluded(resource)
+    const provider = this.options.providers.get(resource.Type);
+    const properties = (provider !== undefined && this.isIncluded(resource)
       ? resolveIntrinsics((resource.Properties ?? {}) as TemplateValue, this.context(`${where}.Properties`))
       : {}) as Record<string, TemplateValue>;
     const provisioned = { type: resource.Type, properties, ...this.physicalIdentity(logicalId, resource.Type, properties) };
     this.inProgress.delete(logicalId);
     this.provisioned.set(logicalId, provisioned);
-    if (resource.Type === 'AWS::SSM::Parameter') this.ssmParameters.set(provisioned.ref, String(properties.Value));
+    const parameter = provider?.ssmParameter?.(properties, provisioned);
+    if (parameter) this.ssmParameters.set(parameter.name, parameter.value);
     return provisioned;
   }
 
-  /** The physical name (what Ref returns) and attributes CloudFormation would give the resource. */
-  private physicalIdentity(logicalId: string, type: string, props: Record<string, TemplateValue>): { ref: string; attributes: Record<string, TemplateValue> } {
+  /** The physical name (what Ref returns) and attributes CloudFormation would give the resource: its provider's. */
+  private physicalIdentity(logicalId: string, type: string, props: Record<string, TemplateValue>): PhysicalIdentity {
     const { region, identity } = this.options;
-    const account = LOCAL_ACCOUNT_ID;
     const purpose = `${this.stack.stackName}/${logicalId}`;
-    const generatedName = (maxLength: number) => {
-      const suffix = identity.derive(`${purpose}:suffix`, 12, UPPER_ALNUM);
-      return `${`${this.stack.stackName}-${logicalId}`.slice(0, maxLength - suffix.length - 1)}-${suffix}`;
+    const scope: ProvisionScope = {
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      stackName: this.stack.stackName,
+      logicalId,
+      identity,
+      purpose,
+      graphqlBaseUrl: this.options.graphqlBaseUrl,
+      apiPathPerId: this.apiPathPerId,
+      generatedName: (maxLength) => {
+        const suffix = identity.derive(`${purpose}:suffix`, 12, UPPER_ALNUM);
+        return `${`${this.stack.stackName}-${logicalId}`.slice(0, maxLength - suffix.length - 1)}-${suffix}`;
+      },
     };
-    switch (type) {
-      case 'AWS::AppSync::GraphQLApi': {
-        const apiId = identity.derive(`${purpose}:apiId`, 26);
-        const arn = `arn:aws:appsync:${region}:${account}:apis/${apiId}`;
-        const url = this.apiPathPerId ? `${this.options.graphqlBaseUrl}/apis/${apiId}/graphql` : `${this.options.graphqlBaseUrl}/graphql`;
-        const host = new URL(this.options.graphqlBaseUrl).host;
-        return { ref: arn, attributes: { ApiId: apiId, Arn: arn, GraphQLUrl: url, GraphQLDns: host, GraphQLEndpointArn: arn, RealtimeUrl: url.replace(/^http/, 'ws'), RealtimeDns: host, ApiArn: arn } };
-      }
-      case 'AWS::AppSync::ApiKey': {
-        const keyValue = `da2-${identity.derive(`${purpose}:apiKey`, 26)}`;
-        const arn = `arn:aws:appsync:${region}:${account}:apis/${String(props.ApiId)}/apikeys/${keyValue}`;
-        return { ref: arn, attributes: { ApiKey: keyValue, ApiKeyId: keyValue, Arn: arn } };
-      }
-      case 'AWS::AppSync::DataSource': {
-        const arn = `arn:aws:appsync:${region}:${account}:apis/${String(props.ApiId)}/datasources/${String(props.Name)}`;
-        return { ref: arn, attributes: { DataSourceArn: arn, Name: String(props.Name) } };
-      }
-      case 'AWS::AppSync::Resolver': {
-        const arn = `arn:aws:appsync:${region}:${account}:apis/${String(props.ApiId)}/types/${String(props.TypeName)}/resolvers/${String(props.FieldName)}`;
-        return { ref: arn, attributes: { ResolverArn: arn, TypeName: String(props.TypeName), FieldName: String(props.FieldName) } };
-      }
-      case 'AWS::AppSync::GraphQLSchema':
-        return { ref: `${String(props.ApiId)}GraphQLSchema`, attributes: {} };
-      case 'AWS::Lambda::Function': {
-        const name = typeof props.FunctionName === 'string' ? props.FunctionName : generatedName(64);
-        const arn = `arn:aws:lambda:${region}:${account}:function:${name}`;
-        return { ref: name, attributes: { Arn: arn, 'SnapStartResponse.ApplyOn': 'None' } };
-      }
-      case 'AWS::IAM::Role': {
-        const name = typeof props.RoleName === 'string' ? props.RoleName : generatedName(64);
-        const rolePath = typeof props.Path === 'string' ? props.Path : '/';
-        return { ref: name, attributes: { Arn: `arn:aws:iam::${account}:role${rolePath}${name}`, RoleId: `AROA${identity.derive(`${purpose}:roleId`, 17, UPPER_ALNUM)}` } };
-      }
-      case 'AWS::IAM::Policy':
-        return { ref: generatedName(128), attributes: { Id: generatedName(128) } };
-      case 'AWS::IAM::ManagedPolicy': {
-        const name = typeof props.ManagedPolicyName === 'string' ? props.ManagedPolicyName : generatedName(128);
-        const arn = `arn:aws:iam::${account}:policy/${name}`;
-        return { ref: arn, attributes: { PolicyArn: arn } };
-      }
-      case 'AWS::DynamoDB::Table': {
-        const name = typeof props.TableName === 'string' ? props.TableName : generatedName(255);
-        const arn = `arn:aws:dynamodb:${region}:${account}:table/${name}`;
-        return { ref: name, attributes: { Arn: arn, StreamArn: `${arn}/stream/1970-01-01T00:00:00.000` } };
-      }
-      case 'AWS::SSM::Parameter': {
-        const name = typeof props.Name === 'string' ? props.Name : `CFN-${logicalId}-${identity.derive(`${purpose}:suffix`, 12, MIXED_ALNUM)}`;
-        return { ref: name, attributes: { Type: String(props.Type ?? 'String'), Value: String(props.Value) } };
-      }
-      case 'AWS::Logs::LogGroup': {
-        const name = typeof props.LogGroupName === 'string' ? props.LogGroupName : generatedName(512);
-        return { ref: name, attributes: { Arn: `arn:aws:logs:${region}:${account}:log-group:${name}:*` } };
-      }
-      case 'AWS::Lambda::Permission':
-        return { ref: generatedName(64), attributes: {} };
-      default:
-        // Not emulated: it has no behaviour here, but references to it still resolve to a stable placeholder.
-        return { ref: generatedName(64), attributes: {} };
-    }
+    const provider = this.options.providers.get(type);
+    // Not emulated: it has no behaviour here, but references to it still resolve to a stable placeholder.
+    return provider ? provider.identify(props, scope) : { ref: scope.generatedName(64), attributes: {} };
   }
 }
 

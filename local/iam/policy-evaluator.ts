@@ -17,7 +17,7 @@
  * holds; `ForAllValues:` holds; `ForAnyValue:` does not. Operators this evaluator does not know never hold. Every
  * statement whose Condition decided that it does not apply is listed in `notes`, so a log can say why.
  */
-import type { NamedPolicy, PolicyStatement } from '../cloudformation/deployment';
+import type { NamedPolicy, PolicyStatement } from './model';
 
 export type PolicyDecision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 

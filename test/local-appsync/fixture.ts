@@ -4,7 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LocalDeployment, LocalFunction, LocalGraphqlApi, LocalRole, NamedPolicy } from '../../local/cloudformation/deployment';
+import type { LocalGraphqlApi } from '../../local/appsync/model';
+import type { LocalDeployment } from '../../local/cloudformation/deployment';
+import type { LocalRole, NamedPolicy } from '../../local/iam/model';
+import type { LocalFunction } from '../../local/lambda/model';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';

@@ -6,7 +6,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LocalGraphqlApi } from '../../local/cloudformation/deployment';
+import type { LocalGraphqlApi } from '../../local/appsync/model';
 import { type InvokeLambda, createAppSyncRequestHandler } from '../../local/appsync';
 import { PrincipalStore } from '../../local/iam/principals';
 import { EXTRA_FUNCTION_ARN, REGION, TODO_FUNCTION_ARN, deployment } from './fixture';

@@ -1,4 +1,4 @@
-import type { NamedPolicy, PolicyDocument, PolicyStatement } from '../../local/cloudformation/deployment';
+import type { NamedPolicy, PolicyDocument, PolicyStatement } from '../../local/iam/model';
 import { type ConditionContext, evaluate, wildcardMatch } from '../../local/iam/policy-evaluator';
 
 const API = 'arn:aws:appsync:us-east-1:000000000000:apis/abc123';
