@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, ClientConfigError, clientConfigFiles, type ClientConfig } from '../lib/client-config';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
-import { deployLocally, type LocalDeployment } from './cloudformation/deployment';
-import { defaultResourceProviders } from './resource-providers';
+import { deployApp, type LocalDeployment } from './deployment';
 import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { outputsFileContent, type LocalEndpoints } from './outputs';
 import { startServices, type Services } from './services';
@@ -79,7 +78,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     closers.push(() => closeServer(graphqlServer));
     const graphqlBaseUrl = `http://${host}:${(graphqlServer.address() as AddressInfo).port}`;
 
-    const deployment = deployLocally(stacks, { region, identity, graphqlBaseUrl, workDir, providers: defaultResourceProviders() });
+    const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
     await dynamodb.createTables(deployment.tables);
 
     const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs, maxWorkersPerFunction: options.maxWorkersPerFunction });

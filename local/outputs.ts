@@ -1,4 +1,4 @@
-import type { LocalDeployment } from './cloudformation/deployment';
+import type { LocalDeployment } from './deployment';
 
 export interface LocalEndpoints {
   readonly graphql: Record<string, string>;

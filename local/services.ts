@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import { createAppSyncRequestHandler } from './appsync';
-import type { LocalDeployment } from './cloudformation/deployment';
+import type { LocalDeployment } from './deployment';
 import type { LocalDynamoDb } from './dynamodb';
 import { evaluate, PrincipalStore, renderAwsProfiles, verifySigV4, type LocalPrincipal } from './iam';
 import { startInvokeApi, type InvokeApiRequest } from './lambda/invoke-api';

@@ -1,14 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { LocalIdentity, MIXED_ALNUM, UPPER_ALNUM } from '../state';
+import { LocalIdentity, UPPER_ALNUM } from '../state';
 import { CloudFormationTemplate, StackArtifact, TemplateResource } from './cloud-assembly';
 import { IntrinsicContext, resolveIntrinsics, TemplateError, TemplateValue } from './intrinsics';
 import type { PhysicalIdentity, ProvisionScope, ResourceProviderRegistry } from './resource-provider';
 
-import type { LocalApiKey, LocalGraphqlApi, LocalResolver } from '../appsync/model';
-import type { LocalTable } from '../dynamodb/model';
-import type { AwsCredentials, LocalRole, NamedPolicy, PolicyDocument } from '../iam/model';
-import type { LocalFunction } from '../lambda/model';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
@@ -18,16 +12,31 @@ export interface StackOutputs {
   readonly outputs: Record<string, { value: string; description?: string; exportName?: string }>;
 }
 
-export interface LocalDeployment {
+/** A resource as the engine provisioned it: its resolved properties, physical id and attributes. */
+export interface ProvisionedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly ref: string;
+  readonly attributes: Readonly<Record<string, TemplateValue>>;
+  readonly properties: Record<string, TemplateValue>;
+}
+
+/** One stack's provisioned resources, which each service reads its model from (local/deployment.ts). */
+export interface ProvisionedStack {
+  readonly id: string;
+  readonly stackName: string;
+  /** Absolute asset folders or files, by the object key `cdk deploy` would upload them under. */
+  readonly assetsByObjectKey: ReadonlyMap<string, string>;
+  readonly resources: readonly ProvisionedResource[];
+  byType(type: string): ProvisionedResource[];
+}
+
+/** What the generic engine gives back: outputs, the provisioned resources, and what it does not emulate. */
+export interface EngineDeployment {
   readonly region: string;
   readonly accountId: string;
   readonly stacks: StackOutputs[];
-  readonly functions: LocalFunction[];
-  readonly graphqlApis: LocalGraphqlApi[];
-  readonly tables: LocalTable[];
-  readonly roles: LocalRole[];
-  /** The all-powerful profile, like an account admin's keys. */
-  readonly adminCredentials: Required<Pick<AwsCredentials, 'accessKeyId' | 'secretAccessKey'>>;
+  readonly provisioned: ProvisionedStack[];
   /** Resources the local cloud does not emulate, listed once at start-up. */
   readonly skipped: Array<{ stackName: string; logicalId: string; type: string }>;
 }
@@ -54,48 +63,24 @@ interface Provisioned {
  * "Deploys" the stacks of a cloud assembly locally: resolves every template in deployment order, gives each resource
  * the physical name and attributes CloudFormation would, and returns the model the local services run from.
  */
-export function deployLocally(stacks: StackArtifact[], options: DeployOptions): LocalDeployment {
-  const { region, identity } = options;
+export function deployLocally(stacks: StackArtifact[], options: DeployOptions): EngineDeployment {
   // Not named `exports`: that would shadow the CommonJS binding the compiled module reads its own constants from.
   const stackExports = new Map<string, TemplateValue>();
   const ssmParameters = new Map<string, string>();
-  const result: Omit<LocalDeployment, 'adminCredentials'> & { adminCredentials?: LocalDeployment['adminCredentials'] } = {
-    region,
-    accountId: LOCAL_ACCOUNT_ID,
-    stacks: [],
-    functions: [],
-    graphqlApis: [],
-    tables: [],
-    roles: [],
-    skipped: [],
-  };
-  const graphqlApiCount = stacks.reduce(
-    (count, stack) => count + Object.values(stack.template.Resources).filter((r) => r.Type === 'AWS::AppSync::GraphQLApi').length,
-    0,
-  );
-
+  const typeCounts = new Map<string, number>();
+  for (const resource of stacks.flatMap((stack) => Object.values(stack.template.Resources))) {
+    typeCounts.set(resource.Type, (typeCounts.get(resource.Type) ?? 0) + 1);
+  }
+  const result: EngineDeployment = { region: options.region, accountId: LOCAL_ACCOUNT_ID, stacks: [], provisioned: [], skipped: [] };
   for (const stack of stacks) {
-    const deployer = new StackDeployer(stack, options, stackExports, ssmParameters, graphqlApiCount > 1);
+    const deployer = new StackDeployer(stack, options, stackExports, ssmParameters, (type) => typeCounts.get(type) ?? 0);
     deployer.deployAll();
     result.stacks.push({ id: stack.id, stackName: stack.stackName, outputs: deployer.outputs() });
-    deployer.collectInto(result);
+    result.provisioned.push(deployer.provisionedStack());
+    result.skipped.push(...deployer.skipped());
   }
-  return {
-    ...result,
-    adminCredentials: {
-      accessKeyId: `AKIA${identity.derive('admin:akid', 16, UPPER_ALNUM)}`,
-      secretAccessKey: identity.derive('admin:secret', 40, MIXED_ALNUM),
-    },
-  };
+  return result;
 }
-
-/** The few AWS managed policies a CDK app commonly attaches, with what they allow. */
-const KNOWN_MANAGED_POLICIES: Record<string, PolicyDocument> = {
-  'service-role/AWSLambdaBasicExecutionRole': {
-    Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
-  },
-  AdministratorAccess: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-};
 
 class StackDeployer {
   private readonly provisioned = new Map<string, Provisioned>();
@@ -109,7 +94,7 @@ class StackDeployer {
     private readonly options: DeployOptions,
     private readonly stackExports: Map<string, TemplateValue>,
     private readonly ssmParameters: Map<string, string>,
-    private readonly apiPathPerId: boolean,
+    private readonly countInAssembly: (type: string) => number,
   ) {
     this.template = stack.template;
     const uuid = [8, 4, 4, 4, 12].map((length, index) => options.identity.derive(`stack:${stack.stackName}:${index}`, length, '0123456789abcdef')).join('-');
@@ -133,139 +118,25 @@ class StackDeployer {
     return outputs;
   }
 
-  collectInto(deployment: Omit<LocalDeployment, 'adminCredentials'>): void {
-    const byType = (type: string) => [...this.provisioned.entries()].filter(([, resource]) => resource.type === type);
-    const roles = new Map<string, LocalRole>();
-    for (const [logicalId, role] of byType('AWS::IAM::Role')) {
-      const localRole = this.toRole(logicalId, role);
-      roles.set(localRole.roleName, localRole);
-      deployment.roles.push(localRole);
-    }
-    for (const [logicalId, policy] of [...byType('AWS::IAM::Policy'), ...byType('AWS::IAM::ManagedPolicy')]) {
-      for (const roleName of asStringList(policy.properties.Roles)) {
-        const role = roles.get(roleName) ?? deployment.roles.find((r) => r.roleName === roleName);
-        role?.policies.push({ source: `${this.stack.stackName}/${logicalId}`, document: policy.properties.PolicyDocument as unknown as PolicyDocument });
-      }
-    }
-    for (const [logicalId, fn] of byType('AWS::Lambda::Function')) deployment.functions.push(this.toFunction(logicalId, fn, deployment.roles));
-    for (const [logicalId, table] of byType('AWS::DynamoDB::Table')) {
-      deployment.tables.push({ stackName: this.stack.stackName, logicalId, tableName: table.ref, arn: String(table.attributes.Arn), properties: table.properties });
-    }
-    for (const [logicalId, api] of byType('AWS::AppSync::GraphQLApi')) deployment.graphqlApis.push(this.toGraphqlApi(logicalId, api));
-    for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
-      if (this.options.providers.get(resource.Type) === undefined && this.isIncluded(resource)) {
-        deployment.skipped.push({ stackName: this.stack.stackName, logicalId, type: resource.Type });
-      }
-    }
-  }
-
-  private toRole(logicalId: string, role: Provisioned): LocalRole {
-    const { identity } = this.options;
-    const purpose = `role:${this.stack.stackName}/${logicalId}`;
-    const policies: NamedPolicy[] = [];
-    for (const inline of (role.properties.Policies as unknown as Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> | undefined) ?? []) {
-      policies.push({ source: `${this.stack.stackName}/${logicalId}/${inline.PolicyName}`, document: inline.PolicyDocument });
-    }
-    for (const managedArn of asStringList(role.properties.ManagedPolicyArns)) {
-      const name = managedArn.replace(/^arn:[^:]+:iam::aws:policy\//, '');
-      const document = KNOWN_MANAGED_POLICIES[name];
-      if (document) policies.push({ source: `AWS managed policy ${name}`, document });
-    }
+  /** What was provisioned (resources a condition leaves out are not), for the services to build their models from. */
+  provisionedStack(): ProvisionedStack {
+    const resources = [...this.provisioned.entries()]
+      .filter(([logicalId]) => this.isIncluded(this.template.Resources[logicalId]))
+      .map(([logicalId, resource]): ProvisionedResource => ({ logicalId, ...resource }));
     return {
+      id: this.stack.id,
       stackName: this.stack.stackName,
-      logicalId,
-      roleName: role.ref,
-      arn: String(role.attributes.Arn),
-      policies,
-      credentials: {
-        accessKeyId: `ASIA${identity.derive(`${purpose}:akid`, 16, UPPER_ALNUM)}`,
-        secretAccessKey: identity.derive(`${purpose}:secret`, 40, MIXED_ALNUM),
-        sessionToken: `IQoJb3JpZ2luX2VjE${identity.derive(`${purpose}:token`, 200, MIXED_ALNUM)}`,
-      },
+      assetsByObjectKey: this.stack.assetsByObjectKey,
+      resources,
+      byType: (type) => resources.filter((resource) => resource.type === type),
     };
   }
 
-  private toFunction(logicalId: string, fn: Provisioned, roles: LocalRole[]): LocalFunction {
-    const props = fn.properties;
-    const where = `${this.stack.stackName}/${logicalId}`;
-    const code = (props.Code ?? {}) as Record<string, TemplateValue>;
-    let codeDir: string;
-    if (typeof code.ZipFile === 'string') {
-      codeDir = path.join(this.options.workDir, 'inline-code', fn.ref);
-      mkdirSync(codeDir, { recursive: true });
-      writeFileSync(path.join(codeDir, 'index.js'), code.ZipFile);
-    } else {
-      const asset = this.stack.assetsByObjectKey.get(String(code.S3Key));
-      if (!asset) throw new TemplateError(`${where}: its code ${String(code.S3Key)} is not among the assembly's assets; run \`npx cdk synth\` again`);
-      codeDir = asset;
-    }
-    const roleArn = typeof props.Role === 'string' ? props.Role : undefined;
-    const role = roles.find((candidate) => candidate.arn === roleArn);
-    const variables = ((props.Environment as { Variables?: Record<string, TemplateValue> } | undefined)?.Variables ?? {}) as Record<string, TemplateValue>;
-    return {
-      stackName: this.stack.stackName,
-      logicalId,
-      name: fn.ref,
-      arn: String(fn.attributes.Arn),
-      codeDir,
-      handler: String(props.Handler ?? 'index.handler'),
-      runtime: String(props.Runtime ?? 'nodejs22.x'),
-      timeoutSeconds: Number(props.Timeout ?? 3),
-      memorySize: Number(props.MemorySize ?? 128),
-      environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])),
-      roleArn,
-      credentials: role?.credentials,
-    };
-  }
-
-  private toGraphqlApi(logicalId: string, api: Provisioned): LocalGraphqlApi {
-    const apiId = String(api.attributes.ApiId);
-    const belongs = (resource: Provisioned) => resource.properties.ApiId === apiId;
-    const resources = [...this.provisioned.values()];
-    const schemas = resources.filter((r) => r.type === 'AWS::AppSync::GraphQLSchema' && belongs(r));
-    const dataSources = resources.filter((r) => r.type === 'AWS::AppSync::DataSource' && belongs(r));
-    const schema = schemas.map((s) => this.schemaText(s)).join('\n') || (typeof api.properties.Definition === 'string' ? api.properties.Definition : '');
-    const resolvers: LocalResolver[] = resources
-      .filter((r) => r.type === 'AWS::AppSync::Resolver' && belongs(r))
-      .map((r) => {
-        const props = r.properties;
-        const kind = String(props.Kind ?? 'UNIT');
-        const dataSource = dataSources.find((d) => d.properties.Name === props.DataSourceName);
-        const base = { typeName: String(props.TypeName), fieldName: String(props.FieldName), dataSourceName: props.DataSourceName as string | undefined, kind };
-        const lambdaArn = (dataSource?.properties.LambdaConfig as { LambdaFunctionArn?: string } | undefined)?.LambdaFunctionArn;
-        if (kind !== 'UNIT') return { ...base, unsupported: `${kind} resolvers are not emulated` };
-        if (props.RequestMappingTemplate || props.ResponseMappingTemplate || props.Code || props.RequestMappingTemplateS3Location) {
-          return { ...base, unsupported: 'resolvers with mapping templates or code are not emulated (direct Lambda resolvers are)' };
-        }
-        if (dataSource?.properties.Type !== 'AWS_LAMBDA' || !lambdaArn) return { ...base, unsupported: `data source ${String(props.DataSourceName)} is not a Lambda data source` };
-        return { ...base, lambdaFunctionArn: lambdaArn };
-      });
-    const apiKeys: LocalApiKey[] = resources
-      .filter((r) => r.type === 'AWS::AppSync::ApiKey' && belongs(r))
-      .map((r) => ({ id: String(r.attributes.ApiKeyId), value: String(r.attributes.ApiKey), expires: r.properties.Expires === undefined ? undefined : Math.floor(Number(r.properties.Expires) / 3600) * 3600 }));
-    const additional = (api.properties.AdditionalAuthenticationProviders as Array<{ AuthenticationType: string }> | undefined) ?? [];
-    return {
-      stackName: this.stack.stackName,
-      logicalId,
-      apiId,
-      name: String(api.properties.Name),
-      arn: String(api.attributes.Arn),
-      url: String(api.attributes.GraphQLUrl),
-      schema,
-      authenticationType: String(api.properties.AuthenticationType),
-      additionalAuthenticationTypes: additional.map((provider) => provider.AuthenticationType),
-      apiKeys,
-      resolvers,
-    };
-  }
-
-  private schemaText(schema: Provisioned): string {
-    if (typeof schema.properties.Definition === 'string') return schema.properties.Definition;
-    const location = String(schema.properties.DefinitionS3Location ?? '');
-    const key = location.replace(/^s3:\/\/[^/]+\//, '');
-    const asset = this.stack.assetsByObjectKey.get(key);
-    if (!asset) throw new TemplateError(`${this.stack.stackName}: the schema at ${location} is not among the assembly's assets`);
-    return readFileSync(asset, 'utf8');
+  /** Resources no provider knows: not emulated, listed once at start-up. */
+  skipped(): EngineDeployment['skipped'] {
+    return Object.entries(this.template.Resources)
+      .filter(([, resource]) => this.options.providers.get(resource.Type) === undefined && this.isIncluded(resource))
+      .map(([logicalId, resource]) => ({ stackName: this.stack.stackName, logicalId, type: resource.Type }));
   }
 
   private isIncluded(resource: TemplateResource): boolean {
@@ -372,7 +243,7 @@ class StackDeployer {
       identity,
       purpose,
       graphqlBaseUrl: this.options.graphqlBaseUrl,
-      apiPathPerId: this.apiPathPerId,
+      countInAssembly: this.countInAssembly,
       generatedName: (maxLength) => {
         const suffix = identity.derive(`${purpose}:suffix`, 12, UPPER_ALNUM);
         return `${`${this.stack.stackName}-${logicalId}`.slice(0, maxLength - suffix.length - 1)}-${suffix}`;
@@ -384,7 +255,7 @@ class StackDeployer {
   }
 }
 
-function asStringList(value: TemplateValue | undefined): string[] {
+export function asStringList(value: TemplateValue | undefined): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).map((item) => String(item));
 }

@@ -19,8 +19,8 @@ export interface ProvisionScope {
   readonly purpose: string;
   /** Base URL of the local GraphQL server, e.g. http://127.0.0.1:20002 */
   readonly graphqlBaseUrl: string;
-  /** Whether several GraphQL APIs share the server (each then gets its own path). */
-  readonly apiPathPerId: boolean;
+  /** How many resources of a type the whole assembly declares (several GraphQL APIs each get their own path). */
+  countInAssembly(type: string): number;
   /** A name as CloudFormation generates one: `<stack>-<logicalId>-<SUFFIX>`, at most `maxLength` characters. */
   generatedName(maxLength: number): string;
 }

@@ -14,7 +14,7 @@
  * (`AROA` + 17 characters, stable across restarts), which may differ from the RoleId attribute of the template.
  */
 import { createHash } from 'node:crypto';
-import type { LocalDeployment } from '../cloudformation/deployment';
+import type { LocalDeployment } from '../deployment';
 import type { NamedPolicy } from './model';
 import type { SigningSecret } from './sigv4';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LocalGraphqlApi } from '../../local/appsync/model';
-import type { LocalDeployment } from '../../local/cloudformation/deployment';
+import type { LocalDeployment } from '../../local/deployment';
 import type { LocalRole, NamedPolicy } from '../../local/iam/model';
 import type { LocalFunction } from '../../local/lambda/model';
 

@@ -6,7 +6,7 @@ export const graphqlApiProvider: ResourceProvider = {
   identify(_properties, scope) {
     const apiId = scope.identity.derive(`${scope.purpose}:apiId`, 26);
     const arn = `arn:aws:appsync:${scope.region}:${scope.accountId}:apis/${apiId}`;
-    const url = scope.apiPathPerId ? `${scope.graphqlBaseUrl}/apis/${apiId}/graphql` : `${scope.graphqlBaseUrl}/graphql`;
+    const url = scope.countInAssembly('AWS::AppSync::GraphQLApi') > 1 ? `${scope.graphqlBaseUrl}/apis/${apiId}/graphql` : `${scope.graphqlBaseUrl}/graphql`;
     const host = new URL(scope.graphqlBaseUrl).host;
     return {
       ref: arn,

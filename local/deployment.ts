@@ -1,0 +1,46 @@
+import { graphqlApisOf } from './appsync/deployment-model';
+import type { LocalGraphqlApi } from './appsync/model';
+import type { StackArtifact } from './cloudformation/cloud-assembly';
+import { deployLocally, type DeployOptions, type EngineDeployment, type StackOutputs } from './cloudformation/deployment';
+import { tablesOf } from './dynamodb/deployment-model';
+import type { LocalTable } from './dynamodb/model';
+import { adminCredentialsOf, rolesOf } from './iam/deployment-model';
+import type { AwsCredentials, LocalRole } from './iam/model';
+import { functionsOf } from './lambda/deployment-model';
+import type { LocalFunction } from './lambda/model';
+import { defaultResourceProviders } from './resource-providers';
+
+/** The model the local services run from: the engine's outputs, and each service's part read from what it provisioned. */
+export interface LocalDeployment {
+  readonly region: string;
+  readonly accountId: string;
+  readonly stacks: StackOutputs[];
+  readonly functions: LocalFunction[];
+  readonly graphqlApis: LocalGraphqlApi[];
+  readonly tables: LocalTable[];
+  readonly roles: LocalRole[];
+  /** The all-powerful profile, like an account admin's keys. */
+  readonly adminCredentials: Required<Pick<AwsCredentials, 'accessKeyId' | 'secretAccessKey'>>;
+  /** Resources the local cloud does not emulate, listed once at start-up. */
+  readonly skipped: EngineDeployment['skipped'];
+}
+
+/**
+ * "Deploys" a cloud assembly locally: the generic engine (local/cloudformation) resolves every template with the
+ * app's resource providers, then IAM, Lambda, DynamoDB and AppSync each build their model from what was provisioned.
+ */
+export function deployApp(stacks: StackArtifact[], options: Omit<DeployOptions, 'providers'> & Partial<Pick<DeployOptions, 'providers'>>): LocalDeployment {
+  const engine = deployLocally(stacks, { ...options, providers: options.providers ?? defaultResourceProviders() });
+  const roles = rolesOf(engine.provisioned, options.identity);
+  return {
+    region: engine.region,
+    accountId: engine.accountId,
+    stacks: engine.stacks,
+    roles,
+    functions: functionsOf(engine.provisioned, roles, options.workDir),
+    tables: tablesOf(engine.provisioned),
+    graphqlApis: graphqlApisOf(engine.provisioned),
+    adminCredentials: adminCredentialsOf(options.identity),
+    skipped: engine.skipped,
+  };
+}
