@@ -13,7 +13,7 @@
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { signRequestSync } from '../../lambda/shared/sigv4';
+import { signRequest } from '../../lambda/shared/sigv4';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
@@ -70,7 +70,7 @@ async function cold(bundle: string, event: unknown): Promise<ColdSample> {
 }
 
 /** The request a caller sends, prepared once and sent bare: the floor the caller's own time is compared with. */
-function rawSender(event: Record<string, unknown>): () => Promise<number> {
+async function rawSender(event: Record<string, unknown>): Promise<() => Promise<number>> {
   const url = new URL(process.env.API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT ?? '');
   const list = !('name' in event);
   const body = JSON.stringify(
@@ -81,15 +81,19 @@ function rawSender(event: Record<string, unknown>): () => Promise<number> {
   const apiKey = process.env.API_TODOAPI_GRAPHQLAPIKEYOUTPUT;
   const headers: Record<string, string> = apiKey
     ? { 'content-type': 'application/json', 'x-api-key': apiKey }
-    : { ...signRequestSync(
-        { method: 'POST', host: url.host, path: url.pathname, headers: { 'content-type': 'application/json' }, body },
-        {
-          service: 'appsync',
-          region: process.env.AWS_REGION ?? '',
-          credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: process.env.AWS_SESSION_TOKEN },
-          signingDate: new Date(),
-        },
-      ).headers };
+    : {
+        ...(
+          await signRequest(
+            { method: 'POST', url, headers: { 'content-type': 'application/json' }, body },
+            {
+              service: 'appsync',
+              region: process.env.AWS_REGION ?? '',
+              credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: process.env.AWS_SESSION_TOKEN },
+              signingDate: new Date(),
+            },
+          )
+        ).headers,
+      };
   headers['content-length'] = String(Buffer.byteLength(body));
   const agent = new http.Agent({ keepAlive: true });
   return () =>
@@ -112,7 +116,7 @@ function rawSender(event: Record<string, unknown>): () => Promise<number> {
 
 async function warm(bundle: string, events: Record<string, unknown>[], count: number, warmup: number, withRaw: boolean): Promise<WarmRun> {
   const handler = await load(bundle);
-  const raw = withRaw ? rawSender(events[0]) : undefined;
+  const raw = withRaw ? await rawSender(events[0]) : undefined;
   const ms: number[] = [];
   const rawMs: number[] = [];
   const failures: string[] = [];

@@ -114,7 +114,7 @@ async function headersFor(settings: LoadSettings, url: URL, kind: 'list' | 'crea
   if (settings.auth.mode === 'API_KEY') return { ...base, 'x-api-key': settings.auth.apiKey };
   const credentials = kind === 'list' ? settings.auth.list : settings.auth.create;
   const { headers } = await signRequest(
-    { method: 'POST', host: url.host, path: url.pathname, headers: { 'content-type': 'application/json' }, body },
+    { method: 'POST', url, headers: { 'content-type': 'application/json' }, body },
     { service: 'appsync', region: settings.auth.region, credentials, signingDate: new Date() },
   );
   return { ...headers, 'content-length': base['content-length'] };

@@ -1,11 +1,13 @@
 /**
  * Microseconds per signed request, ours against the docs-style twin's, interleaved in short rounds:
  * - ours: what the IAM client does per attempt (lambda/shared/iam-auth.ts): the role's credentials from the
- *   environment (as inside Lambda), then the SigV4 headers with node:crypto;
+ *   environment (as inside Lambda), then the SigV4 headers from the project's SigV4 core (lambda/shared/sigv4.ts:
+ *   @smithy/signature-v4 hashing with node:crypto);
  * - twin: what the docs-style handler does per invocation: `new SignatureV4({ credentials: defaultProvider(), ... })`
  *   with @aws-crypto/sha256-js, `new HttpRequest(...)`, `await signer.sign(...)` (the chain resolves from the
  *   environment too: the runner gives this process Lambda-like variables and no AWS config files);
- * - sdk: the SDK's current signer (@smithy/signature-v4 + @aws-crypto/sha256-js) with fixed credentials, for reference.
+ * - sdk: the SDK's current signer (@smithy/signature-v4 + @aws-crypto/sha256-js) with fixed credentials, for reference:
+ *   the same library as ours, so the difference is what the node:crypto hash (and reading the environment) costs.
  * The same GraphQL body for all three.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';

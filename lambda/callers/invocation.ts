@@ -4,6 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { GraphqlClientError } from '../shared/graphql-errors';
+import type { AuthMode } from '../shared/auth-mode';
 import type { CallerSettings } from '../shared/settings';
 import type { EventParse } from './events';
 import { type CallerResponse, InvalidEventError, errorMessageForLog, errorName, failureResponse, successResponse } from './responses';
@@ -30,7 +31,7 @@ export interface InvocationLogLine {
   readonly level: 'INFO' | 'WARN' | 'ERROR';
   readonly message: 'graphql caller invocation';
   readonly operation: string;
-  readonly authMode: string;
+  readonly authMode: AuthMode | 'unknown';
   readonly apiName: string | undefined;
   readonly statusCode: number;
   readonly attempts: number;

@@ -26,14 +26,14 @@ import { iamAuthorizer } from './iam-auth';
 import type { GraphqlOperation, JsonValue } from './operations';
 import { sanitizeServerText } from './redact';
 import { type RetryPolicy, backoffDelayMs, isRetryableStatus, parseRetryAfterMs, resolveRetryPolicy } from './retry';
-import type { AuthMode } from './settings';
+import type { AuthMode } from './auth-mode';
 
 export { defaultCredentialsProvider } from './iam-auth';
 
 export type ClientAuth =
-  | { readonly mode: 'API_KEY'; readonly apiKey: string }
+  | { readonly mode: Extract<AuthMode, 'API_KEY'>; readonly apiKey: string }
   | {
-      readonly mode: 'AWS_IAM';
+      readonly mode: Extract<AuthMode, 'AWS_IAM'>;
       readonly region: string;
       /**
        * Defaults to defaultCredentialsProvider(): the role's credentials from the environment inside Lambda, the Node

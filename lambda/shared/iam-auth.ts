@@ -1,10 +1,11 @@
 /**
  * IAM (SigV4) authorization of the GraphQL client, and the credentials it signs with by default. Only the IAM callers'
- * bundles hold this module (and ./sigv4): the API-key entry points never reference it.
+ * bundles hold this module (and ./sigv4, the SigV4 core on @smithy/signature-v4): the API-key entry points never
+ * reference it.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Authorization, Authorizer } from './graphql-client';
-import { signRequestSync } from './sigv4';
+import { authorizationParts, signRequest } from './sigv4';
 
 const APPSYNC_SIGNING_SERVICE = 'appsync';
 
@@ -17,19 +18,18 @@ export interface IamAuth {
 /** Signs every attempt (a retry needs a fresh X-Amz-Date, and the provider may have rotated the credentials). */
 export function iamAuthorizer(auth: IamAuth, endpoint: URL): Authorizer {
   let provider: AwsCredentialIdentityProvider | undefined;
-  const query = Object.fromEntries(endpoint.searchParams);
   return async (body): Promise<Authorization> => {
     provider ??= credentialsProviderOf(auth.credentials);
     const credentials = await provider();
-    const { headers } = signRequestSync(
-      { method: 'POST', host: endpoint.host, path: endpoint.pathname, query, headers: { 'content-type': 'application/json' }, body },
+    const { headers } = await signRequest(
+      { method: 'POST', url: endpoint, headers: { 'content-type': 'application/json' }, body },
       { service: APPSYNC_SIGNING_SERVICE, region: auth.region, credentials, signingDate: new Date() },
     );
     // The transport sends the host itself (the same URL.host that was signed).
     const { host: _host, ...sent } = headers;
     return {
       headers: sent,
-      secrets: [credentials.secretAccessKey, credentials.sessionToken, /Signature=([0-9a-f]+)/.exec(headers.authorization ?? '')?.[1]],
+      secrets: [credentials.secretAccessKey, credentials.sessionToken, authorizationParts(headers.authorization)?.signature],
     };
   };
 }

@@ -4,11 +4,13 @@
  * callers only), `ENV` and `REGION`. <NAME> is discovered rather than assumed, so the same bundle serves any API name.
  */
 
-export type AuthMode = 'API_KEY' | 'AWS_IAM';
+import type { AuthMode } from './auth-mode';
+
+export type { AuthMode } from './auth-mode';
 
 export type CallerAuthSettings =
-  | { readonly mode: 'API_KEY'; readonly apiKey: string; readonly apiKeyVariable: string }
-  | { readonly mode: 'AWS_IAM' };
+  | { readonly mode: Extract<AuthMode, 'API_KEY'>; readonly apiKey: string; readonly apiKeyVariable: string }
+  | { readonly mode: Extract<AuthMode, 'AWS_IAM'> };
 
 export interface CallerSettings {
   /** The upper-cased API name taken from the variable names, e.g. `TODOAPI`. */

@@ -18,6 +18,7 @@
  */
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isIP } from 'node:net';
+import type { AppSyncAuthMode } from '../../lambda/shared/auth-mode';
 
 export const APPSYNC_SCALAR_NAMES = [
   'AWSDate',
@@ -41,7 +42,7 @@ export const AUTH_DIRECTIVE_MODES = {
   aws_auth: 'AMAZON_COGNITO_USER_POOLS',
   aws_oidc: 'OPENID_CONNECT',
   aws_lambda: 'AWS_LAMBDA',
-} as const;
+} as const satisfies Record<string, AppSyncAuthMode>;
 
 export const APPSYNC_PRELUDE = [
   ...APPSYNC_SCALAR_NAMES.map((name) => `scalar ${name}`),

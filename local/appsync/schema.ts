@@ -10,10 +10,12 @@ import {
   GraphQLScalarType,
   buildSchema,
 } from 'graphql';
+import type { AppSyncAuthMode } from '../../lambda/shared/auth-mode';
 import type { LocalGraphqlApi, LocalResolver } from './model';
 import { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, AUTH_DIRECTIVE_MODES, createAppSyncScalars } from './scalars';
 
-export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS' | 'OPENID_CONNECT' | 'AWS_LAMBDA';
+/** AppSync's modes in AppSync's spelling, all five: the callers' vocabulary (lambda/shared/auth-mode.ts). */
+export type AuthMode = AppSyncAuthMode;
 
 export interface FieldAuthRule {
   readonly modes: ReadonlySet<AuthMode>;

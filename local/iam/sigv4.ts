@@ -1,19 +1,32 @@
 /**
  * Server-side AWS Signature Version 4 verification for the local cloud.
  *
- * The signature is recomputed from the request as received, with @smithy/signature-v4's own canonicalisation
- * (canonical path, query and headers, string to sign, signing key): method; path exactly as sent (normalised and
- * URI-encoded once more, as every AWS service but S3 does); query; the headers named in SignedHeaders, nothing
- * else; the SHA-256 of the body as received (never a hash the client declares); X-Amz-Date. Signatures are compared
- * with crypto.timingSafeEqual. Both forms are accepted: the Authorization header and the presigned query string.
+ * The signature is recomputed through the public API of the project's one SigV4 core (lambda/shared/sigv4.ts:
+ * @smithy/signature-v4 hashing with node:crypto): the request as received, with exactly the headers the
+ * signature names, is signed again with `SignatureV4#sign(request, { signingDate, signingRegion, signingService })`
+ * under the credential scope and date it claims, and the two signatures are compared in constant time
+ * (crypto.timingSafeEqual). What goes into that request: the method; the path exactly as sent (the library normalises
+ * and URI-encodes it once more, as every AWS service but S3 does); the query as received; the headers named in
+ * SignedHeaders, nothing else; the body as received (its SHA-256 is the library's; a hash the client declares in
+ * X-Amz-Content-Sha256 is never trusted). Both forms are accepted: the Authorization header and the presigned query
+ * string, whose canonical request is the same with the X-Amz-* parameters in the query and no X-Amz-Date header.
+ * Canonicalisation, string to sign and key derivation are the library's, nowhere here.
  *
  * Failures answer with AWS's error types and wording; no message ever holds a secret key, a session token, an API
  * key or a signature (the canonical request shown on a mismatch, as AWS shows it, has those values redacted).
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4, createScope, getCanonicalHeaders } from '@smithy/signature-v4';
-import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { HeaderBag, HttpRequest, QueryParameterBag, RequestSigningArguments } from '@smithy/types';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  SIGV4_ALGORITHM,
+  SIGV4_MAX_PRESIGNED_SECONDS,
+  SIGV4_SCOPE_TERMINATOR,
+  type SigV4SignerConfig,
+  authorizationParts,
+  createSigV4Signer,
+  explainSigning,
+  payloadHash,
+} from '../../lambda/shared/sigv4';
 
 export interface SigV4Request {
   readonly method: string;
@@ -56,20 +69,32 @@ export type SigV4Result =
   | { readonly ok: true; readonly accessKeyId: string; readonly signedHeaders: readonly string[]; readonly form: 'header' | 'query' }
   | { readonly ok: false; readonly status: 403; readonly errorType: SigV4ErrorType; readonly message: string };
 
-export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
+export { SIGV4_ALGORITHM };
 /** AWS accepts a signature made up to 5 minutes before or after its clock. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** A presigned URL lives at most 7 days. */
-export const MAX_PRESIGNED_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
+export const MAX_PRESIGNED_EXPIRES_SECONDS = SIGV4_MAX_PRESIGNED_SECONDS;
 
 export const SIGNATURE_MISMATCH_MESSAGE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. ' +
   'Consult the service documentation for details.';
 export const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.';
+/**
+ * A choice of the local cloud, not AWS's behaviour: AWS also accepts a signature dated by the HTTP Date header. The
+ * library signs X-Amz-Date always and never a Date header, so such a request cannot be recomputed through it; every
+ * AWS SDK, the AWS CLI and curl --aws-sigv4 sign X-Amz-Date.
+ */
+export const DATE_HEADER_UNSUPPORTED_MESSAGE =
+  "The local cloud verifies SigV4 signatures dated by X-Amz-Date only: sign 'X-Amz-Date' (as every AWS SDK, the AWS CLI " +
+  "and curl --aws-sigv4 do) and leave the 'Date' header unsigned.";
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** Header values never echoed back in the canonical request of a mismatch message. */
 const REDACTED_HEADERS = new Set(['x-amz-security-token', 'x-api-key', 'authorization', 'cookie']);
+const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
+const DATE_HEADER = 'x-amz-date';
+/** Passed when X-Amz-Date is not a signed header (the presigned form): the library would sign it otherwise. */
+const UNSIGNED_DATE = new Set([DATE_HEADER]);
 
 interface ParsedSignature {
   readonly form: 'header' | 'query';
@@ -86,20 +111,6 @@ interface ParsedSignature {
   /** Presigned only. */
   readonly expiresSeconds?: number;
 }
-
-/** Gives access to smithy's canonical request builder (protected in SignatureV4Base). */
-class CanonicalSigner extends SignatureV4 {
-  constructor(uriEscapePath: boolean) {
-    super({ service: 'unused', region: 'unused', credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, sha256: Sha256, uriEscapePath });
-  }
-
-  canonicalRequest(request: HttpRequest, canonicalHeaders: HeaderBag, payloadHash: string): string {
-    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
-  }
-}
-
-const NORMALIZING_SIGNER = new CanonicalSigner(true);
-const VERBATIM_SIGNER = new CanonicalSigner(false);
 
 export async function verifySigV4(request: SigV4Request, lookup: CredentialLookup, options: SigV4VerifyOptions): Promise<SigV4Result> {
   try {
@@ -124,8 +135,8 @@ async function verify(request: SigV4Request, lookup: CredentialLookup, options: 
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${signature.scopeDate}' != '${signature.amzDate.slice(0, 8)}', from '${signature.amzDate}'.`,
     );
   }
-  if (signature.terminator !== 'aws4_request') {
-    return refuse('InvalidSignatureException', `Credential should be scoped with a valid terminator: 'aws4_request', not '${signature.terminator}'.`);
+  if (signature.terminator !== SIGV4_SCOPE_TERMINATOR) {
+    return refuse('InvalidSignatureException', `Credential should be scoped with a valid terminator: '${SIGV4_SCOPE_TERMINATOR}', not '${signature.terminator}'.`);
   }
   if (options.region !== undefined && signature.region !== options.region) {
     return refuse('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signature.region}'.`);
@@ -141,6 +152,7 @@ async function verify(request: SigV4Request, lookup: CredentialLookup, options: 
   if (!signature.signedHeaders.includes('host')) {
     return refuse('IncompleteSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  if (signature.signedHeaders.includes('date')) return refuse('IncompleteSignatureException', DATE_HEADER_UNSUPPORTED_MESSAGE);
 
   // Who signed: an unknown key, a missing or wrong session token, or a token sent with long-term keys.
   const secret = lookup(signature.accessKeyId);
@@ -148,56 +160,62 @@ async function verify(request: SigV4Request, lookup: CredentialLookup, options: 
     return refuse('UnrecognizedClientException', INVALID_TOKEN_MESSAGE);
   }
 
-  // The body: always hashed here. A client's X-Amz-Content-Sha256 is only a (signed) header: if it does not describe
-  // the body received, the signature cannot match, and the caller gets the ordinary mismatch answer.
-  const bodyHash = createHash('sha256').update(request.body).digest('hex');
-
-  // The signature.
+  // The request as it was signed: exactly the signed headers (repeated ones joined as SigV4 joins them), the query
+  // as received (X-Amz-Signature is left out by the library), the body as received.
   const signedHeaderBag: HeaderBag = {};
   for (const name of signature.signedHeaders) {
     const values = headers.get(name);
-    if (values !== undefined) signedHeaderBag[name] = values.map((value) => canonicalHeaderValue(value)).join(',');
+    if (values !== undefined) signedHeaderBag[name] = values.length === 1 ? values[0] : values.map(trimHeaderValue).join(',');
   }
-  const canonicalHeaders = getCanonicalHeaders({ headers: signedHeaderBag } as HttpRequest, undefined, new Set(signature.signedHeaders));
-  const canonicalQuery: QueryParameterBag = { ...query.bag };
-  if (signature.form === 'query') delete canonicalQuery['X-Amz-Signature'];
   const normalize = options.normalizePath ?? true;
-  const toSign = {
+  const toSign: HttpRequest = {
     method: request.method.toUpperCase(),
     protocol: 'https:',
     hostname: '',
-    // With normalisation off, smithy leaves the path as it is: the one URI-encoding is applied here instead.
+    // With normalisation off, the library leaves the path as it is: the one URI-encoding is applied here instead.
     path: normalize ? request.path : request.path.split('/').map(uriEncode).join('/'),
-    query: canonicalQuery,
+    query: query.bag,
     headers: signedHeaderBag,
-  } as HttpRequest;
-  const signer = normalize ? NORMALIZING_SIGNER : VERBATIM_SIGNER;
-  const canonicalRequest = signer.canonicalRequest(toSign, canonicalHeaders, bodyHash);
-  const scope = createScope(signature.scopeDate, signature.region, signature.service);
-  // The string to sign and the signing key as smithy builds them, with node:crypto (several times faster than the
-  // pure-JavaScript SHA-256 the SDK's signer is given in browsers and here).
-  const stringToSign = `${SIGV4_ALGORITHM}\n${signature.amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
-  const signingKey = derivedSigningKey(secret.secretAccessKey, signature.scopeDate, signature.region, signature.service);
-  const expected = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
-  if (!constantTimeEqual(expected, signature.signature.toLowerCase())) {
-    return refuse('InvalidSignatureException', mismatchMessage(redactCanonicalRequest(canonicalRequest, signature.signedHeaders, canonicalHeaders), stringToSign));
+    body: request.body,
+  };
+  // The secret only: a session token is in the request already (header or query) when it was signed, and the library
+  // would add the header otherwise.
+  const config: SigV4SignerConfig = {
+    service: signature.service,
+    region: signature.region,
+    credentials: { accessKeyId: signature.accessKeyId, secretAccessKey: secret.secretAccessKey },
+    uriEscapePath: normalize,
+  };
+  const signingArguments: RequestSigningArguments = {
+    signingDate: signature.signingDate,
+    signingRegion: signature.region,
+    signingService: signature.service,
+    // Signed headers the library would otherwise never sign (user-agent…) are signed when the client signed them.
+    signableHeaders: new Set(signature.signedHeaders),
+    ...(signature.signedHeaders.includes(DATE_HEADER) ? {} : { unsignableHeaders: UNSIGNED_DATE }),
+  };
+  const recomputed = authorizationParts(String((await createSigV4Signer(config).sign(toSign, signingArguments)).headers.authorization));
+
+  // A body hash the client declares is a signed header like any other, and the payload line of the canonical request
+  // is the hash of the body received: when the two differ, no signature can match (the library would take the
+  // declared one as the payload's).
+  const declaredHash = signedHeaderBag[PAYLOAD_HASH_HEADER];
+  const bodyHash = declaredHash === undefined ? undefined : await payloadHash(request.body);
+  const sameSignature = constantTimeEqual(recomputed?.signature ?? '', signature.signature.toLowerCase());
+  // SignedHeaders as AWS requires it: lower case, sorted, each header present. The library signs that list; a list in
+  // another order (or naming a header the request lacks) describes another canonical request and is refused.
+  const sameSignedHeaders = recomputed?.signedHeaders === signature.signedHeaders.join(';');
+  if (!sameSignature || !sameSignedHeaders || declaredHash !== bodyHash) {
+    const explained = await explainSigning(config, toSign, signingArguments);
+    let { canonicalRequest, stringToSign } = explained;
+    if (bodyHash !== undefined && declaredHash !== bodyHash) {
+      canonicalRequest = `${canonicalRequest.slice(0, canonicalRequest.lastIndexOf('\n') + 1)}${bodyHash}`;
+      // The string to sign ends with the hex SHA-256 of the canonical request (payloadHash is that hash of any text).
+      stringToSign = `${stringToSign.slice(0, stringToSign.lastIndexOf('\n') + 1)}${await payloadHash(canonicalRequest)}`;
+    }
+    return refuse('InvalidSignatureException', mismatchMessage(redactCanonicalRequest(canonicalRequest), stringToSign));
   }
   return { ok: true, accessKeyId: signature.accessKeyId, signedHeaders: signature.signedHeaders, form: signature.form };
-}
-
-/** Derived keys change once a day per secret: the last few are kept (bounded, oldest dropped first). */
-const SIGNING_KEY_CACHE_ENTRIES = 50;
-const signingKeys = new Map<string, Buffer>();
-
-function derivedSigningKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
-  const cacheKey = `${date}\n${region}\n${service}\n${secretAccessKey}`;
-  const cached = signingKeys.get(cacheKey);
-  if (cached) return cached;
-  let key = createHmac('sha256', `AWS4${secretAccessKey}`).update(date, 'utf8').digest();
-  for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part, 'utf8').digest();
-  signingKeys.set(cacheKey, key);
-  if (signingKeys.size > SIGNING_KEY_CACHE_ENTRIES) signingKeys.delete(signingKeys.keys().next().value as string);
-  return key;
 }
 
 function refuse(errorType: SigV4ErrorType, message: string): SigV4Result {
@@ -209,14 +227,17 @@ function mismatchMessage(canonicalRequest: string, stringToSign: string): string
   return `${SIGNATURE_MISMATCH_MESSAGE}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`;
 }
 
-function redactCanonicalRequest(canonicalRequest: string, signedHeaders: readonly string[], canonicalHeaders: HeaderBag): string {
-  let redacted = canonicalRequest;
-  for (const name of signedHeaders) {
-    const value = canonicalHeaders[name];
-    if (REDACTED_HEADERS.has(name) && value) redacted = redacted.split(`\n${name}:${value}\n`).join(`\n${name}:<redacted>\n`);
+/** Values of the redacted headers, and a session token in the query, replaced by `<redacted>`. */
+function redactCanonicalRequest(canonicalRequest: string): string {
+  // method, path, query, one line per header, '', SignedHeaders, payload hash.
+  const lines = canonicalRequest.split('\n');
+  for (let index = 3; index < lines.length && lines[index] !== ''; index++) {
+    const name = lines[index].slice(0, lines[index].indexOf(':'));
+    if (REDACTED_HEADERS.has(name) && lines[index].length > name.length + 1) lines[index] = `${name}:<redacted>`;
   }
   // A presigned request carries its session token in the query.
-  return redacted.replace(/([?&\n]X-Amz-Security-Token=)[^&\n]*/g, '$1<redacted>');
+  if (lines.length > 2) lines[2] = lines[2].replace(/((?:^|&)X-Amz-Security-Token=)[^&]*/g, '$1<redacted>');
+  return lines.join('\n');
 }
 
 function collectHeaders(raw: SigV4Request['headers']): Map<string, string[]> {
@@ -230,9 +251,12 @@ function collectHeaders(raw: SigV4Request['headers']): Map<string, string[]> {
   return headers;
 }
 
-/** SigV4 header canonicalisation: trimmed, runs of spaces (and folded line breaks) collapsed to one space. */
-function canonicalHeaderValue(value: string): string {
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim();
+/**
+ * One value of a repeated header, as SigV4 trims each before joining them with commas (the library canonicalises the
+ * joined value the same way, which leaves the spaces around each comma: so each is trimmed here first).
+ */
+function trimHeaderValue(value: string): string {
+  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
 interface ParsedQuery {
@@ -300,8 +324,9 @@ function parseAuthorizationHeader(authorization: string, headers: Map<string, st
   if (problems.length > 0) return incomplete(problems.join(' '));
   const date = amzDate !== undefined ? parseAmzDate(amzDate) : parseHttpDate(httpDate ?? '');
   if (!date) return incomplete(`Date must be in ISO-8601 'basic format'. Got '${(amzDate ?? httpDate ?? '').slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (amzDate === undefined) return incomplete(DATE_HEADER_UNSUPPORTED_MESSAGE);
   const credential = parseCredential(fields.get('Credential') ?? '');
-  if (!credential) return incomplete("Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'.");
+  if (!credential) return incomplete(`Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/${SIGV4_SCOPE_TERMINATOR}'.`);
   return {
     ok: true,
     value: {
@@ -329,7 +354,7 @@ function parsePresigned(query: ParsedQuery): ParseOutcome {
   const date = parseAmzDate(rawDate);
   if (!date) return incomplete(`Date must be in ISO-8601 'basic format'. Got '${rawDate.slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   const credential = parseCredential(query.first.get('X-Amz-Credential') ?? '');
-  if (!credential) return incomplete("X-Amz-Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'.");
+  if (!credential) return incomplete(`X-Amz-Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/${SIGV4_SCOPE_TERMINATOR}'.`);
   const rawExpires = query.first.get('X-Amz-Expires');
   const expires = rawExpires === undefined ? MAX_PRESIGNED_EXPIRES_SECONDS : Number(rawExpires);
   if (!/^\d+$/.test(rawExpires ?? '0') || expires < 1 || expires > MAX_PRESIGNED_EXPIRES_SECONDS) {
@@ -370,7 +395,10 @@ function parseAmzDate(value: string): { date: Date; amzDate: string } | undefine
   return { date, amzDate: value };
 }
 
-/** The `Date` header (RFC 7231), accepted when X-Amz-Date is absent. */
+/**
+ * The `Date` header (RFC 7231), read when X-Amz-Date is absent: malformed, it is refused in AWS's words; well formed,
+ * with DATE_HEADER_UNSUPPORTED_MESSAGE (the library cannot sign it).
+ */
 function parseHttpDate(value: string): { date: Date; amzDate: string } | undefined {
   if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return undefined;
   const time = Date.parse(value);

@@ -5,10 +5,9 @@
  * Exit status: 0 when the function succeeded, 1 when it failed (X-Amz-Function-Error), 2 for anything else
  * (usage, local cloud not running, unknown function, refused request).
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createSigV4Signer } from '../../lambda/shared/sigv4';
 
 export const USAGE = `Usage: npm run invoke -- <function> [payload | --event <file.json>] [options]
 
@@ -304,7 +303,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     'x-amz-invocation-type': options.invocationType,
     'x-amz-log-type': options.logs && options.invocationType === 'RequestResponse' ? 'Tail' : 'None',
   };
-  const signer = new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256 });
+  const signer = createSigV4Signer({ service: 'lambda', region, credentials });
   const signed = await signer.sign({
     method: 'POST',
     protocol: target.protocol,

@@ -1,9 +1,10 @@
 /**
- * The AWS SigV4 test suite against the signing code the client uses (lambda/shared/sigv4.ts). The suite lives outside
- * the repository and is read in place (test/support/sigv4-suite.ts); the same vectors check the local AppSync's
- * verifier in test/local-appsync/sigv4.test.ts.
+ * The AWS SigV4 test suite against the SigV4 core the client signs with (lambda/shared/sigv4.ts: @smithy/signature-v4
+ * hashing with node:crypto), through its `sign()`. The suite lives outside the repository and is read in place
+ * (test/support/sigv4-suite.ts); the same vectors check the local AppSync's verifier, which recomputes through the same
+ * core, in test/local-appsync/sigv4.test.ts.
  */
-import { explainSigning } from '../../lambda/shared/sigv4';
+import { createSigV4Signer, explainSigning } from '../../lambda/shared/sigv4';
 import { type SigV4Vector, decodedQuery, joinedHeaders, openSigV4Suite } from '../support/sigv4-suite';
 
 const suite = openSigV4Suite('sigv4-vectors (the client signer)');
@@ -28,15 +29,7 @@ const SIGNER_DIFFERENCES: Readonly<Record<string, string>> = {
 function signingInput(vector: SigV4Vector) {
   const headers = joinedHeaders(vector.request);
   return {
-    request: {
-      method: vector.request.method,
-      host: headers.host,
-      path: vector.request.path,
-      query: decodedQuery(vector.request.query),
-      headers,
-      body: vector.request.body === '' ? undefined : vector.request.body,
-    },
-    parameters: {
+    config: {
       service: vector.context.service,
       region: vector.context.region,
       credentials: {
@@ -44,9 +37,18 @@ function signingInput(vector: SigV4Vector) {
         secretAccessKey: vector.context.credentials.secret_access_key,
         sessionToken: vector.context.credentials.token,
       },
-      signingDate: new Date(vector.context.timestamp),
-      sendPayloadHashHeader: vector.context.sign_body,
+      applyChecksum: vector.context.sign_body,
     },
+    request: {
+      method: vector.request.method,
+      protocol: 'https:',
+      hostname: headers.host,
+      path: vector.request.path,
+      query: decodedQuery(vector.request.query),
+      headers,
+      body: vector.request.body === '' ? undefined : vector.request.body,
+    },
+    options: { signingDate: new Date(vector.context.timestamp) },
   };
 }
 
@@ -58,24 +60,27 @@ suite.describe('SigV4 test suite', () => {
     }
   });
 
-  describe('the client signer produces the canonical request, string to sign and Authorization of', () => {
+  describe('the core signer produces the canonical request, string to sign and Authorization of', () => {
     const matching = vectors.filter((vector) => SIGNER_DIFFERENCES[vector.name] === undefined);
     it.each(matching.map((vector) => [vector.name, vector] as const))('%s', async (_name, vector) => {
-      const { request, parameters } = signingInput(vector);
-      const explained = await explainSigning(request, parameters);
+      const { config, request, options } = signingInput(vector);
+      const explained = await explainSigning(config, request, options);
       expect(explained.canonicalRequest).toBe(vector.header.canonicalRequest);
       expect(explained.stringToSign).toBe(vector.header.stringToSign);
       expect(explained.authorization).toBe(vector.authorization);
+      // The plain signer (no recording hash), as the callers sign.
+      const signed = await createSigV4Signer(config).sign(request, options);
+      expect(signed.headers.authorization).toBe(vector.authorization);
     });
   });
 
-  describe('the client signer deliberately differs (and still does) on', () => {
+  describe('the core signer deliberately differs (and still does) on', () => {
     const differing = vectors.filter((vector) => SIGNER_DIFFERENCES[vector.name] !== undefined);
     it.each(differing.map((vector) => [vector.name, SIGNER_DIFFERENCES[vector.name], vector] as const))(
       '%s: %s',
       async (_name, _reason, vector) => {
-        const { request, parameters } = signingInput(vector);
-        const explained = await explainSigning(request, parameters);
+        const { config, request, options } = signingInput(vector);
+        const explained = await explainSigning(config, request, options);
         expect(explained.authorization).not.toBe(vector.authorization);
       },
     );

@@ -6,13 +6,12 @@
  */
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import * as crypto from 'node:crypto';
 import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import { parseStartOptions } from '../../local/cli-options';
 import * as sigv4 from '../../local/iam/sigv4';
 import { startCloudProcess } from '../support/cloud-process';
@@ -140,7 +139,7 @@ describe('comparisons', () => {
 
     const role = local.cloud.deployment.roles[0];
     const forgedToken = `${role.credentials.sessionToken.slice(0, -1)}x`;
-    const signer = new SignatureV4({ service: 'appsync', region: local.cloud.deployment.region, credentials: { ...role.credentials, sessionToken: forgedToken }, sha256: Sha256 });
+    const signer = createSigV4Signer({ service: 'appsync', region: local.cloud.deployment.region, credentials: { ...role.credentials, sessionToken: forgedToken }, applyChecksum: true });
     const url = new URL(local.graphqlUrl);
     const body = JSON.stringify({ query: '{ __typename }' });
     const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body });
@@ -258,7 +257,7 @@ describe('secrets in logs', () => {
     const { deployment } = local.cloud;
     const role = deployment.roles[0];
     const url = new URL(`${local.cloud.endpoints.lambda}/2015-03-31/functions/no-such-function/invocations`);
-    const signer = new SignatureV4({ service: 'lambda', region: deployment.region, credentials: role.credentials, sha256: Sha256 });
+    const signer = createSigV4Signer({ service: 'lambda', region: deployment.region, credentials: role.credentials, applyChecksum: true });
     const presigned = await signer.presign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host } }, { expiresIn: 300 });
     const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
     await post(`${url.toString()}?${query}`, '{}', {});

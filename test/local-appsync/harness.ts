@@ -2,10 +2,9 @@
  * Runs the local AppSync handler on a real node:http server (127.0.0.1, port 0) with an in-memory fake of the Lambda
  * runtime, and drives it with fetch and real SigV4 signing (@smithy/signature-v4, service appsync).
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import type { LocalGraphqlApi } from '../../local/appsync/model';
 import { type InvokeLambda, createAppSyncRequestHandler } from '../../local/appsync';
 import { PrincipalStore } from '../../local/iam/principals';
@@ -148,13 +147,16 @@ export interface PreparedRequest {
   body: string | undefined;
 }
 
-/** Signs a request the way the SDK does (service appsync), for fetch to send as is — or after a test tampers with it. */
+/**
+ * Signs a request the way the SDK does (service appsync, x-amz-content-sha256 sent), with the SigV4 core, for fetch to
+ * send as is — or after a test tampers with it.
+ */
 export async function signRequest(
   url: string,
   options: { credentials: Credentials; body?: string; method?: string; headers?: Record<string, string>; signingDate: Date; region?: string },
 ): Promise<PreparedRequest> {
   const target = new URL(url);
-  const signer = new SignatureV4({ service: 'appsync', region: options.region ?? REGION, credentials: options.credentials, sha256: Sha256 });
+  const signer = createSigV4Signer({ service: 'appsync', region: options.region ?? REGION, credentials: options.credentials, applyChecksum: true });
   const query: Record<string, string> = {};
   target.searchParams.forEach((value, key) => {
     query[key] = value;

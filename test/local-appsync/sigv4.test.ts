@@ -1,13 +1,12 @@
 /**
  * The local cloud's SigV4 verifier (local/iam/sigv4.ts): the AWS SigV4 test suite in both forms (read in place by
- * test/support/sigv4-suite.ts), then requests signed by @smithy/signature-v4 and by the client's own signer
- * (lambda/shared/sigv4.ts), changed one thing at a time.
+ * test/support/sigv4-suite.ts), then requests signed by the SigV4 core's @smithy/signature-v4 signer (as an SDK
+ * signs: x-amz-content-sha256 sent) and by the client's own signing call (lambda/shared/sigv4.ts), changed one thing
+ * at a time.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { signRequest } from '../../lambda/shared/sigv4';
-import { type SigV4Request, type SigV4Result, type SigV4VerifyOptions, verifySigV4 } from '../../local/iam/sigv4';
+import { createSigV4Signer, signRequest } from '../../lambda/shared/sigv4';
+import { DATE_HEADER_UNSUPPORTED_MESSAGE, type SigV4Request, type SigV4Result, type SigV4VerifyOptions, verifySigV4 } from '../../local/iam/sigv4';
 import { type ReceivedSuiteRequest, type SigV4Vector, asReceived, openSigV4Suite } from '../support/sigv4-suite';
 
 jest.mock('node:crypto', () => {
@@ -151,7 +150,7 @@ suite.describe('verifySigV4 against the AWS SigV4 test suite', () => {
   });
 });
 
-describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
+describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s signer, as an SDK configures it)', () => {
   const now = new Date('2024-05-01T12:00:00Z');
   const credentials = { accessKeyId: 'ASIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret/Example+Key0123456789abcdefghijklm', sessionToken: 'TOKEN-example-1234567890' };
   const lookup = (akid: string) => (akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined);
@@ -159,11 +158,11 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
   async function signed(
     overrides: { signingDate?: Date; credentials?: typeof credentials; service?: string; region?: string; headers?: Record<string, string> } = {},
   ): Promise<SigV4Request> {
-    const signer = new SignatureV4({
+    const signer = createSigV4Signer({
       service: overrides.service ?? 'appsync',
       region: overrides.region ?? 'us-east-1',
       credentials: overrides.credentials ?? credentials,
-      sha256: Sha256,
+      applyChecksum: true,
     });
     const body = '{"query":"{ listTodos { items { id } } }"}';
     const request = await signer.sign(
@@ -327,16 +326,53 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4', () => {
     expect(await verifySigV4(request, lookup, options)).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
   });
 
-  // KNOWN GAP: the test-only verifier this file replaced refused a reordered SignedHeaders list; local/iam/sigv4.ts
-  // canonicalises the list (sorts it) and accepts the request. Marked failing so the case stays in sight: when the
-  // verifier refuses it, jest reports this test, and `test.failing` becomes `test`.
-  test.failing('KNOWN GAP (test.failing: passes while the verifier still accepts it): a SignedHeaders list in another order is refused', async () => {
+  // Once a KNOWN GAP (the verifier sorted the list and accepted it); now the library signs the sorted list, and a
+  // SignedHeaders list that is not exactly that one describes another canonical request.
+  test('a SignedHeaders list in another order is refused, as AWS refuses it', async () => {
     const request = await signed();
     const authorization = String(request.headers.authorization).replace('content-type;host', 'host;content-type');
     expect(authorization).toContain('SignedHeaders=host;content-type;');
     expect(await verifySigV4({ ...request, headers: { ...request.headers, authorization } }, lookup, options)).toMatchObject({
       ok: false,
       errorType: 'InvalidSignatureException',
+      message: expect.stringMatching(/^The request signature we calculated does not match the signature you provided\./),
+    });
+  });
+
+  test('a SignedHeaders list naming the same header twice is refused', async () => {
+    const request = await signed();
+    const authorization = String(request.headers.authorization).replace('content-type;host', 'content-type;content-type;host');
+    expect(await verifySigV4({ ...request, headers: { ...request.headers, authorization } }, lookup, options)).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
+  });
+
+  test('a declared X-Amz-Content-Sha256 that is not the body\'s: the mismatch message shows the body\'s hash as the payload line', async () => {
+    const body = Buffer.from('{"query":"{ listTodos { items { id } } }"}');
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    const declared = createHash('sha256').update('another body').digest('hex');
+    // Long-term keys: no session token to redact, so the quoted canonical request is the one hashed.
+    const { sessionToken: _none, ...longTerm } = credentials;
+    const request = await signed({ credentials: longTerm as typeof credentials, headers: { 'x-amz-content-sha256': declared } });
+    const result = await verifySigV4(request, () => ({ secretAccessKey: credentials.secretAccessKey }), options);
+    expect(result).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
+    if (result.ok) return;
+    const canonical = /should have been\n'([\s\S]*)'\n\nThe String-to-Sign should have been\n'([\s\S]*)'\n$/.exec(result.message);
+    expect(canonical?.[1]).toContain(`\nx-amz-content-sha256:${declared}\n`);
+    expect(canonical?.[1].endsWith(`\n${bodyHash}`)).toBe(true);
+    expect(canonical?.[2].endsWith(`\n${createHash('sha256').update(canonical?.[1] ?? '').digest('hex')}`)).toBe(true);
+  });
+
+  test('a request dated by the Date header instead of X-Amz-Date is refused (the library signs X-Amz-Date only)', async () => {
+    const { 'x-amz-date': _dropped, ...headers } = (await signed()).headers as Record<string, string>;
+    const request = { ...(await signed()), headers: { ...headers, date: 'Wed, 01 May 2024 12:00:00 GMT' } };
+    expect(await verifySigV4(request, lookup, options)).toEqual({ ok: false, status: 403, errorType: 'IncompleteSignatureException', message: DATE_HEADER_UNSUPPORTED_MESSAGE });
+    const malformed = { ...request, headers: { ...headers, date: 'yesterday' } };
+    expect(await verifySigV4(malformed, lookup, options)).toMatchObject({ ok: false, errorType: 'IncompleteSignatureException', message: "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601" });
+    const signedDate = await signed({ headers: { date: 'Wed, 01 May 2024 12:00:00 GMT' } });
+    const withDate = String(signedDate.headers.authorization).replace('content-type;host', 'content-type;date;host');
+    expect(await verifySigV4({ ...signedDate, headers: { ...signedDate.headers, authorization: withDate } }, lookup, options)).toMatchObject({
+      ok: false,
+      errorType: 'IncompleteSignatureException',
+      message: DATE_HEADER_UNSUPPORTED_MESSAGE,
     });
   });
 
@@ -372,7 +408,7 @@ describe("verifySigV4 with requests signed by the client's signer (lambda/shared
 
   async function signed(overrides: { credentials?: Omit<typeof credentials, 'sessionToken'>; sendPayloadHashHeader?: boolean } = {}): Promise<SigV4Request> {
     const { headers } = await signRequest(
-      { method: 'POST', host: 'api.example.com', path: '/graphql', headers: { 'content-type': 'application/json' }, body },
+      { method: 'POST', url: new URL('https://api.example.com/graphql'), headers: { 'content-type': 'application/json' }, body },
       { service: 'appsync', region: 'eu-west-1', credentials: overrides.credentials ?? credentials, signingDate: signedAt, sendPayloadHashHeader: overrides.sendPayloadHashHeader },
     );
     // What a server sees besides: headers fetch adds on its own, never signed.

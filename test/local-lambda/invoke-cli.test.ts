@@ -1,8 +1,7 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import { startInvokeApi, type InvokeApiRequest, type RunningInvokeApi } from '../../local/lambda/invoke-api';
 import {
   decodeLogTail,
@@ -153,7 +152,7 @@ describe('npm run invoke, against a running Invoke API', () => {
     const date = new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
     if (!authorization.includes(`Credential=${CREDENTIALS.accessKeyId}/`) || Number.isNaN(date.getTime())) return false;
     const headers = Object.fromEntries(signedHeaders.map((name) => [name, request.headers[name] ?? '']));
-    const signer = new SignatureV4({ service: 'lambda', region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
+    const signer = createSigV4Signer({ service: 'lambda', region: REGION, credentials: CREDENTIALS });
     const expected = await signer.sign(
       { method: request.method, protocol: 'http:', hostname: headers.host.split(':')[0], path: request.path, query: request.query, headers, body: request.body },
       { signingDate: date },

@@ -1,9 +1,7 @@
 /** Small helpers shared by the hardening suites (test/hardening). */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
+import { createSigV4Signer } from '../../lambda/shared/sigv4';
 
 export interface GraphqlReply {
   readonly status: number;
@@ -90,8 +88,8 @@ export function resetMidRequest(port: number, data: string, afterMs = 50): Promi
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * POSTs a raw body signed with SigV4 (the body hash computed with node:crypto and sent as x-amz-content-sha256, so
- * that megabytes sign quickly; the server hashes the body itself either way).
+ * POSTs a raw body signed with SigV4 by the core (its body hash, node:crypto's, sent as x-amz-content-sha256; the
+ * server hashes the body itself either way).
  */
 export async function signedPost(
   url: string,
@@ -101,7 +99,7 @@ export async function signedPost(
 ): Promise<GraphqlReply> {
   const target = new URL(url);
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
-  const signer = new SignatureV4({ service: options.service, region: options.region, credentials, sha256: Sha256 });
+  const signer = createSigV4Signer({ service: options.service, region: options.region, credentials, applyChecksum: true });
   const query = Object.fromEntries(target.searchParams.entries());
   const signed = await signer.sign({
     method: 'POST',
@@ -110,7 +108,7 @@ export async function signedPost(
     port: Number(target.port),
     path: target.pathname,
     query,
-    headers: { host: target.host, 'x-amz-content-sha256': createHash('sha256').update(bytes).digest('hex'), ...options.headers },
+    headers: { host: target.host, ...options.headers },
     body: bytes,
   });
   return post(url, bytes, signed.headers as Record<string, string>);

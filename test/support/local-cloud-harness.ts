@@ -1,10 +1,9 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import { startLocalCloud, type LocalCloudOptions, type RunningLocalCloud } from '../../local/local-cloud';
 import { synthApp } from './synth';
 
@@ -87,7 +86,7 @@ export async function startTestCloud(options: Omit<LocalCloudOptions, 'log'>): P
     },
     async signedGraphql(body, { profile = 'local', tamper = (request: SignedRequest) => request, signingDate } = {}) {
       const url = new URL(graphqlUrl);
-      const signer = new SignatureV4({ service: 'appsync', region: cloud.deployment.region, credentials: credentialsFor(profile), sha256: Sha256 });
+      const signer = createSigV4Signer({ service: 'appsync', region: cloud.deployment.region, credentials: credentialsFor(profile), applyChecksum: true });
       const signed = await signer.sign(
         { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body },
         { signingDate },
