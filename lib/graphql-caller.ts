@@ -10,7 +10,7 @@ export enum CallerAuthMode {
   /** Sends the API key in `x-api-key`; gets the key in its environment. */
   API_KEY = 'API_KEY',
   /** Signs with SigV4 using its execution role; is granted `appsync:GraphQL` on exactly its fields. */
-  IAM = 'IAM',
+  IAM = 'AWS_IAM',
 }
 
 export interface GraphqlCallerProps {
