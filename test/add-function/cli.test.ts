@@ -6,26 +6,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../support/project-copy';
+import { runScript, type ScriptRun } from '../support/run-script';
 
 jest.setTimeout(120_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(script: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = ScriptRun;
+const run = runScript;
 
 /** Runs add-function in a pseudo-terminal, answering each prompt (matched by its text) with the given keys. */
 function runInTerminal(args: readonly string[], answers: ReadonlyArray<[RegExp, string]>): Promise<Run & { answered: number }> {

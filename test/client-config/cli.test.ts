@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runScript } from '../support/run-script';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -23,20 +23,7 @@ const sampleOutputs = (): Record<string, Record<string, string>> => ({
 });
 
 /** Runs the CLI as `npm run client-config` does (ts-node, transpile only). */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(PROJECT_ROOT, 'bin', 'client-config.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) => runScript('bin/client-config.ts', args);
 
 const CONFIG_FILES = ['amplifyconfiguration.json', 'amplify_outputs.json'];
 
