@@ -1,16 +1,77 @@
 import type { Config } from 'jest';
 
-const config: Config = {
+/*
+ * Tests in three tiers, run together by `npm test` (and alone by `npm run test:unit`, `test:integration`,
+ * `test:system`):
+ * - unit: pure, in process (templates synthesized without bundling, parsers, translators, evaluators); every test
+ *   file not listed below is one;
+ * - integration: loopback servers, dynalite, the local cloud's services in process;
+ * - system: child processes (CLIs, npm start, Lambda workers, pseudo-terminals), SIGKILL, load, real bundling.
+ */
+const INTEGRATION = [
+  '<rootDir>/test/callers/api-key-entry.test.ts',
+  '<rootDir>/test/callers/create-todo.test.ts',
+  '<rootDir>/test/callers/handler-wiring.test.ts',
+  '<rootDir>/test/callers/list-todos.test.ts',
+  '<rootDir>/test/client/default-credentials.test.ts',
+  '<rootDir>/test/client/graphql-client.test.ts',
+  '<rootDir>/test/hardening/resolver-faults.test.ts',
+  '<rootDir>/test/local-appsync/endpoint.test.ts',
+  '<rootDir>/test/local-lambda/invoke-api.test.ts',
+  '<rootDir>/test/local-lambda/invoke-cli.test.ts',
+  '<rootDir>/test/resolver/handler.test.ts',
+  '<rootDir>/test/resolver/list-todos.test.ts',
+  '<rootDir>/test/resolver/model-expression.test.ts',
+  '<rootDir>/test/resolver/mutations.test.ts',
+  '<rootDir>/test/resolver/pagination-token.test.ts',
+  '<rootDir>/test/resolver/schema-models.test.ts',
+];
+
+const SYSTEM = [
+  '<rootDir>/test/add-function/cli.test.ts',
+  '<rootDir>/test/add-function/end-to-end.test.ts',
+  '<rootDir>/test/cdk/commonjs-caller.test.ts',
+  '<rootDir>/test/cdk/snapshot.test.ts',
+  '<rootDir>/test/cdk/synth-path.test.ts',
+  '<rootDir>/test/client-config/cli.test.ts',
+  '<rootDir>/test/client-config/local-cloud.test.ts',
+  '<rootDir>/test/codegen/cli.test.ts',
+  '<rootDir>/test/hardening/bad-input.test.ts',
+  '<rootDir>/test/hardening/crash-recovery.test.ts',
+  '<rootDir>/test/hardening/hygiene.test.ts',
+  '<rootDir>/test/hardening/load.test.ts',
+  '<rootDir>/test/hardening/store-faults.test.ts',
+  '<rootDir>/test/local-cloud/local-cloud.test.ts',
+  '<rootDir>/test/local-cloud/schema-edits.test.ts',
+  '<rootDir>/test/local-cloud/start-cli.test.ts',
+  '<rootDir>/test/local-lambda/orphans.test.ts',
+  '<rootDir>/test/local-lambda/runtime.test.ts',
+];
+
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles (isolatedModules in tsconfig), which keeps the suite fast.
   transform: { '^.+\\.ts$': 'ts-jest' },
   snapshotSerializers: ['<rootDir>/test/support/cdk-snapshot-serializer.ts'],
-  testTimeout: 60_000,
+} satisfies Config;
+
+const config: Config = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: [...INTEGRATION, ...SYSTEM].map(escape) },
+    { ...shared, displayName: 'integration', testMatch: INTEGRATION },
+    { ...shared, displayName: 'system', testMatch: SYSTEM },
+  ],
   // Two workers on two cores: most suites wait on child processes, sockets and disk, so two overlap well (3 min
   // instead of 5 on a quiet 2-core machine), and the suite still passed with two other CPU-bound processes running.
   maxWorkers: 2,
+  // Global only (a project cannot set it): generous, for a busy 2-core machine.
+  testTimeout: 60_000,
 };
+
+/** testPathIgnorePatterns are regular expressions; these are paths. */
+function escape(file: string): string {
+  return file.replace('<rootDir>/', '/').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 export default config;
