@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FilePlan } from './add-function';
 
@@ -17,6 +17,7 @@ export function applyPlan(plan: FilePlan, root: string): string[] {
       const file = path.join(root, relative);
       if (relative in plan.create && existsSync(file)) throw new Error(`${relative} already exists`);
       const temp = `${file}.${process.pid}.tmp`;
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(temp, content);
       temporary.set(relative, temp);
     }

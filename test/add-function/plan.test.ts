@@ -33,7 +33,7 @@ describe('add-function writes a caller', () => {
     // WHEN
     const written = add(READ_TODO_PROBE);
     // THEN
-    expect(written.sort()).toEqual(['README.md', 'lambda/callers/read-todo-probe.ts', 'lib/added-functions.json', 'lib/callers-stack.ts', 'test/callers/read-todo-probe.test.ts']);
+    expect(written.sort()).toEqual(['README.md', 'lambda/callers/read-todo-probe.ts', 'lib/added-functions.json', 'lib/callers-stack.ts', 'test/callers/added/read-todo-probe.test.ts']);
     const after = copy.snapshot();
     const changed = Object.keys(after).filter((file) => before[file] !== after[file]).sort();
     expect(changed).toEqual(written.sort());
