@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from './errors';
 import { allOf, ExpressionAttributes } from './expression-attributes';
-import { ModelArguments, pageSizeFrom, type ModelItem, type MutationArguments } from './field-arguments';
+import { ModelArguments, type ModelItem, type MutationArguments } from './field-arguments';
 import { ModelOperation, type ApiModels, type ModelDescription } from './model';
 import { ModelExpressionTranslator } from './model-expression';
 import { decodeNextToken, encodeNextToken, type ScanPosition, type TokenScope } from './pagination-token';
@@ -92,8 +92,8 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
   }
 
   async function list(raw: unknown, invocation?: InvocationDeadline): Promise<ItemConnection> {
-    const args = parse.list(raw);
-    const pageSize = pageSizeFrom(args.limit);
+    // parse.list has defaulted and checked the limit.
+    const { limit: pageSize, ...args } = parse.list(raw);
     const start = args.nextToken === null ? undefined : decodeNextToken(args.nextToken, paginationTokenKey, tokenScope);
     const attributes = new ExpressionAttributes();
     const filterExpression = expressions.translate(args.filter, 'filter', filterFields, attributes);
