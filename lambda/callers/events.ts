@@ -2,7 +2,8 @@
  * The events the callers accept, checked by pure functions that name every wrong field and what it should be, so a
  * person running `aws lambda invoke` can fix the payload from the answer alone.
  */
-import type { CreateTodoInput, JsonObject, JsonValue, ListTodosVariables } from '../shared/operations';
+import { isJsonObject, isPlainObject } from '../shared/json';
+import type { CreateTodoInput, ListTodosVariables } from '../shared/operations';
 
 export type EventParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -81,27 +82,6 @@ export function unknownFieldProblems(event: Readonly<Record<string, unknown>>, k
 // Optional fields may be null, as in a pagination loop that passes the previous page's `nextToken: null` back.
 export function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null;
-}
-
-export function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return isPlainObject(value) && Object.values(value).every(isJson);
-}
-
-function isJson(value: unknown): value is JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') {
-    return true;
-  }
-  if (typeof value === 'number') {
-    return Number.isFinite(value);
-  }
-  if (Array.isArray(value)) {
-    return value.every(isJson);
-  }
-  return isJsonObject(value);
 }
 
 export function describe(value: unknown): string {

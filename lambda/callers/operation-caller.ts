@@ -6,7 +6,8 @@
  */
 import type { Context } from 'aws-lambda';
 import type { GraphqlOperation, JsonObject, OperationType } from '../shared/operations';
-import { describe, type EventParse, isJsonObject, isPlainObject, isPresent, unknownFieldProblems } from './events';
+import { isJsonObject, isPlainObject } from '../shared/json';
+import { describe, type EventParse, isPresent, unknownFieldProblems } from './events';
 import { type CallerOperation, createCallerHandler } from './invocation';
 import type { CallerResponse } from './responses';
 import type { RuntimeProvider } from './runtime';

@@ -1,4 +1,5 @@
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { isJsonValue } from '../shared/json';
 import { describe } from './describe-value';
 import { ValidationError } from './errors';
 import type { TypeRef } from './model';
@@ -74,12 +75,4 @@ function singularPhrase(name: string, enums: EnumValues): string {
 function pluralPhrase(name: string, enums: EnumValues, singular: string): string {
   if (enums[name] !== undefined) return `values (${singular})`;
   return singular.replace(/^an? /, '').replace(/^(\w+)/, '$1s');
-}
-
-function isJsonValue(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJsonValue);
-  if (typeof value === 'object') return Object.values(value).every(isJsonValue);
-  return false;
 }
