@@ -106,8 +106,14 @@ export class ProjectStateError extends FunctionCommandError {
 
 const NAME_SHAPE = /^[a-z][a-zA-Z0-9]{2,39}$/;
 
-/** Reads what both commands need from a project directory. */
+/**
+ * Reads what both commands need from a project directory. The schema and the generated documents are read once per
+ * Project (neither command writes them); the stack, the README and the manifest are read afresh each time.
+ */
 export class Project {
+  private schemaOperations?: SchemaOperation[];
+  private schemaInputs?: Map<string, InputObjectTypeDefinitionNode>;
+
   constructor(readonly root: string = PROJECT_ROOT) {}
 
   read(relative: string): string {
@@ -131,9 +137,23 @@ export class Project {
 
   /** The root fields of schema/schema.graphql that have a generated document, in schema order. */
   operations(): SchemaOperation[] {
-    return readSchemaOperations(this.read('schema/schema.graphql'), (module, fieldName) =>
-      this.exists(`graphql/${module}.ts`) && new RegExp(`^export const ${fieldName} = `, 'm').test(this.read(`graphql/${module}.ts`)),
-    );
+    if (this.schemaOperations === undefined) {
+      const documents = new Map<string, string>();
+      const documentsOf = (module: string) => {
+        if (!documents.has(module)) documents.set(module, this.exists(`graphql/${module}.ts`) ? this.read(`graphql/${module}.ts`) : '');
+        return documents.get(module)!;
+      };
+      this.schemaOperations = readSchemaOperations(this.read('schema/schema.graphql'), (module, fieldName) =>
+        new RegExp(`^export const ${fieldName} = `, 'm').test(documentsOf(module)),
+      );
+    }
+    return this.schemaOperations;
+  }
+
+  /** The schema's input types, by name. */
+  inputs(): ReadonlyMap<string, InputObjectTypeDefinitionNode> {
+    this.schemaInputs ??= inputDefinitions(parse(this.read('schema/schema.graphql')));
+    return this.schemaInputs;
   }
 
   /** Construct ids already used by callers: the stack's `add(...)` lines. */
@@ -278,7 +298,7 @@ function readmeLineOf(answers: AddFunctionAnswers, operations: readonly SchemaOp
 /** An event for the first operation with a value for every required variable, for the README and the test. */
 export function sampleEvent(operations: readonly SchemaOperation[], project: Project): Record<string, unknown> {
   const [first] = operations;
-  const inputs = inputDefinitions(parse(project.read('schema/schema.graphql')));
+  const inputs = project.inputs();
   const event: Record<string, unknown> = operations.length > 1 ? { operation: first.fieldName } : {};
   for (const variable of first.variables) {
     if (variable.nonNull) event[variable.name] = sampleValue(variable.type, variable.kind, inputs, 0);
@@ -410,7 +430,7 @@ describe('${answers.name}', () => {
   let local: LocalCloudHandle;
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), '${stem(answers.name)}-'));
+    stateDir = mkdtempSync(path.join(tmpdir(), '${fileStemOf(answers.name)}-'));
     local = await startTestCloud({ assemblyDir: sharedAssembly(), stateDir, inMemory: true });
   }, 240_000);
   afterAll(async () => {
@@ -440,13 +460,9 @@ function tsLiteral(value: unknown): string {
   return String(value);
 }
 
-function stem(name: string): string {
-  return fileStemOf(name);
-}
-
 /** A minimal call of a root field, for the least-privilege check: its required arguments and one leaf. */
 function selectionOf(operation: SchemaOperation, project: Project): string {
-  const inputs = inputDefinitions(parse(project.read('schema/schema.graphql')));
+  const inputs = project.inputs();
   const args = operation.variables
     .filter((variable) => variable.nonNull)
     .map((variable) => `${variable.name}: ${graphqlLiteral(sampleValue(variable.type, variable.kind, inputs, 0))}`);
