@@ -2,6 +2,8 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AppConfig } from './config';
+import { CompositePrincipal, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { GraphqlServerRole } from './graphql-access';
 import { CallerAuthMode, GraphqlCaller } from './graphql-caller';
 import { GraphqlField } from './schema-fields';
 import { ModuleFormat } from './todo-function';
@@ -12,6 +14,10 @@ const LIST_TODOS = { typeName: 'Query', fieldName: 'listTodos' } as const;
 const CREATE_TODO = { typeName: 'Mutation', fieldName: 'createTodo' } as const;
 // A create may read back its own Todo when a retried attempt finds it already written.
 const GET_TODO = { typeName: 'Query', fieldName: 'getTodo' } as const;
+/** The fields the Next.js server (examples/nextjs) may call with its own role: not deleteTodo, not updateTodo. */
+export const NEXTJS_SERVER_FIELDS = [LIST_TODOS, GET_TODO, CREATE_TODO] as const;
+/** Logical id of the Next.js server's role, fixed: the local cloud's `.local/credentials` profile is named by it. */
+export const NEXTJS_SERVER_ROLE_LOGICAL_ID = 'NextjsServerRole';
 
 export interface TodoCallersStackProps extends StackProps {
   readonly config: AppConfig;
@@ -27,6 +33,8 @@ export interface TodoCallersStackProps extends StackProps {
 /** Lambda functions that call the API from server side, one per auth mode and operation. */
 export class TodoCallersStack extends Stack {
   readonly callers: Record<string, GraphqlCaller> = {};
+  /** The role a Next.js server runs with to call the API with IAM (examples/nextjs). */
+  readonly nextjsServerRole: GraphqlServerRole;
 
   constructor(scope: Construct, id: string, props: TodoCallersStackProps) {
     super(scope, id, props);
@@ -55,5 +63,20 @@ export class TodoCallersStack extends Stack {
     add('listTodosIam', 'list-todos.ts', CallerAuthMode.IAM, [LIST_TODOS]);
     add('createTodoIam', 'create-todo.ts', CallerAuthMode.IAM, [CREATE_TODO, GET_TODO]);
     // npm run add-function adds its callers above this line.
+
+    // A Next.js server's own role (examples/nextjs, README: Next.js server runtimes): the compute it is deployed on
+    // (Lambda, ECS/Fargate, Amplify Hosting compute) runs with it; granted like the callers, exactly its fields.
+    this.nextjsServerRole = new GraphqlServerRole(this, 'NextjsServer', {
+      api: api.graphqlApi,
+      fields: NEXTJS_SERVER_FIELDS,
+      assumedBy: new CompositePrincipal(
+        new ServicePrincipal('lambda.amazonaws.com'),
+        new ServicePrincipal('ecs-tasks.amazonaws.com'),
+        new ServicePrincipal('amplify.amazonaws.com'),
+      ),
+      description: `Next.js server: calls ${NEXTJS_SERVER_FIELDS.map((f) => `${f.typeName}.${f.fieldName}`).join(', ')} of the ${config.apiName} API with IAM (SigV4)`,
+      logicalId: NEXTJS_SERVER_ROLE_LOGICAL_ID,
+      roleArnOutput: 'NextjsServerRoleArn',
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { IamResource } from 'aws-cdk-lib/aws-appsync';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { grantGraphqlFields } from './graphql-access';
 import { CallableGraphqlApi } from './todo-api';
 import { capitalize, GraphqlField } from './schema-fields';
 import { ModuleFormat, TodoFunction } from './todo-function';
@@ -76,10 +76,8 @@ export class GraphqlCaller extends Construct {
       environment,
     });
 
-    if (props.authMode === CallerAuthMode.IAM) {
-      for (const { typeName, fieldName } of props.operations) {
-        props.api.graphqlApi.grant(this.function, IamResource.ofType(typeName, fieldName), 'appsync:GraphQL');
-      }
+    if (props.authMode === CallerAuthMode.IAM && props.operations.length > 0) {
+      grantGraphqlFields(props.api.graphqlApi, this.function, props.operations);
     }
 
     new CfnOutput(Stack.of(this), props.functionNameOutput ?? `${capitalize(id)}FunctionName`, {
