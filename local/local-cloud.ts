@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, ClientConfigError, clientConfigFiles, type ClientConfig } from '../lib/client-config';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployApp, type LocalDeployment } from './deployment';
 import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
+import { listen } from './http';
 import { outputsFileContent, type LocalEndpoints } from './outputs';
 import { startServices, type Services } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
@@ -74,9 +74,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
 
     // Listen first, so the real ports (0 = any free one) are known when the templates are resolved.
     let graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
-    const graphqlServer = await listen((req, res) => graphqlHandler(req, res), host, options.graphqlPort ?? 20002);
-    closers.push(() => closeServer(graphqlServer));
-    const graphqlBaseUrl = `http://${host}:${(graphqlServer.address() as AddressInfo).port}`;
+    const graphqlListener = await listen((req, res) => graphqlHandler(req, res), { host, port: options.graphqlPort ?? 20002, onError: (error) => log(`appsync: ${error.message}`) });
+    closers.push(() => graphqlListener.close());
+    const graphqlBaseUrl = graphqlListener.url;
 
     const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
     await dynamodb.createTables(deployment.tables);
@@ -133,21 +133,4 @@ function writeClientConfig(stateDir: string, outputs: Record<string, Record<stri
 
 function notReady(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'The local cloud is starting; try again in a moment.' }] }));
-}
-
-export function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, host: string, port: number): Promise<Server> {
-  const server = createServer(handler);
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is in use: stop what uses it, or pick another port (0 = any free port)`) : error),
-    );
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

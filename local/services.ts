@@ -107,11 +107,11 @@ export async function startServices(options: ServicesOptions): Promise<Services>
 
 /** SigV4 for the Lambda API, answered as Lambda answers (403, `x-amzn-ErrorType`, `{"message": ...}`). */
 async function authenticateLambdaRequest(request: InvokeApiRequest, principals: PrincipalStore, region: string, now: Date) {
-  if (!request.headers.authorization && !('X-Amz-Signature' in request.query)) {
+  if (!request.headers.authorization && request.query['X-Amz-Signature'] === undefined) {
     return lambdaAuthError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
   const result = await verifySigV4(
-    { method: request.method, path: request.path, query: rawQuery(request.query), headers: request.headers, body: request.body },
+    { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body },
     (accessKeyId) => principals.credentials(accessKeyId),
     { now, service: 'lambda', region },
   );
@@ -122,11 +122,4 @@ async function authenticateLambdaRequest(request: InvokeApiRequest, principals: 
 
 function lambdaAuthError(errorType: string, message: string) {
   return { ok: false as const, status: 403, headers: { 'x-amzn-ErrorType': errorType, 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
-}
-
-/** SigV4 canonicalizes the query itself (sorted, re-encoded), so a query rebuilt from its parsed form signs the same. */
-function rawQuery(query: Record<string, string | string[]>): string {
-  return Object.entries(query)
-    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${encodeURIComponent(key)}=${encodeURIComponent(item)}`))
-    .join('&');
 }

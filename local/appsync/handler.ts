@@ -23,8 +23,8 @@
  *   local cloud does not emulate (Cognito, OIDC, Lambda authorizer) → 401 `You are not authorized to make this call.`;
  * - SigV4 is only taken from the Authorization header here (AppSync's HTTP endpoint takes no presigned URLs).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessLogLine, discardBody, firstValue, flattenHeaders, newRequestId, oneLine, parseQuery, readBody, safeLog, splitTarget } from '../http';
 import type { LocalGraphqlApi } from './model';
 import type { LocalPrincipal, PrincipalStore } from '../iam/principals';
 import { constantTimeEqual, verifySigV4 } from '../iam/sigv4';
@@ -65,7 +65,7 @@ interface Reply {
   readonly extraHeaders?: Record<string, string>;
 }
 
-class BodyTooLarge extends Error {}
+/** The client went away before sending its whole request: there is nobody to answer. */
 class ClientGone extends Error {}
 
 export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): AppSyncRequestHandler {
@@ -96,7 +96,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     expires ?? Math.floor((startedAt + DEFAULT_API_KEY_LIFETIME_SECONDS) / 3600) * 3600;
 
   return (req, res) => {
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const started = Date.now();
     const log: string[] = [];
     const finish = (reply: Reply) => {
@@ -112,14 +112,14 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
         });
         res.end(reply.body);
       }
-      safeLog(options.log, `appsync ${requestId} ${req.method ?? '?'} ${pathOf(req.url)} ${log.join(' ')} -> ${reply.status} (${Date.now() - started} ms)`);
+      safeLog(options.log, accessLogLine({ service: 'appsync', requestId, method: req.method, url: req.url, detail: log.join(' '), status: reply.status, elapsedMs: Date.now() - started }));
     };
     handle(req, log)
       .then(finish)
       .catch((error: unknown) => {
         if (error instanceof ClientGone) {
           log.push('the client closed the connection before sending its whole request');
-          safeLog(options.log, `appsync ${requestId} ${req.method ?? '?'} ${pathOf(req.url)} ${log.join(' ')} -> no response (${Date.now() - started} ms)`);
+          safeLog(options.log, accessLogLine({ service: 'appsync', requestId, method: req.method, url: req.url, detail: log.join(' '), status: undefined, elapsedMs: Date.now() - started }));
           return;
         }
         log.push(`internal error: ${oneLine((error as Error)?.message ?? String(error))}`);
@@ -128,20 +128,17 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
   };
 
   async function handle(req: IncomingMessage, log: string[]): Promise<Reply> {
-    const url = req.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
-    const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    const { path: rawPath, rawQuery } = splitTarget(req.url);
     const runtime = route(rawPath);
     if (!runtime) {
       log.push('no API at this path');
-      req.resume();
+      discardBody(req);
       return { status: 404, body: requestErrorBody(`No GraphQL API is served at ${rawPath.slice(0, 200)}.`, 'NotFoundException'), errorType: 'NotFoundException' };
     }
     log.push(`api=${runtime.api.apiId}`);
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS') {
-      req.resume();
+      discardBody(req);
       return {
         status: 200,
         body: '',
@@ -153,26 +150,24 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
       };
     }
     if (method !== 'POST' && method !== 'GET') {
-      req.resume();
+      discardBody(req);
       log.push(`method ${method} refused`);
       return { status: 405, body: requestErrorBody(`Method ${method.slice(0, 20)} is not allowed; use POST (or GET for queries).`, 'MethodNotAllowedException'), errorType: 'MethodNotAllowedException', extraHeaders: { allow: 'GET, POST, OPTIONS' } };
     }
 
-    let body: Buffer;
-    try {
-      body = await readBody(req, maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        log.push(`body over ${maxBodyBytes} bytes`);
-        return {
-          status: 413,
-          body: requestErrorBody(`Request body is too large: the local AppSync endpoint accepts at most ${maxBodyBytes} bytes.`, 'PayloadTooLargeException'),
-          errorType: 'PayloadTooLargeException',
-          extraHeaders: { connection: 'close' },
-        };
-      }
-      throw error;
+    // The refusal is sent at once; the rest is drained (up to a point) so that the client reads it.
+    const read = await readBody(req, { maxBytes: maxBodyBytes, maxDrainedBytes: maxBodyBytes * 8, refuseEarly: true });
+    if (read.kind === 'aborted') throw new ClientGone();
+    if (read.kind === 'too-large') {
+      log.push(`body over ${maxBodyBytes} bytes`);
+      return {
+        status: 413,
+        body: requestErrorBody(`Request body is too large: the local AppSync endpoint accepts at most ${maxBodyBytes} bytes.`, 'PayloadTooLargeException'),
+        errorType: 'PayloadTooLargeException',
+        extraHeaders: { connection: 'close' },
+      };
     }
+    const { body } = read;
 
     // Authentication.
     const auth = await authenticate(req, runtime, rawPath, rawQuery, body, log);
@@ -184,10 +179,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
       log.push(parsed === EMPTY_BODY_MESSAGE ? 'empty body' : 'not a GraphQL request');
       return { status: 400, body: requestErrorBody(parsed, 'MalformedHttpRequestException'), errorType: 'MalformedHttpRequestException' };
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
+    const headers = flattenHeaders(req);
     // Bounds graphql-js's recursion (limits.ts): a request nested too deeply is the client's mistake, not a 500.
     const tooDeep = documentNestingProblem(parsed.query) ?? variablesNestingProblem(parsed.variables);
     if (tooDeep) {
@@ -279,42 +271,6 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    let discarded = 0;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) {
-        // Drained (so the client reads the 413), up to a point.
-        discarded += chunk.length;
-        if (discarded > limit * 8) req.destroy();
-        return;
-      }
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let ended = false;
-    req.on('end', () => {
-      ended = true;
-      if (!tooLarge) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', () => {
-      if (!tooLarge && !ended) reject(new ClientGone());
-    });
-    req.on('close', () => {
-      if (!tooLarge && !ended) reject(new ClientGone());
-    });
-  });
-}
-
 type ParsedRequest = Pick<OperationInput, 'query' | 'variables' | 'operationName'>;
 
 function fromBody(body: Buffer): ParsedRequest | string {
@@ -338,10 +294,10 @@ function fromBody(body: Buffer): ParsedRequest | string {
 }
 
 function fromQueryString(rawQuery: string): ParsedRequest | string {
-  const params = new URLSearchParams(rawQuery);
-  const query = params.get('query');
-  if (query === null) return UNPARSABLE_MESSAGE;
-  return shape(query, params.get('variables') ?? undefined, params.get('operationName') ?? undefined);
+  const params = parseQuery(rawQuery);
+  const query = firstValue(params, 'query');
+  if (query === undefined) return UNPARSABLE_MESSAGE;
+  return shape(query, firstValue(params, 'variables'), firstValue(params, 'operationName'));
 }
 
 function shape(query: unknown, variables: unknown, operationName: unknown): ParsedRequest | string {
@@ -370,21 +326,4 @@ function shape(query: unknown, variables: unknown, operationName: unknown): Pars
 /** First 8 characters of an API key, then `…`: enough to tell keys apart, never the key. */
 export function redactKey(key: string): string {
   return `${key.slice(0, 8)}…`;
-}
-
-function pathOf(url: string | undefined): string {
-  const path = (url ?? '/').split('?')[0];
-  return oneLine(path.slice(0, 200));
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
-}
-
-function safeLog(log: (line: string) => void, line: string): void {
-  try {
-    log(line);
-  } catch {
-    // A failing logger must not take the endpoint down.
-  }
 }

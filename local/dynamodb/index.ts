@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { adopt } from '../http';
 import type { LocalTable } from './model';
 
 interface DynaliteOptions {
@@ -35,12 +35,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
   const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   guardRequestErrors(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host}:${port}`;
+  const { url, close } = await adopt(server, { host: options.host, port: options.port });
   // The store does not check signatures; fixed credentials keep the SDK from reading ~/.aws.
   const client = new DynamoDBClient({ endpoint: url, region: options.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 
@@ -66,7 +61,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     },
     async close() {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
   };
 }

@@ -27,6 +27,7 @@ import {
   explainSigning,
   payloadHash,
 } from '../../lambda/shared/sigv4';
+import { firstValue, parseQuery, type QueryParameters } from '../http';
 
 export interface SigV4Request {
   readonly method: string;
@@ -174,7 +175,7 @@ async function verify(request: SigV4Request, lookup: CredentialLookup, options: 
     hostname: '',
     // With normalisation off, the library leaves the path as it is: the one URI-encoding is applied here instead.
     path: normalize ? request.path : request.path.split('/').map(uriEncode).join('/'),
-    query: query.bag,
+    query: query as QueryParameterBag,
     headers: signedHeaderBag,
     body: request.body,
   };
@@ -259,44 +260,12 @@ function trimHeaderValue(value: string): string {
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
-interface ParsedQuery {
-  readonly bag: QueryParameterBag;
-  /** First value of each parameter, by exact name. */
-  readonly first: Map<string, string>;
-}
-
-/** Percent-decoded (a `+` is a space, as clients that build URLs with URLSearchParams mean it); repeated names as arrays. */
-function parseQuery(raw: string): ParsedQuery {
-  const bag: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  const first = new Map<string, string>();
-  for (const pair of raw.split('&')) {
-    if (pair === '') continue;
-    const separator = pair.indexOf('=');
-    const name = decode(separator < 0 ? pair : pair.slice(0, separator));
-    const value = separator < 0 ? '' : decode(pair.slice(separator + 1));
-    const existing = bag[name];
-    bag[name] = existing === undefined ? value : [...(typeof existing === 'string' ? [existing] : existing), value];
-    if (!first.has(name)) first.set(name, value);
-  }
-  return { bag: bag as QueryParameterBag, first };
-}
-
-function decode(text: string): string {
-  const spaced = text.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    // Not valid percent-encoding: kept as sent; the signature will tell whether the client meant it.
-    return spaced;
-  }
-}
-
 type ParseOutcome = { ok: true; value: ParsedSignature } | { ok: false; failure: SigV4Result };
 
-function parseSignature(headers: Map<string, string[]>, query: ParsedQuery, allowPresigned: boolean): ParseOutcome {
+function parseSignature(headers: Map<string, string[]>, query: QueryParameters, allowPresigned: boolean): ParseOutcome {
   const authorization = headers.get('authorization')?.[0];
   if (authorization !== undefined) return parseAuthorizationHeader(authorization, headers);
-  if (allowPresigned && query.first.has('X-Amz-Signature')) return parsePresigned(query);
+  if (allowPresigned && firstValue(query, 'X-Amz-Signature') !== undefined) return parsePresigned(query);
   return incomplete('Request is missing Authentication Token');
 }
 
@@ -341,21 +310,21 @@ function parseAuthorizationHeader(authorization: string, headers: Map<string, st
   };
 }
 
-function parsePresigned(query: ParsedQuery): ParseOutcome {
+function parsePresigned(query: QueryParameters): ParseOutcome {
   const required = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'];
-  const missing = required.filter((name) => !query.first.get(name));
+  const missing = required.filter((name) => !firstValue(query, name));
   if (missing.length > 0) {
     return incomplete(`${missing.map((name) => `AWS query-string parameters must include '${name}'.`).join(' ')} Re-examine the query-string parameters.`);
   }
-  if (query.first.get('X-Amz-Algorithm') !== SIGV4_ALGORITHM) {
+  if (firstValue(query, 'X-Amz-Algorithm') !== SIGV4_ALGORITHM) {
     return incomplete(`Unsupported X-Amz-Algorithm: only ${SIGV4_ALGORITHM} is accepted.`);
   }
-  const rawDate = query.first.get('X-Amz-Date') ?? '';
+  const rawDate = firstValue(query, 'X-Amz-Date') ?? '';
   const date = parseAmzDate(rawDate);
   if (!date) return incomplete(`Date must be in ISO-8601 'basic format'. Got '${rawDate.slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  const credential = parseCredential(query.first.get('X-Amz-Credential') ?? '');
+  const credential = parseCredential(firstValue(query, 'X-Amz-Credential') ?? '');
   if (!credential) return incomplete(`X-Amz-Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/${SIGV4_SCOPE_TERMINATOR}'.`);
-  const rawExpires = query.first.get('X-Amz-Expires');
+  const rawExpires = firstValue(query, 'X-Amz-Expires');
   const expires = rawExpires === undefined ? MAX_PRESIGNED_EXPIRES_SECONDS : Number(rawExpires);
   if (!/^\d+$/.test(rawExpires ?? '0') || expires < 1 || expires > MAX_PRESIGNED_EXPIRES_SECONDS) {
     return incomplete(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_PRESIGNED_EXPIRES_SECONDS} (a week).`);
@@ -365,11 +334,11 @@ function parsePresigned(query: ParsedQuery): ParseOutcome {
     value: {
       form: 'query',
       ...credential,
-      signedHeaders: (query.first.get('X-Amz-SignedHeaders') ?? '').split(';').map((name) => name.trim().toLowerCase()),
-      signature: query.first.get('X-Amz-Signature') ?? '',
+      signedHeaders: (firstValue(query, 'X-Amz-SignedHeaders') ?? '').split(';').map((name) => name.trim().toLowerCase()),
+      signature: firstValue(query, 'X-Amz-Signature') ?? '',
       amzDate: date.amzDate,
       signingDate: date.date,
-      sessionToken: query.first.get('X-Amz-Security-Token'),
+      sessionToken: firstValue(query, 'X-Amz-Security-Token'),
       expiresSeconds: expires,
     },
   };

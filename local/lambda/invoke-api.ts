@@ -5,9 +5,8 @@
  * Error answers carry `x-amzn-ErrorType` and a `{"Type":"User"|"Service","Message":…}` body, which is how the SDKs
  * recognise them. Authentication (SigV4) and authorization are injected.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessLogLine, discardBody, flattenHeaders, listen, newRequestId, parseQuery, readBody, safeLog, sendResponse, splitTarget, type QueryParameters } from '../http';
 import type { LambdaRuntime } from './runtime';
 import { LambdaServiceError, MAX_SYNC_REQUEST_BYTES, type InvocationType, type LogType } from './types';
 
@@ -16,7 +15,9 @@ export interface InvokeApiRequest {
   method: string;
   /** As sent, still URI-encoded (SigV4 canonicalises it itself). */
   path: string;
-  query: Record<string, string | string[]>;
+  /** As sent, for SigV4. */
+  rawQuery: string;
+  query: QueryParameters;
   headers: Record<string, string>;
   body: Buffer;
 }
@@ -51,31 +52,12 @@ const SERVED = 'This local Lambda endpoint serves only Invoke: POST /2015-03-31/
 const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 
 export async function startInvokeApi(options: InvokeApiOptions): Promise<RunningInvokeApi> {
-  const host = options.host ?? '127.0.0.1';
-  const handler = createInvokeApiHandler(options);
-  const server = createServer(handler);
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  const listener = await listen(createInvokeApiHandler(options), {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    onError: (error) => options.log?.(`lambda invoke api: ${error.message}`),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (error) => options.log?.(`lambda invoke api: ${error.message}`));
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${urlHost}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: listener.url, close: () => listener.close() };
 }
 
 /** The request handler alone, to mount on a server of one's own. */
@@ -83,11 +65,12 @@ export function createInvokeApiHandler(options: InvokeApiOptions): (req: Incomin
   const log = options.log ?? (() => undefined);
   return (req, res) => {
     const started = Date.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     req.on('error', () => undefined);
     res.on('error', () => undefined);
-    // The path only: a presigned URL's query holds the session token and the signature.
-    res.on('finish', () => log(`${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
+    res.on('close', () =>
+      safeLog(log, accessLogLine({ service: 'lambda', requestId, method: req.method, url: req.url, status: res.writableFinished ? res.statusCode : undefined, elapsedMs: Date.now() - started })),
+    );
     handle(options, req, res, requestId).catch((error: Error) => {
       log(`lambda invoke api: ${error.stack ?? error.message}`);
       if (!res.headersSent) sendError(res, requestId, new LambdaServiceError(500, 'ServiceException', 'The local Lambda service failed to process the request.'));
@@ -97,34 +80,32 @@ export function createInvokeApiHandler(options: InvokeApiOptions): (req: Incomin
 }
 
 async function handle(options: InvokeApiOptions, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-  const rawUrl = req.url ?? '/';
-  const queryStart = rawUrl.indexOf('?');
-  const rawPath = queryStart >= 0 ? rawUrl.slice(0, queryStart) : rawUrl;
-  const rawQuery = queryStart >= 0 ? rawUrl.slice(queryStart + 1) : '';
+  const { path: rawPath, rawQuery } = splitTarget(req.url);
   const method = req.method ?? 'GET';
   const match = INVOKE_PATH.exec(rawPath);
 
   if (!match || method !== 'POST') {
-    await readBody(req, 0);
+    discardBody(req);
     sendError(res, requestId, new LambdaServiceError(404, 'UnknownOperationException', `Unknown operation ${method} ${rawPath}. ${SERVED}`));
     return;
   }
 
-  const body = await readBody(req, MAX_SYNC_REQUEST_BYTES);
-  if (body === 'dropped') {
+  const read = await readBody(req, { maxBytes: MAX_SYNC_REQUEST_BYTES, maxDrainedBytes: MAX_DRAINED_BYTES });
+  if (read.kind === 'aborted') {
     req.destroy();
     return;
   }
-  if (body === 'too-large') {
+  if (read.kind === 'too-large') {
     sendError(res, requestId, new LambdaServiceError(413, 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`));
     return;
   }
+  const { body } = read;
 
   const query = parseQuery(rawQuery);
   const headers = flattenHeaders(req);
-  const authentication = await options.authenticate({ method, path: rawPath, query, headers, body });
+  const authentication = await options.authenticate({ method, path: rawPath, rawQuery, query, headers, body });
   if (!authentication.ok) {
-    send(res, authentication.status, { 'x-amzn-RequestId': requestId, ...authentication.headers }, authentication.body);
+    sendResponse(res, authentication.status, { 'x-amzn-RequestId': requestId, ...authentication.headers }, authentication.body);
     return;
   }
 
@@ -136,7 +117,7 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
     return;
   }
   const qualifierValue = query.Qualifier;
-  if (Array.isArray(qualifierValue)) {
+  if (qualifierValue !== undefined && typeof qualifierValue !== 'string') {
     sendError(res, requestId, new LambdaServiceError(400, 'ValidationException', 'Qualifier may be given only once.'));
     return;
   }
@@ -170,9 +151,9 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
       responseHeaders['X-Amz-Executed-Version'] = result.executedVersion;
       if (result.functionError) responseHeaders['X-Amz-Function-Error'] = result.functionError;
       if (result.logResult !== undefined) responseHeaders['X-Amz-Log-Result'] = result.logResult;
-      send(res, 200, responseHeaders, result.payload);
+      sendResponse(res, 200, responseHeaders, result.payload);
     } else {
-      send(res, result.statusCode, responseHeaders);
+      sendResponse(res, result.statusCode, responseHeaders);
     }
   } catch (error) {
     if (error instanceof LambdaServiceError) sendError(res, requestId, error);
@@ -180,67 +161,11 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
   }
 }
 
-/**
- * Reads the body up to `limit` bytes. Past it the rest is read and discarded (so that the client, still sending,
- * gets the 413 rather than a reset connection), up to MAX_DRAINED_BYTES, past which the connection is dropped.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'dropped'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (value: Buffer | 'too-large' | 'dropped') => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_DRAINED_BYTES) {
-        req.pause();
-        settle('dropped');
-      } else if (size <= limit) {
-        chunks.push(chunk);
-      } else {
-        chunks.length = 0;
-      }
-    });
-    req.on('end', () => settle(size > limit ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', () => settle('dropped'));
-    req.on('close', () => settle(!req.complete ? 'dropped' : size > limit ? 'too-large' : Buffer.concat(chunks)));
-  });
-}
-
-function parseQuery(rawQuery: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(rawQuery)) {
-    const existing = query[name];
-    if (existing === undefined) query[name] = value;
-    else query[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return query;
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
 function sendError(res: ServerResponse, requestId: string, error: LambdaServiceError): void {
-  send(
+  sendResponse(
     res,
     error.statusCode,
-    { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': error.errorType },
+    { 'content-type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': error.errorType },
     JSON.stringify({ Type: error.faultType, Message: error.message }),
   );
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void {
-  if (res.headersSent || res.destroyed) return;
-  const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...headers, 'Content-Length': String(payload?.length ?? 0) });
-  res.end(payload);
 }

@@ -1,0 +1,89 @@
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { readBody, type BodyLimits } from '../../../local/http/body';
+import { listen, PortInUseError, type HttpListener } from '../../../local/http/server';
+
+/** A server that answers with what readBody made of the request. */
+async function bodyEcho(limits: BodyLimits): Promise<HttpListener> {
+  return listen(
+    (req, res) => {
+      void readBody(req, limits).then((result) => {
+        if (result.kind === 'aborted') return;
+        res.writeHead(result.kind === 'complete' ? 200 : 413, { connection: result.kind === 'complete' ? 'keep-alive' : 'close' });
+        res.end(result.kind === 'complete' ? `got ${result.body.length}` : 'too large');
+      });
+    },
+    { host: '127.0.0.1', port: 0 },
+  );
+}
+
+const listeners: HttpListener[] = [];
+afterEach(async () => {
+  await Promise.all(listeners.splice(0).map((listener) => listener.close()));
+});
+
+describe('readBody', () => {
+  test.each([false, true])('a body within the limit is read whole (refuseEarly %s)', async (refuseEarly) => {
+    const listener = await bodyEcho({ maxBytes: 10, maxDrainedBytes: 100, refuseEarly });
+    listeners.push(listener);
+    const response = await fetch(listener.url, { method: 'POST', body: 'x'.repeat(10) });
+    expect([response.status, await response.text()]).toEqual([200, 'got 10']);
+  });
+
+  test.each([false, true])('one byte over the limit is refused, and the client reads the refusal (refuseEarly %s)', async (refuseEarly) => {
+    const listener = await bodyEcho({ maxBytes: 10, maxDrainedBytes: 1_000_000, refuseEarly });
+    listeners.push(listener);
+    const response = await fetch(listener.url, { method: 'POST', body: 'x'.repeat(11) });
+    expect([response.status, await response.text()]).toEqual([413, 'too large']);
+  });
+
+  test('a client that stops half-way is aborted, and the server keeps serving', async () => {
+    const results: string[] = [];
+    const listener = await listen((req, res) => void readBody(req, { maxBytes: 100, maxDrainedBytes: 100 }).then((result) => {
+      results.push(result.kind);
+      res.end();
+    }), { host: '127.0.0.1', port: 0 });
+    listeners.push(listener);
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(listener.port, '127.0.0.1', () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nonly part', () => socket.destroy());
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+    });
+    for (let i = 0; i < 3000 && results.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(results).toEqual(['aborted']);
+    expect((await fetch(listener.url, { method: 'POST', body: 'ok' })).status).toBe(200);
+  });
+});
+
+describe('listen', () => {
+  test('a port in use is a PortInUseError that names the port and the remedy', async () => {
+    const first = await listen((_req, res) => res.end(), { host: '127.0.0.1', port: 0 });
+    listeners.push(first);
+    const attempt = listen((_req, res) => res.end(), { host: '127.0.0.1', port: first.port });
+    await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+    await expect(attempt).rejects.toThrow(`Port ${first.port} on 127.0.0.1 is in use: stop what uses it, or pick another port (0 = any free port)`);
+  });
+
+  test('a malformed request gets a 400, not a reset', async () => {
+    const listener = await listen((_req, res) => res.end(), { host: '127.0.0.1', port: 0 });
+    listeners.push(listener);
+    const reply = await new Promise<string>((resolve) => {
+      let data = '';
+      const socket = net.connect(listener.port, '127.0.0.1', () => socket.write('NOT HTTP\r\n\r\n'));
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('close', () => resolve(data));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+  });
+
+  test('close drops kept-alive connections, so it returns at once', async () => {
+    const listener = await listen((_req, res) => res.end('hi'), { host: '127.0.0.1', port: 0 });
+    const agent = new http.Agent({ keepAlive: true });
+    await new Promise<void>((resolve) => http.get(listener.url, { agent }, (res) => res.resume().on('end', resolve)));
+    await listener.close();
+    agent.destroy();
+    await expect(fetch(listener.url)).rejects.toThrow();
+  });
+});
