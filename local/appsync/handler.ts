@@ -26,20 +26,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLogLine, discardBody, firstValue, flattenHeaders, newRequestId, oneLine, parseQuery, readBody, safeLog, splitTarget } from '../http';
 import type { LocalGraphqlApi } from './model';
-import type { LocalPrincipal, PrincipalStore } from '../iam/principals';
-import { constantTimeEqual, verifySigV4 } from '../iam/sigv4';
+import type { PrincipalStore } from '../iam/principals';
+import { authenticateRequest, emulatedAuthenticators } from './auth';
 import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
-import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type OperationInput, type RequestAuth, makeFieldResolver, runOperation } from './execute';
+import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type MutationListener, type OperationInput, makeFieldResolver, runOperation } from './execute';
 import { TOO_COMPLEX_MESSAGE, documentNestingProblem, isStackOverflow, variablesNestingProblem } from './limits';
-import { type ApiRuntime, type AuthMode, buildApiRuntime } from './schema';
+import { type ApiRuntime, buildApiRuntime } from './schema';
 
 /** Largest request body accepted (1 MiB). AppSync documents no HTTP body limit; 1 MB is the largest GraphQL operation EventBridge may send to AppSync. */
 export const MAX_REQUEST_BODY_BYTES = 1_048_576;
-/** AppSync's default API key lifetime when the template sets no Expires (CDK's default as well). */
-export const DEFAULT_API_KEY_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
-
-export const MISSING_AUTH_MESSAGE = 'Missing authorization header';
-export const NOT_AUTHORIZED_MESSAGE = 'You are not authorized to make this call.';
+export { DEFAULT_API_KEY_LIFETIME_SECONDS, MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, redactKey } from './auth';
 export const EMPTY_BODY_MESSAGE = 'Request body is empty.';
 export const UNPARSABLE_MESSAGE = 'Unable to parse GraphQL query.';
 
@@ -54,6 +50,8 @@ export interface AppSyncHandlerOptions {
   /** Execution deadline per request; AppSync's is 30 s. */
   readonly executionTimeoutMs?: number;
   readonly maxBodyBytes?: number;
+  /** Hears each executed mutation's top-level fields (the seam for subscriptions). */
+  readonly onMutation?: MutationListener;
 }
 
 export type AppSyncRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -70,7 +68,6 @@ class ClientGone extends Error {}
 
 export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): AppSyncRequestHandler {
   const now = options.now ?? (() => new Date());
-  const startedAt = Math.floor(now().getTime() / 1000);
   const timeoutMs = options.executionTimeoutMs ?? EXECUTION_TIMEOUT_MS;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
   const runtimes = new Map<string, ApiRuntime>();
@@ -92,8 +89,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     return (match ? runtimes.get(match[1]) : undefined) ?? byUrlPath.get(pathname);
   };
 
-  const apiKeyExpiry = (expires: number | undefined) =>
-    expires ?? Math.floor((startedAt + DEFAULT_API_KEY_LIFETIME_SECONDS) / 3600) * 3600;
+  const authenticators = emulatedAuthenticators({ principals: options.principals, now });
 
   return (req, res) => {
     const requestId = newRequestId();
@@ -169,9 +165,14 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     }
     const { body } = read;
 
-    // Authentication.
-    const auth = await authenticate(req, runtime, rawPath, rawQuery, body, log);
-    if ('status' in auth) return auth;
+    const authentication = await authenticateRequest(
+      authenticators,
+      { method: req.method ?? 'GET', path: rawPath, rawQuery, headers: req.headersDistinct, body, sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') },
+      runtime,
+      log,
+    );
+    if (!authentication.ok) return { status: authentication.status, body: authErrorBody(authentication.errorType, authentication.message), errorType: authentication.errorType };
+    const { auth } = authentication;
 
     // The request itself.
     const parsed = method === 'GET' ? fromQueryString(rawQuery) : fromBody(body);
@@ -191,6 +192,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
       outcome = await runOperation(runtime, { ...parsed, httpMethod: method, headers } satisfies OperationInput, auth, {
         invokeLambda: options.invokeLambda,
         timeoutMs,
+        onMutation: options.onMutation,
       });
     } catch (error) {
       // Nesting without brackets (a chain of thousands of fragments, each spreading the next) still recurses deeply.
@@ -201,73 +203,6 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     if (outcome.operation) log.push(`op="${outcome.operation}"`);
     if (outcome.decisions.length > 0) log.push(`[${outcome.decisions.map(oneLine).join('; ')}]`);
     return { status: outcome.status, body: outcome.body, errorType: outcome.errorType };
-  }
-
-  async function authenticate(req: IncomingMessage, runtime: ApiRuntime, rawPath: string, rawQuery: string, body: Buffer, log: string[]): Promise<RequestAuth | Reply> {
-    const headers = req.headersDistinct;
-    const apiKey = headers['x-api-key']?.[0];
-    const authorization = headers.authorization?.[0];
-    const sourceIp = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const refuse = (errorType: string, message: string, status = 401): Reply => ({ status, body: authErrorBody(errorType, message), errorType });
-
-    if (apiKey !== undefined && apiKey !== '') {
-      log.push(`mode=API_KEY key=${redactKey(apiKey)}`);
-      if (!runtime.modes.has('API_KEY')) {
-        log.push('refused: the API does not enable API_KEY');
-        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
-      }
-      const nowSeconds = Math.floor(now().getTime() / 1000);
-      let match: { id: string; expires: number } | undefined;
-      for (const key of runtime.api.apiKeys) {
-        // Every key is compared, in constant time, whatever matched before.
-        if (constantTimeEqual(key.value, apiKey) && !match) match = { id: key.id, expires: apiKeyExpiry(key.expires) };
-      }
-      if (!match) {
-        log.push('refused: unknown API key');
-        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
-      }
-      if (nowSeconds >= match.expires) {
-        log.push(`refused: API key expired at ${new Date(match.expires * 1000).toISOString()}`);
-        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
-      }
-      return { mode: 'API_KEY', sourceIp };
-    }
-
-    if (authorization !== undefined && /^AWS4-HMAC-SHA256(\s|$)/.test(authorization.trim())) {
-      log.push('mode=AWS_IAM');
-      if (!runtime.modes.has('AWS_IAM')) {
-        log.push('refused: the API does not enable AWS_IAM');
-        return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
-      }
-      const verdict = await verifySigV4({ method: req.method ?? 'GET', path: rawPath, query: rawQuery, headers, body }, (akid) => options.principals.credentials(akid), {
-        now: now(),
-        service: 'appsync',
-        region: runtime.region,
-        allowPresigned: false,
-      });
-      if (!verdict.ok) {
-        const akid = /Credential=([A-Za-z0-9]{1,128})\//.exec(authorization)?.[1];
-        log.push(`${akid ? `access key ${akid} ` : ''}refused: ${verdict.errorType}: ${oneLine(verdict.message.split('\n')[0])}`);
-        return refuse(verdict.errorType, verdict.message, verdict.status);
-      }
-      const principal = options.principals.principal(verdict.accessKeyId) as LocalPrincipal;
-      log.push(`principal=${principal.principalArn}${principal.isAdmin ? ' (admin)' : ''}`);
-      return { mode: 'AWS_IAM', principal, sourceIp };
-    }
-
-    if (authorization !== undefined && authorization !== '') {
-      const emulated: AuthMode[] = ['API_KEY', 'AWS_IAM'];
-      const others = [...runtime.modes].filter((mode) => !emulated.includes(mode));
-      log.push(
-        others.length > 0
-          ? `refused: an Authorization header for ${others.join('/')}, which the local cloud does not emulate`
-          : 'refused: an Authorization header that is not SigV4, and the API enables no token-based mode',
-      );
-      return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
-    }
-
-    log.push('refused: no x-api-key and no Authorization header');
-    return refuse('UnauthorizedException', MISSING_AUTH_MESSAGE);
   }
 }
 
@@ -323,7 +258,3 @@ function shape(query: unknown, variables: unknown, operationName: unknown): Pars
   };
 }
 
-/** First 8 characters of an API key, then `…`: enough to tell keys apart, never the key. */
-export function redactKey(key: string): string {
-  return `${key.slice(0, 8)}…`;
-}

@@ -6,6 +6,6 @@ export {
   createAppSyncRequestHandler,
   redactKey,
 } from './handler';
-export { EXECUTION_TIMEOUT_MS, IAM_PERMISSION_DENIED_STATUS, type InvokeLambda, type InvokeLambdaResult } from './execute';
+export { EXECUTION_TIMEOUT_MS, IAM_PERMISSION_DENIED_STATUS, type InvokeLambda, type InvokeLambdaResult, type MutationEvent, type MutationListener } from './execute';
 export { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, createAppSyncScalars } from './scalars';
 export { type ApiRuntime, type AuthMode, SchemaBuildError, buildApiRuntime } from './schema';

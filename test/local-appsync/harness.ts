@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import type { LocalGraphqlApi } from '../../local/appsync/model';
-import { type InvokeLambda, createAppSyncRequestHandler } from '../../local/appsync';
+import { type InvokeLambda, type MutationEvent, createAppSyncRequestHandler } from '../../local/appsync';
 import { PrincipalStore } from '../../local/iam/principals';
 import { EXTRA_FUNCTION_ARN, REGION, TODO_FUNCTION_ARN, deployment } from './fixture';
 
@@ -29,6 +29,8 @@ export interface TestServer {
   readonly base: string;
   readonly logs: string[];
   readonly invocations: Invocation[];
+  /** What the mutation hook heard, in order. */
+  readonly mutations: MutationEvent[];
   close(): Promise<void>;
 }
 
@@ -110,7 +112,9 @@ export function fakeLambda(invocations: Invocation[]): InvokeLambda {
 export async function startServer(apis: LocalGraphqlApi[], options: { now: () => Date; executionTimeoutMs?: number; maxBodyBytes?: number }): Promise<TestServer> {
   const logs: string[] = [];
   const invocations: Invocation[] = [];
+  const mutations: MutationEvent[] = [];
   const handler = createAppSyncRequestHandler({
+    onMutation: (event) => mutations.push(event),
     apis,
     principals: PrincipalStore.fromDeployment(deployment()),
     invokeLambda: fakeLambda(invocations),
@@ -126,6 +130,7 @@ export async function startServer(apis: LocalGraphqlApi[], options: { now: () =>
     base: `http://127.0.0.1:${port}`,
     logs,
     invocations,
+    mutations,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
