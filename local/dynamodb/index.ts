@@ -1,6 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { adopt } from '../http';
+import type { LocalService } from '../service';
 import type { LocalTable } from './model';
 
 interface DynaliteOptions {
@@ -14,7 +15,8 @@ interface DynaliteOptions {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const createDynaliteServer = require('dynalite') as (options: DynaliteOptions) => Server;
 
-export interface LocalDynamoDb {
+export interface LocalDynamoDb extends LocalService {
+  /** The same as `endpoint`. */
   readonly url: string;
   readonly client: DynamoDBClient;
   /** Creates the tables the templates define; tables that already exist (a restart on the same state) are kept. */
@@ -39,8 +41,11 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   // The store does not check signatures; fixed credentials keep the SDK from reading ~/.aws.
   const client = new DynamoDBClient({ endpoint: url, region: options.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 
+  let closed: Promise<void> | undefined;
   return {
     url,
+    endpoint: url,
+    environment: { AWS_ENDPOINT_URL_DYNAMODB: url },
     client,
     async createTables(tables) {
       const existing = new Set<string>();
@@ -59,9 +64,12 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       }
       return created;
     },
-    async close() {
-      client.destroy();
-      await close();
+    close() {
+      closed ??= (async () => {
+        client.destroy();
+        await close();
+      })();
+      return closed;
     },
   };
 }
