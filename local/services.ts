@@ -4,13 +4,17 @@ import { createAppSyncRequestHandler } from './appsync';
 import type { LocalDeployment } from './deployment';
 import type { LocalDynamoDb } from './dynamodb';
 import { evaluate, PrincipalStore, renderAwsProfiles, verifySigV4, type LocalPrincipal } from './iam';
-import { startInvokeApi, type InvokeApiRequest } from './lambda/invoke-api';
-import { LambdaRuntime } from './lambda/runtime';
+import { authenticationRefusal, missingAuthenticationToken, unrecognizedClient } from './lambda/errors';
+import type { InvokeApiRequest } from './lambda/invoke-api';
+import type { LambdaRuntime } from './lambda/runtime';
+import { startLambdaService, type LambdaService } from './lambda/service';
 
 export interface Services {
   readonly graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void;
   readonly lambdaUrl: string;
   readonly runtime: LambdaRuntime;
+  /** The Lambda service (its endpoint is lambdaUrl, its runtime is runtime). */
+  readonly lambda: LambdaService;
   readonly principals: PrincipalStore;
   readonly credentialsFile: string;
   readonly configFile: string;
@@ -41,11 +45,13 @@ export function defaultMaxWorkersPerFunction(): number {
   return Math.min(10, Math.max(2, cores));
 }
 
-/** Wires the Lambda runtime, the Invoke API and the AppSync endpoint to one deployment and one set of principals. */
+/** Wires the Lambda service (runtime and Invoke API) and the AppSync endpoint to one deployment and one set of principals. */
 export async function startServices(options: ServicesOptions): Promise<Services> {
   const { deployment, log } = options;
   const now = options.now ?? (() => new Date());
-  const runtime = new LambdaRuntime({
+  const principals = PrincipalStore.fromDeployment(deployment);
+  const principalsByArn = new Map<string, LocalPrincipal>(principals.list().map((principal) => [principal.principalArn, principal]));
+  const lambda = await startLambdaService({
     functions: deployment.functions.map((fn) => ({ ...fn })),
     region: deployment.region,
     accountId: deployment.accountId,
@@ -53,23 +59,17 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: options.dynamodb.url },
     maxWorkersPerFunction: options.maxWorkersPerFunction ?? defaultMaxWorkersPerFunction(),
     log,
+    host: options.host,
+    port: options.lambdaPort,
+    authenticate: (request) => authenticateLambdaRequest(request, principals, deployment.region, now()),
+    authorize: (principalArn, action, resource) => {
+      const principal = principalsByArn.get(principalArn);
+      if (!principal) return false;
+      return principal.isAdmin || evaluate(principal.policies, action, resource).decision === 'Allow';
+    },
   });
-  const principals = PrincipalStore.fromDeployment(deployment);
-  const principalsByArn = new Map<string, LocalPrincipal>(principals.list().map((principal) => [principal.principalArn, principal]));
 
   try {
-    const invokeApi = await startInvokeApi({
-      runtime,
-      host: options.host,
-      port: options.lambdaPort,
-      log,
-      authenticate: (request) => authenticateLambdaRequest(request, principals, deployment.region, now()),
-      authorize: (principalArn, action, resource) => {
-        const principal = principalsByArn.get(principalArn);
-        if (!principal) return false;
-        return principal.isAdmin || evaluate(principal.policies, action, resource).decision === 'Allow';
-      },
-    });
     const graphqlHandler = createAppSyncRequestHandler({
       apis: deployment.graphqlApis,
       principals,
@@ -77,7 +77,7 @@ export async function startServices(options: ServicesOptions): Promise<Services>
       now,
       executionTimeoutMs: options.executionTimeoutMs,
       invokeLambda: async (functionArn, event) => {
-        const result = await runtime.invoke(functionArn, Buffer.from(JSON.stringify(event)));
+        const result = await lambda.invoke(functionArn, Buffer.from(JSON.stringify(event)));
         const payload = result.payload.length > 0 ? (JSON.parse(result.payload.toString('utf8')) as unknown) : null;
         if (result.functionError) {
           const error = (payload ?? {}) as { errorType?: string; errorMessage?: string };
@@ -89,18 +89,16 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     const profiles = renderAwsProfiles(deployment);
     return {
       graphqlHandler,
-      lambdaUrl: invokeApi.url,
-      runtime,
+      lambdaUrl: lambda.endpoint,
+      runtime: lambda.runtime,
+      lambda,
       principals,
       credentialsFile: profiles.credentials,
       configFile: profiles.config,
-      close: async () => {
-        await invokeApi.close();
-        await runtime.close();
-      },
+      close: () => lambda.close(),
     };
   } catch (error) {
-    await runtime.close();
+    await lambda.close();
     throw error;
   }
 }
@@ -108,18 +106,14 @@ export async function startServices(options: ServicesOptions): Promise<Services>
 /** SigV4 for the Lambda API, answered as Lambda answers (403, `x-amzn-ErrorType`, `{"message": ...}`). */
 async function authenticateLambdaRequest(request: InvokeApiRequest, principals: PrincipalStore, region: string, now: Date) {
   if (!request.headers.authorization && request.query['X-Amz-Signature'] === undefined) {
-    return lambdaAuthError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    return missingAuthenticationToken();
   }
   const result = await verifySigV4(
     { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body },
     (accessKeyId) => principals.credentials(accessKeyId),
     { now, service: 'lambda', region },
   );
-  if (!result.ok) return lambdaAuthError(result.errorType, result.message);
+  if (!result.ok) return authenticationRefusal(result.errorType, result.message);
   const principal = principals.principal(result.accessKeyId);
-  return principal ? { ok: true as const, principal: principal.principalArn } : lambdaAuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-}
-
-function lambdaAuthError(errorType: string, message: string) {
-  return { ok: false as const, status: 403, headers: { 'x-amzn-ErrorType': errorType, 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
+  return principal ? { ok: true as const, principal: principal.principalArn } : unrecognizedClient();
 }

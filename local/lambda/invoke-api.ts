@@ -8,7 +8,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLogLine, discardBody, flattenHeaders, listen, newRequestId, parseQuery, readBody, safeLog, sendResponse, splitTarget, type QueryParameters } from '../http';
 import type { LambdaRuntime } from './runtime';
-import { LambdaServiceError, MAX_SYNC_REQUEST_BYTES, type InvocationType, type LogType } from './types';
+import {
+  AccessDeniedError,
+  InternalServiceError,
+  InvalidPathEncodingError,
+  LambdaServiceError,
+  RepeatedQualifierError,
+  RequestTooLargeError,
+  UnknownOperationError,
+  type AuthenticationRefusal,
+} from './errors';
+import { MAX_SYNC_REQUEST_BYTES, type InvocationType, type LogType } from './types';
 
 /** What the authenticator sees of a request: the raw path, decoded query values, lower-case headers, the body. */
 export interface InvokeApiRequest {
@@ -22,9 +32,8 @@ export interface InvokeApiRequest {
   body: Buffer;
 }
 
-export type AuthenticationResult =
-  | { ok: true; principal: string }
-  | { ok: false; status: number; body: string; headers?: Record<string, string> };
+/** A refusal is answered as is (errors.ts has Lambda's: missingAuthenticationToken(), unrecognizedClient(), …). */
+export type AuthenticationResult = { ok: true; principal: string } | AuthenticationRefusal;
 
 export interface InvokeApiOptions {
   runtime: Pick<LambdaRuntime, 'invoke' | 'targetArn'>;
@@ -46,7 +55,6 @@ export interface RunningInvokeApi {
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
-const SERVED = 'This local Lambda endpoint serves only Invoke: POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=$LATEST]';
 
 /** A request body beyond this is not even drained: the connection is dropped. */
 const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
@@ -73,7 +81,7 @@ export function createInvokeApiHandler(options: InvokeApiOptions): (req: Incomin
     );
     handle(options, req, res, requestId).catch((error: Error) => {
       log(`lambda invoke api: ${error.stack ?? error.message}`);
-      if (!res.headersSent) sendError(res, requestId, new LambdaServiceError(500, 'ServiceException', 'The local Lambda service failed to process the request.'));
+      if (!res.headersSent) sendError(res, requestId, new InternalServiceError());
       else res.destroy();
     });
   };
@@ -86,7 +94,7 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
 
   if (!match || method !== 'POST') {
     discardBody(req);
-    sendError(res, requestId, new LambdaServiceError(404, 'UnknownOperationException', `Unknown operation ${method} ${rawPath}. ${SERVED}`));
+    sendError(res, requestId, new UnknownOperationError(method, rawPath));
     return;
   }
 
@@ -96,7 +104,7 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
     return;
   }
   if (read.kind === 'too-large') {
-    sendError(res, requestId, new LambdaServiceError(413, 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`));
+    sendError(res, requestId, new RequestTooLargeError('RequestResponse'));
     return;
   }
   const { body } = read;
@@ -113,12 +121,12 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
   try {
     functionName = decodeURIComponent(match[1]);
   } catch {
-    sendError(res, requestId, new LambdaServiceError(400, 'ValidationException', `The function name in the path is not validly URL-encoded: ${match[1]}`));
+    sendError(res, requestId, new InvalidPathEncodingError(match[1]));
     return;
   }
   const qualifierValue = query.Qualifier;
   if (qualifierValue !== undefined && typeof qualifierValue !== 'string') {
-    sendError(res, requestId, new LambdaServiceError(400, 'ValidationException', 'Qualifier may be given only once.'));
+    sendError(res, requestId, new RepeatedQualifierError());
     return;
   }
   const qualifier = qualifierValue === undefined || qualifierValue === '' ? undefined : qualifierValue;
@@ -126,15 +134,7 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
   // Authorization comes before the lookup, as on AWS: an unknown function is only revealed to those allowed to call it.
   const resource = options.runtime.targetArn(functionName, qualifier);
   if (resource !== undefined && !(await options.authorize(authentication.principal, 'lambda:InvokeFunction', resource))) {
-    sendError(
-      res,
-      requestId,
-      new LambdaServiceError(
-        403,
-        'AccessDeniedException',
-        `User: ${authentication.principal} is not authorized to perform: lambda:InvokeFunction on resource: ${resource} because no identity-based policy allows the lambda:InvokeFunction action`,
-      ),
-    );
+    sendError(res, requestId, new AccessDeniedError(authentication.principal, 'lambda:InvokeFunction', resource));
     return;
   }
 

@@ -1,5 +1,5 @@
 /**
- * Shapes and limits shared by the local Lambda runtime, its Invoke API and its CLI.
+ * Shapes and limits shared by the local Lambda runtime, its Invoke API and its CLI. (Its refusals: errors.ts.)
  */
 
 /** One function of the synthesized app, as the CloudFormation reader resolves it. */
@@ -47,26 +47,6 @@ export interface InvokeResult {
   executedVersion: '$LATEST';
   /** The invocation's request id (x-amzn-RequestId). */
   requestId: string;
-}
-
-/**
- * An invocation refused before the function ran: what Lambda answers with an HTTP error status, the error type in
- * `x-amzn-ErrorType` and `{"Type":"User","Message":...}` as the body.
- */
-export class LambdaServiceError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly errorType: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = errorType;
-  }
-
-  /** "User" for the caller's mistakes (4xx), "Service" otherwise, as Lambda's error bodies say. */
-  get faultType(): 'User' | 'Service' {
-    return this.statusCode < 500 ? 'User' : 'Service';
-  }
 }
 
 /** 6 MB: the largest synchronous request payload (documented; the 413 message quotes this number). */

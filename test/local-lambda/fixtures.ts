@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LocalFunctionDefinition } from '../../local/lambda/types';
+import { workerScript } from '../../local/lambda/worker-script';
 
 export const REGION = 'eu-west-3';
 export const ACCOUNT = '123456789012';
@@ -209,6 +210,7 @@ export function isAlive(pid: number): boolean {
 
 /** Child processes of this process that run the compiled local Lambda worker. */
 export function workerChildren(): number[] {
+  const script = workerScript();
   const found: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -217,7 +219,7 @@ export function workerChildren(): number[] {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
       const commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (/local-lambda-[^/]*\/worker-[0-9a-f]+\.mjs/.test(commandLine)) found.push(Number(entry));
+      if (commandLine.split('\0').includes(script)) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }
