@@ -2,8 +2,8 @@ import { connection } from 'next/server';
 import { createTodo } from '@generated/graphql/mutations';
 import { listTodos } from '@generated/graphql/queries';
 import { cookieBasedClient } from '@/utils/amplify-utils';
-import { describeApiError } from '@/utils/errors';
-import { isUnauthorized, todosOf } from '@/utils/todos';
+import { describeApiError, isUnauthorized } from '@/utils/errors';
+import { todosOf } from '@/utils/todos';
 
 /** Route Handler, GET: the Todos, with the cookie-based client (API key). */
 export async function GET() {

@@ -2,8 +2,8 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { createTodo } from '@generated/graphql/mutations';
 import { listTodos } from '@generated/graphql/queries';
 import { reqResBasedClient, runWithAmplifyServerContext } from '@/utils/amplify-reqres';
-import { describeApiError } from '@/utils/errors';
-import { isUnauthorized, todosOf } from '@/utils/todos';
+import { describeApiError, isUnauthorized } from '@/utils/errors';
+import { todosOf } from '@/utils/todos';
 
 /** Pages Router API route: GET lists, POST `{ "name": "..." }` creates, with the req/res-based client. */
 export default async function handler(req: NextApiRequest, res: NextApiResponse) {

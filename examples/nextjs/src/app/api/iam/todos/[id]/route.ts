@@ -1,8 +1,7 @@
 import { deleteTodo } from '@generated/graphql/mutations';
 import { getTodo } from '@generated/graphql/queries';
 import { iamClient, runWithIamServerContext } from '@/utils/amplify-utils';
-import { describeApiError } from '@/utils/errors';
-import { isUnauthorized } from '@/utils/todos';
+import { describeApiError, isUnauthorized } from '@/utils/errors';
 
 type Context = { params: Promise<{ id: string }> };
 
