@@ -1,5 +1,5 @@
 /**
- * Processes of the e2e test: the local cloud (`npm start` as a user runs it, local/start.ts), the example's
+ * Processes of the e2e test: the local cloud (`npm start` as a user runs it), the example's
  * `next build` and `next start`, each on 127.0.0.1, each in a process group of its own so that stopping it stops its
  * children too (the local cloud's Lambda workers). Everything started here is killed when the test process exits.
  */
@@ -30,7 +30,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key.startsWith('NEXT_')) continue;
+    // Nor the npm settings of the npm run that started this test: each child npm reads its own project's.
+    if (key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key.startsWith('NEXT_') || key.toLowerCase().startsWith('npm_') || key === 'INIT_CWD') continue;
     env[key] = value;
   }
   // (Next's types make NODE_ENV a required key of ProcessEnv; a child's environment may well not have it.)
@@ -113,12 +114,15 @@ export async function runToEnd(name: string, command: string, args: string[], op
   return process_.output();
 }
 
-/** The local cloud as `npm start` runs it: ready when it prints "Press Ctrl-C to stop.". */
+/**
+ * The local cloud as a user starts it, `npm start -- ...` at the repository root (its prestart builds the Lambda
+ * worker when needed): ready when it prints "Press Ctrl-C to stop.".
+ */
 export async function startLocalCloud(options: { assemblyDir: string; stateDir: string; graphqlPort: number; synth: boolean; name: string }): Promise<RunningProcess> {
   const args = [
-    path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'),
-    '--transpile-only',
-    path.join(PROJECT_ROOT, 'local', 'start.ts'),
+    'start',
+    '--silent',
+    '--',
     ...(options.synth ? [] : ['--no-synth']),
     '--assembly', options.assemblyDir,
     '--state-dir', options.stateDir,
@@ -126,7 +130,7 @@ export async function startLocalCloud(options: { assemblyDir: string; stateDir: 
     '--lambda-port', '0',
     '--dynamodb-port', '0',
   ];
-  const cloud = run(options.name, process.execPath, args, { cwd: PROJECT_ROOT, env: cleanEnvironment({ AWS_REGION: 'us-east-1' }) });
+  const cloud = run(options.name, 'npm', args, { cwd: PROJECT_ROOT, env: cleanEnvironment({ AWS_REGION: 'us-east-1' }) });
   const ready = await Promise.race([
     eventually('the local cloud', () => cloud.output().includes('Press Ctrl-C to stop.') || undefined, 10 * 60_000, 250),
     cloud.exited.then(({ code, signal }) => {
