@@ -50,6 +50,7 @@ const SYSTEM = [
   '<rootDir>/test/local-cloud/start-cli.test.ts',
   '<rootDir>/test/local-lambda/orphans.test.ts',
   '<rootDir>/test/local-lambda/runtime.test.ts',
+  '<rootDir>/test/local-lambda/service.test.ts',
 ];
 
 const shared = {
