@@ -3,8 +3,9 @@
  * one invocation at a time, as the Lambda Node.js runtime (aws-lambda-nodejs-runtime-interface-client) does.
  *
  * `npm run build:worker` compiles this file with esbuild to an ES module (dist/worker.mjs), which the runtime forks;
- * it must only use Node.js built-ins (the build refuses anything else) and must not be imported by anything else. Its settings come from the environment Lambda defines (_HANDLER,
- * LAMBDA_TASK_ROOT, AWS_LAMBDA_*) plus a JSON argument.
+ * it must only use Node.js built-ins (the build refuses anything else) and must not be imported by anything else.
+ * Its settings come from the environment Lambda defines (_HANDLER, LAMBDA_TASK_ROOT, AWS_LAMBDA_*) plus a JSON
+ * argument.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
