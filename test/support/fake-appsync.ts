@@ -1,26 +1,35 @@
 /**
- * A real HTTP server on 127.0.0.1 (port 0) that answers like AppSync's /graphql endpoint for the Todo schema:
- * it checks the API key, verifies the SigV4 signature of every IAM request (with the local cloud's verifier,
- * local/iam/sigv4.ts), executes the operation with graphql-js against schema/schema.graphql over an in-memory store,
- * and answers errors in AppSync's shapes and words (/work/shared/appsync-wire-facts.md; the bodies and messages are the
- * local AppSync endpoint's own, local/appsync). Tests script failures per request: status codes, hangs, dropped
- * connections, garbage, each optionally after the operation was applied.
+ * The real local AppSync endpoint (local/appsync: its service, handler, authenticators, execution and error shapes)
+ * for one API with the project's schema (schema/schema.graphql), behind a fault-injecting front, both on 127.0.0.1
+ * (port 0). Only the resolver Lambda is a stand-in: an in-memory Todo store, invoked as a direct Lambda resolver.
+ *
+ * The front (what `url` names) records every request, authenticates it with the endpoint's own authenticators (so
+ * that scripted replies go only to requests that pass), then either answers what the test scripted (a status, a hang,
+ * a dropped connection, garbage, a delay; optionally after the endpoint has handled the request, e.g. stored a
+ * create) or forwards the request as received (method, target, headers with Host, body bytes: the signature still
+ * verifies) and relays the endpoint's status, headers and body.
  */
-import { type ExecutionResult, type GraphQLError, type GraphQLSchema, graphql } from 'graphql';
+import { type GraphQLSchema, defaultFieldResolver } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { authErrorBody, requestErrorBody } from '../../local/appsync/errors';
-import { EMPTY_BODY_MESSAGE, MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, UNPARSABLE_MESSAGE } from '../../local/appsync/handler';
-import { type SigningSecret, verifySigV4 } from '../../local/iam/sigv4';
-import { loadProjectSchema } from './appsync-schema';
+import { type AppSyncService, startAppSyncService } from '../../local/appsync/service';
+import { type InvokeLambda, buildApiRuntime } from '../../local/appsync';
+import { authenticateRequest, emulatedAuthenticators } from '../../local/appsync/auth';
+import type { LocalGraphqlApi } from '../../local/appsync/model';
+import type { LocalDeployment } from '../../local/deployment';
+import { type HttpListener, firstValue, listen, parseQuery, readBody, splitTarget } from '../../local/http';
+import { PrincipalStore } from '../../local/iam/principals';
+import type { LocalRole } from '../../local/iam/model';
+import type { SigningSecret } from '../../local/iam/sigv4';
+import { PROJECT_SCHEMA_PATH, loadProjectSchema } from './appsync-schema';
 
 export interface FakeAppSyncOptions {
   /** The API key accepted in x-api-key; API-key requests are refused when unset. */
   readonly apiKey?: string;
   /** Access key id → secret (and session token) accepted for IAM; IAM requests are refused when unset. */
   readonly iamCredentials?: Readonly<Record<string, SigningSecret>>;
-  /** The region the signature must be scoped to. */
+  /** The API's region, which the signature must be scoped to. @default 'us-east-1' */
   readonly region?: string;
   /** The server's clock, for the 5-minute skew check. */
   readonly now?: () => Date;
@@ -50,7 +59,7 @@ export type ScriptedReply =
       readonly status: number;
       readonly body?: string | ((request: RecordedRequest) => string);
       readonly headers?: Readonly<Record<string, string>>;
-      /** Execute the operation first (a create is stored), then answer this instead of its result. */
+      /** Let the endpoint handle the request first (a create is stored), then answer this instead of its answer. */
       readonly afterHandling?: boolean;
     }
   /** Never answer; the connection stays open until the client gives up or the server closes. */
@@ -84,99 +93,76 @@ export interface FakeAppSync {
   close(): Promise<void>;
 }
 
-type JsonBody = { readonly [key: string]: unknown };
+const ACCOUNT = '000000000000';
+const API_ID = 'fakeappsyncapi0123456789ab';
+const TODO_FUNCTION_ARN = (region: string) => `arn:aws:lambda:${region}:${ACCOUNT}:function:TodoResolver`;
+/** The API key never expires during a test (2100-01-01). */
+const KEY_EXPIRES = 4_102_444_800;
+/** The front reads whole bodies; the endpoint behind it applies AppSync's limit. */
+const MAX_FRONT_BODY_BYTES = 64 * 1024 * 1024;
 
-/** Thrown by resolvers: AppSync reports a Lambda resolver's error as `errorType: Lambda:Unhandled`. */
-class ResolverError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ResolverError';
-  }
-}
-
+let cachedSdl: string | undefined;
 let cachedSchema: GraphQLSchema | undefined;
 
 export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promise<FakeAppSync> {
-  const schema = (cachedSchema ??= loadProjectSchema());
   const now = options.now ?? (() => new Date());
+  const region = options.region ?? 'us-east-1';
   const requests: RecordedRequest[] = [];
   const replies: ScriptedReply[] = [];
   const todos = new Map<string, StoredTodo>();
-  let createdCount = 0;
+  const counter = { created: 0 };
 
-  const rootValue = {
-    getTodo: ({ id }: { id: string }) => todos.get(id) ?? null,
-    listTodos: ({ limit, nextToken }: { limit?: number | null; nextToken?: string | null }) => {
-      const all = [...todos.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-      const start = nextToken === undefined || nextToken === null ? 0 : Number(Buffer.from(nextToken, 'base64').toString('utf8'));
-      const end = start + (limit ?? 100);
-      return { items: all.slice(start, end), nextToken: end < all.length ? Buffer.from(String(end)).toString('base64') : null };
-    },
-    createTodo: ({ input }: { input: { id?: string | null; name?: string | null; description?: string | null } }) => {
-      const id = input.id ?? randomUUID();
-      if (todos.has(id)) {
-        // The project's resolver words it this way (lambda/resolver/errors.ts); AppSync keeps only the message.
-        throw new ResolverError(
-          'Lambda:Unhandled',
-          `ConditionalCheckFailedException: The conditional request failed: a Todo with id '${id}' already exists`,
-        );
-      }
-      const timestamp = now().toISOString();
-      const todo: StoredTodo = { id, name: input.name ?? null, description: input.description ?? null, createdAt: timestamp, updatedAt: timestamp };
-      todos.set(id, todo);
-      createdCount += 1;
-      return todo;
-    },
-  };
+  const api = todoApi(region, options);
+  const principals = PrincipalStore.fromDeployment(deploymentWith(api, options.iamCredentials ?? {}));
+  // The endpoint's own authenticators; the runtime is built only for their sake (its resolvers never run).
+  const authenticators = emulatedAuthenticators({ principals, now });
+  const runtime = buildApiRuntime(api, () => defaultFieldResolver);
 
-  async function execute(body: JsonBody): Promise<{ status: number; payload: JsonBody }> {
-    const result = await graphql({
-      schema,
-      source: String(body.query),
-      rootValue,
-      variableValues: isObject(body.variables) ? body.variables : undefined,
-      operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
-    });
-    return { status: 200, payload: toAppSyncResult(result) };
+  const endpoint: AppSyncService = await startAppSyncService({ host: '127.0.0.1', port: 0, log: () => undefined });
+  endpoint.serve({ apis: [api], principals, invokeLambda: todoResolver(todos, now, counter), log: () => undefined, now });
+  const endpointPort = Number(new URL(endpoint.endpoint).port);
+  const agent = new http.Agent({ keepAlive: false });
+
+  let front: HttpListener;
+  try {
+    front = await listen((req, res) => {
+      void handle(req, res).catch(() => res.destroy());
+    }, { host: '127.0.0.1', port: 0 });
+  } catch (error) {
+    await endpoint.close();
+    throw error;
   }
 
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      res.statusCode = 500;
-      res.end(JSON.stringify({ errors: [{ errorType: 'InternalFailure', message: String(error) }] }));
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const received = await readBody(req);
-    const body = received.toString('utf8');
-    const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
-    const authentication = await authenticate(req, path, query, received);
-    const parsed = parseGraphqlBody(body);
+    const read = await readBody(req, { maxBytes: MAX_FRONT_BODY_BYTES, maxDrainedBytes: MAX_FRONT_BODY_BYTES });
+    if (read.kind !== 'complete') {
+      res.destroy();
+      return;
+    }
+    const received = read.body;
+    const { path, rawQuery } = splitTarget(req.url);
+    const authentication = await authenticateRequest(
+      authenticators,
+      { method: req.method ?? 'GET', path, rawQuery, headers: req.headersDistinct, body: received, sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') },
+      runtime,
+      [],
+    );
     const scripted = authentication.ok ? replies.shift() : undefined;
+    const operation = operationOf(req.method ?? 'GET', rawQuery, received);
     const record: RecordedRequest = {
       method: req.method ?? '',
       url: req.url ?? '',
       headers: req.headers,
-      body,
-      auth: authentication.ok ? authentication.auth : undefined,
+      body: received.toString('utf8'),
+      auth: authentication.ok ? (authentication.auth.mode === 'AWS_IAM' ? iamResult(req, authentication.auth.principal?.accessKeyId) : { mode: 'API_KEY' }) : undefined,
       authFailure: authentication.ok ? undefined : authentication.message,
-      operationName: parsed.ok && typeof parsed.body.operationName === 'string' ? parsed.body.operationName : undefined,
-      variables: parsed.ok ? parsed.body.variables : undefined,
+      ...operation,
       scripted: scripted?.kind,
     };
     requests.push(record);
 
-    if (!authentication.ok) {
-      return sendText(res, authentication.status, authErrorBody(authentication.errorType, authentication.message), {
-        'x-amzn-ErrorType': authentication.errorType,
-      });
-    }
-    if (scripted !== undefined && 'afterHandling' in scripted && scripted.afterHandling === true && parsed.ok) {
-      await execute(parsed.body);
+    if (scripted !== undefined && 'afterHandling' in scripted && scripted.afterHandling === true) {
+      await forward(req, received);
     }
     switch (scripted?.kind) {
       case 'status': {
@@ -200,49 +186,32 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
       default:
         break;
     }
-    if (!parsed.ok) {
-      return sendText(res, 400, requestErrorBody(parsed.message, 'MalformedHttpRequestException'));
-    }
-    const { status, payload } = await execute(parsed.body);
-    send(res, status, payload);
+    const answer = await forward(req, received);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   }
 
-  type Authentication =
-    | { readonly ok: true; readonly auth: AuthResult }
-    | { readonly ok: false; readonly status: number; readonly errorType: string; readonly message: string };
-
-  async function authenticate(req: IncomingMessage, path: string, query: string, body: Buffer): Promise<Authentication> {
-    const apiKey = req.headers['x-api-key'];
-    if (typeof apiKey === 'string') {
-      return options.apiKey !== undefined && apiKey === options.apiKey
-        ? { ok: true, auth: { mode: 'API_KEY' } }
-        : { ok: false, status: 401, errorType: 'UnauthorizedException', message: NOT_AUTHORIZED_MESSAGE };
-    }
-    if (req.headers.authorization === undefined) {
-      return { ok: false, status: 401, errorType: 'UnauthorizedException', message: MISSING_AUTH_MESSAGE };
-    }
-    const credentials = options.iamCredentials ?? {};
-    const verdict = await verifySigV4(
-      { method: req.method ?? '', path, query, headers: req.headersDistinct, body },
-      (accessKeyId) => credentials[accessKeyId],
-      // AppSync's HTTP endpoint takes no presigned URLs.
-      { now: now(), service: 'appsync', region: options.region, allowPresigned: false },
-    );
-    if (!verdict.ok) {
-      return { ok: false, status: verdict.status, errorType: verdict.errorType, message: verdict.message };
-    }
-    return { ok: true, auth: { mode: 'AWS_IAM', accessKeyId: verdict.accessKeyId, signedHeaders: verdict.signedHeaders } };
+  /** The request as received, to the endpoint; its whole answer, without the hop-by-hop headers. */
+  function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: string[]; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const outgoing = http.request({ host: '127.0.0.1', port: endpointPort, method: req.method, path: req.url, headers: req.rawHeaders, agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: endToEndHeaders(response.rawHeaders), body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
+  let closed: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `${front.url}/graphql`,
     requests,
     todos,
     get createdCount() {
-      return createdCount;
+      return counter.created;
     },
     script: (...next) => {
       replies.push(...next);
@@ -254,68 +223,138 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
       return stored;
     },
     close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      (closed ??= (async () => {
+        await front.close();
+        await endpoint.close();
+        agent.destroy();
+      })()),
   };
 }
 
-/** The body as received: the signature covers its bytes. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** One API: API_KEY when a key is given, AWS_IAM when credentials are; every Query and Mutation field a direct Lambda resolver. */
+function todoApi(region: string, options: FakeAppSyncOptions): LocalGraphqlApi {
+  const modes = [...(options.apiKey !== undefined ? ['API_KEY'] : []), ...(options.iamCredentials !== undefined ? ['AWS_IAM'] : [])];
+  const schema = (cachedSchema ??= loadProjectSchema());
+  const resolvers = [schema.getQueryType(), schema.getMutationType()].flatMap((type) =>
+    type ? Object.keys(type.getFields()).map((fieldName) => ({ typeName: type.name, fieldName, dataSourceName: 'TodoLambda', kind: 'UNIT', lambdaFunctionArn: TODO_FUNCTION_ARN(region) })) : [],
+  );
+  return {
+    stackName: 'FakeAppSync',
+    logicalId: 'TodoApi',
+    apiId: API_ID,
+    name: 'TodoApi',
+    arn: `arn:aws:appsync:${region}:${ACCOUNT}:apis/${API_ID}`,
+    url: 'http://127.0.0.1:0/graphql',
+    schema: (cachedSdl ??= readFileSync(PROJECT_SCHEMA_PATH, 'utf8')),
+    // With neither, API_KEY without keys: every request is refused.
+    authenticationType: modes[0] ?? 'API_KEY',
+    additionalAuthenticationTypes: modes.slice(1),
+    apiKeys: options.apiKey !== undefined ? [{ id: 'fake-appsync-key', value: options.apiKey, expires: KEY_EXPIRES }] : [],
+    resolvers,
+  };
 }
 
-type ParsedBody = { readonly ok: true; readonly body: JsonBody } | { readonly ok: false; readonly message: string };
+/**
+ * A deployment with just what the principal store reads: each access key a role allowed `appsync:GraphQL` on
+ * everything. A key given without a session token stays without one in the store, so that requests signed with it
+ * must carry none, as with long-term keys (hence the cast). The admin gets random keys nobody uses.
+ */
+function deploymentWith(api: LocalGraphqlApi, credentials: Readonly<Record<string, SigningSecret>>): LocalDeployment {
+  const region = api.arn.split(':')[3];
+  const roles = Object.entries(credentials).map(([accessKeyId, secret], index): LocalRole => ({
+    stackName: 'FakeAppSync',
+    logicalId: `Caller${index}`,
+    roleName: `FakeAppSync-Caller${index}`,
+    arn: `arn:aws:iam::${ACCOUNT}:role/FakeAppSync-Caller${index}`,
+    policies: [{ source: 'FakeAppSync/AllowGraphQL', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'appsync:GraphQL', Resource: '*' }] } }],
+    credentials: { accessKeyId, secretAccessKey: secret.secretAccessKey, sessionToken: secret.sessionToken as string },
+  }));
+  return {
+    region,
+    accountId: ACCOUNT,
+    stacks: [],
+    functions: [],
+    graphqlApis: [api],
+    tables: [],
+    roles,
+    adminCredentials: { accessKeyId: `AKIA${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`, secretAccessKey: randomUUID() },
+    skipped: [],
+  };
+}
 
-function parseGraphqlBody(text: string): ParsedBody {
-  if (text === '') {
-    return { ok: false, message: EMPTY_BODY_MESSAGE };
-  }
+interface ResolverEvent {
+  readonly arguments: Record<string, unknown>;
+  readonly info: { readonly fieldName: string };
+}
+
+/** The resolver Lambda: getTodo, listTodos (nextToken = the next offset, base64) and createTodo over `todos`. */
+function todoResolver(todos: Map<string, StoredTodo>, now: () => Date, counter: { created: number }): InvokeLambda {
+  return async (_functionArn, rawEvent) => {
+    const event = rawEvent as ResolverEvent;
+    const args = event.arguments;
+    switch (event.info.fieldName) {
+      case 'getTodo':
+        return { ok: true, payload: todos.get(String(args.id)) ?? null };
+      case 'listTodos': {
+        const all = [...todos.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+        const nextToken = typeof args.nextToken === 'string' ? args.nextToken : undefined;
+        const start = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64').toString('utf8'));
+        const end = start + (typeof args.limit === 'number' ? args.limit : 100);
+        return { ok: true, payload: { items: all.slice(start, end), nextToken: end < all.length ? Buffer.from(String(end)).toString('base64') : null } };
+      }
+      case 'createTodo': {
+        const input = args.input as { id?: string | null; name?: string | null; description?: string | null };
+        const id = input.id ?? randomUUID();
+        if (todos.has(id)) {
+          // The project's resolver words it this way (lambda/resolver/errors.ts); AppSync keeps only the message.
+          return { ok: false, errorType: 'Lambda:Unhandled', errorMessage: `ConditionalCheckFailedException: The conditional request failed: a Todo with id '${id}' already exists` };
+        }
+        const timestamp = now().toISOString();
+        const todo: StoredTodo = { id, name: input.name ?? null, description: input.description ?? null, createdAt: timestamp, updatedAt: timestamp };
+        todos.set(id, todo);
+        counter.created += 1;
+        return { ok: true, payload: todo };
+      }
+      default:
+        return { ok: false, errorType: 'Lambda:Unhandled', errorMessage: `The test resolver does not serve ${event.info.fieldName}.` };
+    }
+  };
+}
+
+/** What the front records of an IAM request that passed: its access key and the headers it signed. */
+function iamResult(req: IncomingMessage, accessKeyId: string | undefined): AuthResult {
+  const signedHeaders = /SignedHeaders=([^,\s]+)/.exec(req.headers.authorization ?? '')?.[1].split(';') ?? [];
+  return { mode: 'AWS_IAM', accessKeyId: accessKeyId ?? '', signedHeaders };
+}
+
+/** operationName and variables, from the JSON body (POST) or the query string (GET); undefined when not there. */
+function operationOf(method: string, rawQuery: string, body: Buffer): Pick<RecordedRequest, 'operationName' | 'variables'> {
+  let operationName: unknown;
+  let variables: unknown;
   try {
-    const body: unknown = JSON.parse(text);
-    if (isObject(body) && typeof body.query === 'string') {
-      return { ok: true, body };
+    if (method.toUpperCase() === 'GET') {
+      const params = parseQuery(rawQuery);
+      operationName = firstValue(params, 'operationName');
+      const text = firstValue(params, 'variables');
+      variables = text === undefined ? undefined : JSON.parse(text);
+    } else {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && typeof (parsed as { query?: unknown }).query === 'string') {
+        ({ operationName, variables } = parsed as { operationName?: unknown; variables?: unknown });
+      }
     }
   } catch {
-    // Falls through to AppSync's answer for anything that is not a GraphQL request.
+    // Not a GraphQL request: nothing to record.
   }
-  return { ok: false, message: UNPARSABLE_MESSAGE };
+  return { operationName: typeof operationName === 'string' ? operationName : undefined, variables };
 }
 
-/** graphql-js puts extras under `extensions`; AppSync puts errorType, data and errorInfo on the error itself. */
-function toAppSyncResult(result: ExecutionResult): JsonBody {
-  if (result.errors === undefined || result.errors.length === 0) {
-    return { data: result.data ?? null };
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+function endToEndHeaders(rawHeaders: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (!HOP_BY_HOP.has(rawHeaders[i].toLowerCase())) kept.push(rawHeaders[i], rawHeaders[i + 1]);
   }
-  return { data: result.data ?? null, errors: result.errors.map(toAppSyncError) };
-}
-
-function toAppSyncError(error: GraphQLError): JsonBody {
-  const original = error.originalError;
-  return {
-    path: error.path ?? null,
-    data: null,
-    ...(original instanceof ResolverError ? { errorType: original.errorType, errorInfo: null } : {}),
-    locations: error.locations?.map(({ line, column }) => ({ line, column, sourceName: null })) ?? null,
-    message: error.message,
-  };
-}
-
-function send(res: ServerResponse, status: number, payload: JsonBody): void {
-  sendText(res, status, JSON.stringify(payload));
-}
-
-function sendText(res: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(text);
-}
-
-function isObject(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return kept;
 }
