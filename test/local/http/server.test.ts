@@ -87,3 +87,18 @@ describe('listen', () => {
     await expect(fetch(listener.url)).rejects.toThrow();
   });
 });
+
+describe('listen, headers too large', () => {
+  test('64 KB of headers get a 431, as Node.js itself answers', async () => {
+    const listener = await listen((_req, res) => res.end(), { host: '127.0.0.1', port: 0 });
+    listeners.push(listener);
+    const reply = await new Promise<string>((resolve) => {
+      let data = '';
+      const socket = net.connect(listener.port, '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`));
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => resolve(data));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 431 /);
+  });
+});
