@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, ClientConfigError, clientConfigFiles, type ClientConfig } from '../lib/client-config';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployApp, type LocalDeployment } from './deployment';
 import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
-import { listen } from './http';
+import { startAppSyncService } from './appsync/service';
 import { outputsFileContent, type LocalEndpoints } from './outputs';
 import { startServices, type Services } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
@@ -73,17 +72,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     closers.push(() => dynamodb.close());
 
     // Listen first, so the real ports (0 = any free one) are known when the templates are resolved.
-    let graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
-    const graphqlListener = await listen((req, res) => graphqlHandler(req, res), { host, port: options.graphqlPort ?? 20002, onError: (error) => log(`appsync: ${error.message}`) });
-    closers.push(() => graphqlListener.close());
-    const graphqlBaseUrl = graphqlListener.url;
+    const appsync = await startAppSyncService({ host, port: options.graphqlPort ?? 20002, log });
+    closers.push(() => appsync.close());
+    const graphqlBaseUrl = appsync.endpoint;
 
     const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
     await dynamodb.createTables(deployment.tables);
 
-    const services = await startServices({ deployment, dynamodb, host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs, maxWorkersPerFunction: options.maxWorkersPerFunction });
+    const services = await startServices({ deployment, appsync, dependencies: [dynamodb], host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs, maxWorkersPerFunction: options.maxWorkersPerFunction });
     closers.push(() => services.close());
-    graphqlHandler = services.graphqlHandler;
 
     const endpoints: LocalEndpoints = {
       graphql: Object.fromEntries(deployment.graphqlApis.map((api) => [api.logicalId, api.url])),
@@ -131,6 +128,3 @@ function writeClientConfig(stateDir: string, outputs: Record<string, Record<stri
   return { files: { amplifyConfiguration: gen1, amplifyOutputs: gen2 } };
 }
 
-function notReady(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'The local cloud is starting; try again in a moment.' }] }));
-}

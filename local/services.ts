@@ -1,16 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
-import { createAppSyncRequestHandler } from './appsync';
+import type { AppSyncService } from './appsync/service';
 import type { LocalDeployment } from './deployment';
-import type { LocalDynamoDb } from './dynamodb';
 import { evaluate, PrincipalStore, renderAwsProfiles, verifySigV4, type LocalPrincipal } from './iam';
 import { authenticationRefusal, missingAuthenticationToken, unrecognizedClient } from './lambda/errors';
 import type { InvokeApiRequest } from './lambda/invoke-api';
 import type { LambdaRuntime } from './lambda/runtime';
 import { startLambdaService, type LambdaService } from './lambda/service';
+import type { LocalService } from './service';
 
 export interface Services {
-  readonly graphqlHandler: (req: IncomingMessage, res: ServerResponse) => void;
   readonly lambdaUrl: string;
   readonly runtime: LambdaRuntime;
   /** The Lambda service (its endpoint is lambdaUrl, its runtime is runtime). */
@@ -23,7 +21,10 @@ export interface Services {
 
 export interface ServicesOptions {
   readonly deployment: LocalDeployment;
-  readonly dynamodb: LocalDynamoDb;
+  /** Started already: the deployment needed its URL. It is told what to serve here. */
+  readonly appsync: AppSyncService;
+  /** The services the functions reach (their `environment` goes into every function's). */
+  readonly dependencies: readonly LocalService[];
   readonly host: string;
   readonly lambdaPort: number;
   readonly log: (line: string) => void;
@@ -45,7 +46,11 @@ export function defaultMaxWorkersPerFunction(): number {
   return Math.min(10, Math.max(2, cores));
 }
 
-/** Wires the Lambda service (runtime and Invoke API) and the AppSync endpoint to one deployment and one set of principals. */
+/**
+ * Starts the Lambda service (runtime and Invoke API) and has the AppSync endpoint serve the deployment's APIs through
+ * it, both with one set of principals. The order is the dependencies': the store first (the caller's), then Lambda
+ * (its functions reach the store), then AppSync (its resolvers invoke Lambda).
+ */
 export async function startServices(options: ServicesOptions): Promise<Services> {
   const { deployment, log } = options;
   const now = options.now ?? (() => new Date());
@@ -55,8 +60,8 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     functions: deployment.functions.map((fn) => ({ ...fn })),
     region: deployment.region,
     accountId: deployment.accountId,
-    // The functions' SDK clients reach the local store, never AWS.
-    extraEnvironment: { AWS_ENDPOINT_URL_DYNAMODB: options.dynamodb.url },
+    // The functions' SDK clients reach the local services (the store), never AWS.
+    extraEnvironment: Object.assign({}, ...options.dependencies.map((service) => service.environment)) as Record<string, string>,
     maxWorkersPerFunction: options.maxWorkersPerFunction ?? defaultMaxWorkersPerFunction(),
     log,
     host: options.host,
@@ -70,7 +75,7 @@ export async function startServices(options: ServicesOptions): Promise<Services>
   });
 
   try {
-    const graphqlHandler = createAppSyncRequestHandler({
+    options.appsync.serve({
       apis: deployment.graphqlApis,
       principals,
       log,
@@ -88,7 +93,6 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     });
     const profiles = renderAwsProfiles(deployment);
     return {
-      graphqlHandler,
       lambdaUrl: lambda.endpoint,
       runtime: lambda.runtime,
       lambda,
