@@ -5,7 +5,7 @@
  *
  * What a caller named `getTodoIam` owns, and nothing else:
  * - `lambda/callers/get-todo-iam.ts`, its handler (the generated document of each operation, the callers' client);
- * - `test/callers/added/get-todo-iam.test.ts`, its test against the local cloud (jest's system tier);
+ * - `test/lambda/callers/added/get-todo-iam.test.ts`, its test against the local cloud (jest's system tier);
  * - one line in lib/callers-stack.ts and one in the README, each inserted above a marker line;
  * - its entry in lib/added-functions.json, which records all of the above (with the files' hashes) for remove-function.
  */
@@ -179,7 +179,7 @@ export function validateAnswers(answers: AddFunctionAnswers, project: Project): 
   if (project.takenNames().includes(name) || project.manifest().functions.some((fn) => fn.name === name)) {
     throw new InvalidAnswerError(`a function named ${name} already exists in ${CALLERS_STACK}; pick another name, or remove it first (npm run remove-function -- ${name})`);
   }
-  for (const file of [`lambda/callers/${stem}.ts`, `test/callers/added/${stem}.test.ts`]) {
+  for (const file of [`lambda/callers/${stem}.ts`, `test/lambda/callers/added/${stem}.test.ts`]) {
     if (project.exists(file)) throw new InvalidAnswerError(`${file} already exists; pick another name`);
   }
   if (!Object.values(FunctionAuth).includes(answers.auth)) {
@@ -208,7 +208,7 @@ export function planAddFunction(answers: AddFunctionAnswers, project: Project): 
   const operations = answers.operations.map((fieldName) => project.operations().find((operation) => operation.fieldName === fieldName)!);
   const stem = fileStemOf(answers.name);
   const handlerFile = `lambda/callers/${stem}.ts`;
-  const testFile = `test/callers/added/${stem}.test.ts`;
+  const testFile = `test/lambda/callers/added/${stem}.test.ts`;
   const create = {
     [handlerFile]: handlerSource(answers, operations),
     [testFile]: testSource(answers, operations, project),
@@ -422,8 +422,8 @@ ${operations
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startTestCloud, type LocalCloudHandle } from '../../support/local-cloud-harness';
-import { sharedAssembly } from '../../support/shared-assembly';
+import { startTestCloud, type LocalCloudHandle } from '../../../support/local-cloud-harness';
+import { sharedAssembly } from '../../../support/shared-assembly';
 
 describe('${answers.name}', () => {
   let stateDir: string;

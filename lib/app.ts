@@ -36,7 +36,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): TodoAppStacks
     moduleFormat: options.callerModuleFormat,
   });
   // cdk-nag's AWS Solutions rules check every synth of this app (cdk synth and deploy, npm start, the tests): an error
-  // finding that is neither fixed nor acknowledged on its resource with a reason fails the synth; test/cdk/nag.test.ts
+  // finding that is neither fixed nor acknowledged on its resource with a reason fails the synth; test/lib/nag.test.ts
   // fails on warnings too. See README: Security.
   applyNagSuppressions(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

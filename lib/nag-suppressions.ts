@@ -36,7 +36,7 @@ export const XRAY_WRITE: NagSuppression = {
   reason:
     'The only statement with Resource "*" is the X-Ray one that active tracing adds (xray:PutTraceSegments, ' +
     'xray:PutTelemetryRecords): these actions have no resource types in the IAM service authorization reference, so "*" is ' +
-    'the only resource they accept. Every other statement of the policy names its resource (test/cdk/nag.test.ts checks it).',
+    'the only resource they accept. Every other statement of the policy names its resource (test/lib/nag.test.ts checks it).',
 };
 
 /**

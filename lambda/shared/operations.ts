@@ -1,7 +1,7 @@
 /**
  * The GraphQL documents the callers send, with the TypeScript shapes of their variables and data. The documents are
  * hand-picked (a caller asks for what it returns); their types are the generated ones (API.ts, `npm run codegen`), so a
- * field renamed or retyped in the schema fails the build here. test/client/operations.test.ts validates every
+ * field renamed or retyped in the schema fails the build here. test/lambda/shared/operations.test.ts validates every
  * document against schema/schema.graphql.
  */
 import type * as APITypes from '../../API';

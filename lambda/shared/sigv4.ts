@@ -11,8 +11,8 @@
  * removed) and URI-encoded once more, the query sorted and encoded, every header signed except the ones SigV4 never
  * signs (authorization, user-agent, connection…, proxy-*, sec-*), the session token signed as X-Amz-Security-Token.
  *
- * The AWS SigV4 test suite checks it (test/client/sigv4-vectors.test.ts), and the verifier with it
- * (test/local-appsync/sigv4.test.ts).
+ * The AWS SigV4 test suite checks it (test/lambda/shared/sigv4-vectors.test.ts), and the verifier with it
+ * (test/local/iam/sigv4.test.ts).
  */
 import {
   ALGORITHM_IDENTIFIER,

@@ -5,7 +5,7 @@
  *
  * The GraphQL schema's text is replaced too: the schema is the user's to edit (README: Change the schema), and an
  * added field must not fail a snapshot. What the schema becomes is checked where it is the subject: test/schema
- * (the documents validate), test/codegen (the generated code is current) and the per-model template tests.
+ * (the documents validate), test/lib/codegen (the generated code is current) and the per-model template tests.
  */
 import type { Config, NewPlugin, Printer, Refs } from 'pretty-format';
 

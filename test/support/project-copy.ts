@@ -37,7 +37,7 @@ export function copyProject({ full = false, inside }: { full?: boolean; inside?:
     cpSync(source, path.join(root, relative), { recursive: true });
   }
   mkdirSync(path.join(root, 'lambda', 'callers'), { recursive: true });
-  mkdirSync(path.join(root, 'test', 'callers'), { recursive: true });
+  mkdirSync(path.join(root, 'test', 'lambda', 'callers'), { recursive: true });
   if (full) symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   return {
     root,

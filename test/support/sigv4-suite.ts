@@ -1,7 +1,7 @@
 /**
  * Reads the AWS SigV4 test suite in place (SIGV4_SUITE_DIR, else shared/sigv4-test-suite next to the repository):
  * nothing of it is copied into the repository. One reader for both sides: the client's signer test
- * (test/client/sigv4-vectors.test.ts) and the local AppSync verifier's test (test/local-appsync/sigv4.test.ts).
+ * (test/lambda/shared/sigv4-vectors.test.ts) and the local AppSync verifier's test (test/local/iam/sigv4.test.ts).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
