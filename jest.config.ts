@@ -63,7 +63,7 @@ const shared = {
 
 const config: Config = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: [...INTEGRATION, ...SYSTEM].map(escape) },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: [...INTEGRATION, ...SYSTEM].map(globToPattern) },
     { ...shared, displayName: 'integration', testMatch: INTEGRATION },
     { ...shared, displayName: 'system', testMatch: SYSTEM },
   ],
@@ -75,7 +75,7 @@ const config: Config = {
 };
 
 /** testPathIgnorePatterns are regular expressions; these are paths and `**` / `*` globs. */
-function escape(glob: string): string {
+function globToPattern(glob: string): string {
   const escaped = glob.replace('<rootDir>/', '/').replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   return escaped.replace(/\*\*\//g, '(?:.*/)?').replace(/\*/g, '[^/]*');
 }

@@ -21,12 +21,12 @@ import { performance } from 'node:perf_hooks';
 import { readCloudAssembly } from '../local/cloudformation/cloud-assembly';
 import type { ColdSample, WarmRun } from './children/invoker';
 import type { SigningResult } from './children/signing';
-import { PROJECT_ROOT, WORK_DIR, assetBytes, buildChildren, buildTwins, bundleFile, synthesize, workerProfilerScript } from './lib/build';
+import { assetBytes, buildChildren, buildTwins, bundleFile, PROJECT_ROOT, synthesize, WORK_DIR, workerProfilerScript } from './lib/build';
 import { CALLERS, type CallerSpec, eventFor } from './lib/callers';
 import { callerMetafile, holdings } from './lib/holdings';
 import { sampleRss, startChild, treeCpuMs } from './lib/processes';
 import type { CallerFunctionInfo, CloudReady, LoadResult, LoadSettings } from './lib/protocol';
-import { type BenchResults, type BundleRow, type ColdStartRow, type LoadRow, type WarmRow, formatReport } from './lib/report';
+import { type BenchResults, type BundleRow, type ColdStartRow, formatReport, type LoadRow, type WarmRow } from './lib/report';
 import { median, percentile, round } from './lib/stats';
 
 export const USAGE = `npm run bench [-- options]
@@ -62,8 +62,28 @@ interface Plan {
 }
 
 const CONCURRENCY = 50;
-const FULL: Plan = { coldSamples: 10, warmInvocations: 500, warmup: 50, signingRounds: 10, signingRoundMs: 200, loadMs: 20_000, loadWarmupMs: 2_000, peerIam: true, serverWarmupMs: 3_000 };
-const QUICK: Plan = { coldSamples: 3, warmInvocations: 100, warmup: 20, signingRounds: 3, signingRoundMs: 100, loadMs: 2_000, loadWarmupMs: 500, peerIam: false, serverWarmupMs: 1_000 };
+const FULL: Plan = {
+  coldSamples: 10,
+  warmInvocations: 500,
+  warmup: 50,
+  signingRounds: 10,
+  signingRoundMs: 200,
+  loadMs: 20_000,
+  loadWarmupMs: 2_000,
+  peerIam: true,
+  serverWarmupMs: 3_000,
+};
+const QUICK: Plan = {
+  coldSamples: 3,
+  warmInvocations: 100,
+  warmup: 20,
+  signingRounds: 3,
+  signingRoundMs: 100,
+  loadMs: 2_000,
+  loadWarmupMs: 500,
+  peerIam: false,
+  serverWarmupMs: 1_000,
+};
 
 class UsageError extends Error {}
 
@@ -80,8 +100,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     else if (arg === '--cpu-prof') {
       cpuProf = argv[++index];
       if (!cpuProf) throw new UsageError('--cpu-prof needs a folder');
-    }
-    else if (arg === '--out') {
+    } else if (arg === '--out') {
       out = argv[++index];
       if (!out) throw new UsageError('--out needs a file name');
     } else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
@@ -115,7 +134,9 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   const loadAverageAtStart = round(os.loadavg()[0], 2);
   if (loadAverageAtStart > os.cpus().length) {
-    log(`warning: the load average is ${loadAverageAtStart} on ${os.cpus().length} cores: other work shares the machine, the figures will be low (the ratios, measured in the same run, still compare)`);
+    log(
+      `warning: the load average is ${loadAverageAtStart} on ${os.cpus().length} cores: other work shares the machine, the figures will be low (the ratios, measured in the same run, still compare)`,
+    );
   }
   mkdirSync(WORK_DIR, { recursive: true });
 
@@ -134,7 +155,7 @@ async function main(): Promise<void> {
   for (const spec of CALLERS) {
     const resource = Object.entries(stack.template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(spec.id));
     if (!resource) throw new Error(`no function ${spec.id} in the callers template`);
-    const dir = stack.assetsByObjectKey.get((resource[1].Properties?.Code as { S3Key: string }).S3Key);
+    const dir = stack.assetsByObjectKey.get((resource[1].Properties?.Code as { S3Key?: string } | undefined)?.S3Key ?? '');
     if (!dir) throw new Error(`no asset for ${spec.id}`);
     assetDirs[spec.id] = dir;
     const ours = assetBytes(dir);
@@ -178,7 +199,9 @@ async function main(): Promise<void> {
     });
     const signing = await signingChild.next<SigningResult>('signing', 120_000);
 
-    log(`local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`);
+    log(
+      `local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`,
+    );
     const rss = sampleRss(cloud.process.pid!);
     const cloudPid = cloud.process.pid!;
     const apiKeyLoad = await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, plan, 'ours-api-key', cloudPid);
@@ -195,10 +218,23 @@ async function main(): Promise<void> {
       const peerReady = await peer.next<CloudReady>('ready', 120_000);
       // The same warm-up ours had before its callers were measured.
       const peerWarmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
-      await load(children.load, { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } }, peerWarmUp, 'peer-warm-up-api-key', peer.process.pid!, true);
+      await load(
+        children.load,
+        { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } },
+        peerWarmUp,
+        'peer-warm-up-api-key',
+        peer.process.pid!,
+        true,
+      );
       await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, peerWarmUp, 'peer-warm-up-iam', peer.process.pid!, true);
       const peerRss = sampleRss(peer.process.pid!);
-      peerLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } }, plan, 'peer-api-key', peer.process.pid!);
+      peerLoad = await load(
+        children.load,
+        { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } },
+        plan,
+        'peer-api-key',
+        peer.process.pid!,
+      );
       if (plan.peerIam) peerIamLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, plan, 'peer-iam', peer.process.pid!);
       peerPeakRssMb = peerRss.stop() ?? 0;
     } finally {
@@ -219,7 +255,12 @@ async function main(): Promise<void> {
       bundles,
       coldStart,
       warm,
-      signing: { usPerOp: round(signing.usPerOp), baselineUsPerOp: round(signing.baselineUsPerOp), ratio: round(signing.usPerOp / signing.baselineUsPerOp, 4), sdkUsPerOp: round(signing.sdkUsPerOp) },
+      signing: {
+        usPerOp: round(signing.usPerOp),
+        baselineUsPerOp: round(signing.baselineUsPerOp),
+        ratio: round(signing.usPerOp / signing.baselineUsPerOp, 4),
+        sdkUsPerOp: round(signing.sdkUsPerOp),
+      },
       local: {
         ...ours,
         concurrency: CONCURRENCY,
@@ -348,10 +389,14 @@ async function coldStarts(spec: CallerSpec, fn: CallerFunctionInfo, ourDir: stri
 async function warmRuns(spec: CallerSpec, fn: CallerFunctionInfo, ourDir: string, twinDir: string, invoker: string, plan: Plan): Promise<WarmRow> {
   const events = Array.from({ length: 50 }, (_, index) => eventFor(spec, index, `warm ${spec.id}`));
   const run = async (dir: string, isTwin: boolean, part: Plan): Promise<WarmRun> => {
-    const child = startChild(invoker, ['warm', bundleFile(dir), JSON.stringify(events), String(part.warmInvocations), String(part.warmup), isTwin ? 'no-raw' : 'raw'], {
-      env: lambdaEnvironment(fn, dir, isTwin),
-      cwd: dir,
-    });
+    const child = startChild(
+      invoker,
+      ['warm', bundleFile(dir), JSON.stringify(events), String(part.warmInvocations), String(part.warmup), isTwin ? 'no-raw' : 'raw'],
+      {
+        env: lambdaEnvironment(fn, dir, isTwin),
+        cwd: dir,
+      },
+    );
     const result = await child.next<WarmRun>('warm', 300_000);
     await child.stop(1000);
     if (result.failures.length > 0) throw new Error(`${spec.id}${isTwin ? ' (twin)' : ''} failed warm invocations: ${result.failures.join('; ')}`);
@@ -393,10 +438,24 @@ export interface MeasuredLoad extends LoadResult {
   readonly cpu: { readonly server: number; readonly workers: number; readonly loadGenerator: number; readonly serverCores: number };
 }
 
-async function load(script: string, target: Pick<LoadSettings, 'url' | 'auth'>, plan: Plan, label: string, serverPid: number, quiet = false): Promise<MeasuredLoad> {
+async function load(
+  script: string,
+  target: Pick<LoadSettings, 'url' | 'auth'>,
+  plan: Plan,
+  label: string,
+  serverPid: number,
+  quiet = false,
+): Promise<MeasuredLoad> {
   const child = startChild(script, [], quiet ? {} : profiled());
   try {
-    child.send({ ...target, concurrency: CONCURRENCY, durationMs: plan.loadMs, warmupMs: plan.loadWarmupMs, maxRequests: 200_000, label } satisfies LoadSettings);
+    child.send({
+      ...target,
+      concurrency: CONCURRENCY,
+      durationMs: plan.loadMs,
+      warmupMs: plan.loadWarmupMs,
+      maxRequests: 200_000,
+      label,
+    } satisfies LoadSettings);
     await child.next('measuring', plan.loadWarmupMs + 60_000);
     const before = { main: treeCpuMs(-serverPid) ?? 0, tree: treeCpuMs(serverPid) ?? 0, load: treeCpuMs(child.process.pid!) ?? 0, at: performance.now() };
     const { result } = await child.next<{ result: LoadResult }>('result', plan.loadMs + 60_000);
@@ -408,10 +467,11 @@ async function load(script: string, target: Pick<LoadSettings, 'url' | 'auth'>, 
       loadGenerator: per(after.load - before.load),
       serverCores: round((after.tree - before.tree) / (after.at - before.at), 2),
     };
-    if (!quiet) log(
-      `  ${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors / ${result.requests}; ` +
-        `CPU per request: server ${cpu.server} ms + workers ${cpu.workers} ms + load generator ${cpu.loadGenerator} ms (the server got ${cpu.serverCores} cores)`,
-    );
+    if (!quiet)
+      log(
+        `  ${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors / ${result.requests}; ` +
+          `CPU per request: server ${cpu.server} ms + workers ${cpu.workers} ms + load generator ${cpu.loadGenerator} ms (the server got ${cpu.serverCores} cores)`,
+      );
     return { ...result, cpu };
   } finally {
     await child.stop(1000);

@@ -13,8 +13,8 @@ import {
   FunctionCommandError,
   type FunctionFormat,
   InvalidAnswerError,
-  planAddFunction,
   Project,
+  planAddFunction,
   type SchemaOperation,
   validateAnswers,
 } from '../lib/add-function';
@@ -94,7 +94,10 @@ function formatOf(value: string): FunctionFormat {
 
 function operationsOf(value: string): string[] {
   if (value.trim() === 'none') return [];
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   if (names.length === 0) throw new InvalidAnswerError('--operations needs at least one operation, e.g. --operations getTodo (or "none" for Hello World)');
   return names;
 }
@@ -126,12 +129,15 @@ async function ask(flags: Flags, project: Project): Promise<AddFunctionAnswers> 
         { name: 'Hello World', value: 'hello' },
       ],
     });
-    operations = template === 'hello' ? [] : await prompts.checkbox({
-      message: `Select the operations you want to permit on ${apiNameOf(project)}:`,
-      choices: operationChoices(project.operations()).map((choice) => (typeof choice === 'string' ? new prompts.Separator(choice) : choice)),
-      required: true,
-      pageSize: 20,
-    });
+    operations =
+      template === 'hello'
+        ? []
+        : await prompts.checkbox({
+            message: `Select the operations you want to permit on ${apiNameOf(project)}:`,
+            choices: operationChoices(project.operations()).map((choice) => (typeof choice === 'string' ? new prompts.Separator(choice) : choice)),
+            required: true,
+            pageSize: 20,
+          });
   }
   const format =
     flags.format ??

@@ -9,7 +9,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildClientConfig, ClientConfigError, clientConfigFiles, CLIENT_CONFIG_FILE_NAMES } from '../lib/client-config';
+import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, ClientConfigError, clientConfigFiles } from '../lib/client-config';
 
 const USAGE = `Usage: npm run client-config -- --outputs-file FILE --out-dir DIR [--stack NAME]
 
@@ -139,7 +139,9 @@ function writeAllOrNothing(dir: string, files: Array<{ name: string; content: st
   } catch (error) {
     for (const file of renamed.reverse()) restore(file);
     for (const file of planned) rmSync(file.temporary, { force: true });
-    throw new ClientConfigWriteError(`cannot write ${current} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was written`, { cause: error });
+    throw new ClientConfigWriteError(`cannot write ${current} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was written`, {
+      cause: error,
+    });
   }
 }
 

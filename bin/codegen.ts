@@ -8,14 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  CodegenError,
-  SchemaFileError,
-  UsageError,
-  describeStaleFiles,
-  findStaleFiles,
-  generateClientCode,
-} from '../lib/codegen';
+import { CodegenError, describeStaleFiles, findStaleFiles, generateClientCode, SchemaFileError, UsageError } from '../lib/codegen';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 

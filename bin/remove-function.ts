@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FunctionCommandError, planRemoveFunction, Project } from '../lib/add-function';
+import { FunctionCommandError, Project, planRemoveFunction } from '../lib/add-function';
 import { applyPlan } from '../lib/file-plan';
 
 const USAGE = `Usage: npm run remove-function -- NAME [--force]
@@ -17,7 +17,12 @@ Removes a caller that npm run add-function added, and only what it wrote.
 function main(argv: readonly string[]): void {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { force: { type: 'boolean', default: false }, project: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { force: { type: 'boolean', default: false }, project: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     usage((error as Error).message);
   }

@@ -12,14 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  Kind,
-  parse,
-  type DocumentNode,
-  type FieldDefinitionNode,
-  type InputObjectTypeDefinitionNode,
-  type TypeNode,
-} from 'graphql';
+import { type DocumentNode, type FieldDefinitionNode, type InputObjectTypeDefinitionNode, Kind, parse, type TypeNode } from 'graphql';
 import type { OperationVariable } from '../lambda/callers/operation-caller';
 import { capitalize } from './schema-fields';
 
@@ -177,7 +170,9 @@ export function validateAnswers(answers: AddFunctionAnswers, project: Project): 
   }
   const stem = fileStemOf(name);
   if (project.takenNames().includes(name) || project.manifest().functions.some((fn) => fn.name === name)) {
-    throw new InvalidAnswerError(`a function named ${name} already exists in ${CALLERS_STACK}; pick another name, or remove it first (npm run remove-function -- ${name})`);
+    throw new InvalidAnswerError(
+      `a function named ${name} already exists in ${CALLERS_STACK}; pick another name, or remove it first (npm run remove-function -- ${name})`,
+    );
   }
   for (const file of [`lambda/callers/${stem}.ts`, `test/lambda/callers/added/${stem}.test.ts`]) {
     if (project.exists(file)) throw new InvalidAnswerError(`${file} already exists; pick another name`);
@@ -193,10 +188,14 @@ export function validateAnswers(answers: AddFunctionAnswers, project: Project): 
     const operation = available.find((candidate) => candidate.fieldName === fieldName);
     if (operation === undefined) {
       const callable = available.filter((candidate) => candidate.typeName !== 'Subscription').map((candidate) => candidate.fieldName);
-      throw new InvalidAnswerError(`unknown operation ${JSON.stringify(fieldName)}: the schema's generated documents offer ${callable.join(', ')} (run npm run codegen after changing the schema)`);
+      throw new InvalidAnswerError(
+        `unknown operation ${JSON.stringify(fieldName)}: the schema's generated documents offer ${callable.join(', ')} (run npm run codegen after changing the schema)`,
+      );
     }
     if (operation.typeName === 'Subscription') {
-      throw new InvalidAnswerError(`${fieldName} is a subscription: it needs a WebSocket client, which the callers (HTTP) do not have; choose a query or a mutation`);
+      throw new InvalidAnswerError(
+        `${fieldName} is a subscription: it needs a WebSocket client, which the callers (HTTP) do not have; choose a query or a mutation`,
+      );
     }
   }
   if (new Set(answers.operations).size !== answers.operations.length) throw new InvalidAnswerError('an operation is named twice');
@@ -245,7 +244,9 @@ export function planRemoveFunction(name: string, project: Project, { force = fal
   }
   for (const [file, hash] of Object.entries(entry.files)) {
     if (project.exists(file) && sha256(project.read(file)) !== hash && !force) {
-      throw new ProjectStateError(`${file} was changed since add-function wrote it; remove-function would lose those changes. Run it with --force to delete it anyway`);
+      throw new ProjectStateError(
+        `${file} was changed since add-function wrote it; remove-function would lose those changes. Run it with --force to delete it anyway`,
+      );
     }
   }
   const update: Record<string, string> = {};
@@ -254,7 +255,10 @@ export function planRemoveFunction(name: string, project: Project, { force = fal
     const lines = content.split('\n');
     const at = lines.indexOf(line);
     if (at < 0) {
-      if (!force) throw new ProjectStateError(`the line add-function inserted in ${file} is no longer there (or was edited); remove ${name} from it by hand, or run with --force`);
+      if (!force)
+        throw new ProjectStateError(
+          `the line add-function inserted in ${file} is no longer there (or was edited); remove ${name} from it by hand, or run with --force`,
+        );
       continue;
     }
     lines.splice(at, 1);
@@ -407,13 +411,13 @@ ${operations
       `    expect((await local.signedGraphql(JSON.stringify({ query: '${operation.typeName === 'Query' ? 'query' : 'mutation'} { ${selectionOf(operation, project)} }' }), { profile })).status).not.toBe(401);`,
   )
   .join('\n')}${
-          notGranted === undefined
-            ? ''
-            : `
+  notGranted === undefined
+    ? ''
+    : `
     const refused = await local.signedGraphql(JSON.stringify({ query: '${notGranted.typeName === 'Query' ? 'query' : 'mutation'} { ${selectionOf(notGranted, project)} }' }), { profile });
     expect(refused.status).toBe(401);
     expect(refused.json).toEqual({ errors: [{ errorType: 'UnauthorizedException', message: 'Permission denied' }] });`
-        }
+}
   });`;
   return `/**
  * ${answers.name} (written by \`npm run add-function\`, with its handler): invoked through the local cloud's Invoke API, as
@@ -455,7 +459,10 @@ ${answerCheck}
 /** A JSON-like value as TypeScript source in the project's style: `[{ name: 'id', nonNull: true }]`. */
 function tsLiteral(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) return `{ ${Object.entries(value).map(([key, item]) => `${key}: ${tsLiteral(item)}`).join(', ')} }`;
+  if (typeof value === 'object' && value !== null)
+    return `{ ${Object.entries(value)
+      .map(([key, item]) => `${key}: ${tsLiteral(item)}`)
+      .join(', ')} }`;
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   return String(value);
 }
@@ -473,13 +480,18 @@ function selectionOf(operation: SchemaOperation, project: Project): string {
 function graphqlLiteral(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([key, item]) => `${key}: ${graphqlLiteral(item)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${key}: ${graphqlLiteral(item)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
 
 /** The root fields of a schema with their arguments as variables; `hasDocument` says whether codegen wrote one. */
-export function readSchemaOperations(schemaText: string, hasDocument: (module: SchemaOperation['documentModule'], fieldName: string) => boolean): SchemaOperation[] {
+export function readSchemaOperations(
+  schemaText: string,
+  hasDocument: (module: SchemaOperation['documentModule'], fieldName: string) => boolean,
+): SchemaOperation[] {
   const document = parse(schemaText);
   const enums = new Set(document.definitions.filter((d) => d.kind === Kind.ENUM_TYPE_DEFINITION).map((d) => (d as { name: { value: string } }).name.value));
   const inputs = inputDefinitions(document);

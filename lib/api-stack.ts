@@ -1,6 +1,6 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { AppConfig } from './config';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AppConfig } from './config';
 import { TodoApi } from './todo-api';
 
 export interface TodoApiStackProps extends StackProps {

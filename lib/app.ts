@@ -1,10 +1,10 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readAppConfig } from './config';
 import { TodoApiStack } from './api-stack';
 import { TodoCallersStack } from './callers-stack';
+import { readAppConfig } from './config';
 import { applyNagSuppressions } from './nag-suppressions';
-import { ModuleFormat } from './todo-function';
+import type { ModuleFormat } from './todo-function';
 
 export interface TodoAppStacks {
   readonly apiStack: TodoApiStack;

@@ -1,13 +1,13 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { AppConfig } from './config';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import { CompositePrincipal, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { AppConfig } from './config';
 import { GraphqlServerRole } from './graphql-access';
 import { CallerAuthMode, GraphqlCaller } from './graphql-caller';
-import { GraphqlField } from './schema-fields';
-import { ModuleFormat } from './todo-function';
-import { CallableGraphqlApi } from './todo-api';
+import type { GraphqlField } from './schema-fields';
+import type { CallableGraphqlApi } from './todo-api';
+import type { ModuleFormat } from './todo-function';
 
 const CALLERS_DIR = path.join(__dirname, '..', 'lambda', 'callers');
 const LIST_TODOS = { typeName: 'Query', fieldName: 'listTodos' } as const;

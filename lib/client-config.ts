@@ -183,7 +183,7 @@ export function buildClientConfig(outputs: unknown, options: ClientConfigOptions
   const stackOutputs = stacks[stackName];
 
   const present = (outputName: string): unknown => {
-    if (!Object.prototype.hasOwnProperty.call(stackOutputs, outputName)) {
+    if (!Object.hasOwn(stackOutputs, outputName)) {
       const remedy = options.remedy ?? `Deploy with \`${deploy}\` (a stack deployed before this output existed needs that update), then try again.`;
       throw new MissingOutputError(`Stack ${stackName} has no output ${outputName} in ${source}. ${remedy}`, stackName, outputName);
     }
@@ -202,7 +202,12 @@ export function buildClientConfig(outputs: unknown, options: ClientConfigOptions
       outputName,
     );
   if (typeof endpoint !== 'string' || !isHttpUrl(endpoint)) {
-    throw invalid(API_OUTPUTS.endpoint, 'must be the http(s) URL of the GraphQL endpoint (https://<id>.appsync-api.<region>.amazonaws.com/graphql)', endpoint, true);
+    throw invalid(
+      API_OUTPUTS.endpoint,
+      'must be the http(s) URL of the GraphQL endpoint (https://<id>.appsync-api.<region>.amazonaws.com/graphql)',
+      endpoint,
+      true,
+    );
   }
   if (typeof apiKey !== 'string' || apiKey.length === 0 || /\s/.test(apiKey)) {
     throw invalid(API_OUTPUTS.apiKey, 'must be the API key (a non-empty string without spaces)', apiKey, false);
@@ -244,11 +249,15 @@ export function clientConfigFiles(config: ClientConfig): Array<{ name: string; c
 
 function stacksOf(outputs: unknown, source: string): Record<string, Record<string, unknown>> {
   if (!isPlainObject(outputs)) {
-    throw new InvalidOutputsError(`Expected an object of stack outputs by stack name in ${source} (as \`cdk deploy --outputs-file\` writes it), not ${describeType(outputs)}.`);
+    throw new InvalidOutputsError(
+      `Expected an object of stack outputs by stack name in ${source} (as \`cdk deploy --outputs-file\` writes it), not ${describeType(outputs)}.`,
+    );
   }
   for (const [stackName, stackOutputs] of Object.entries(outputs)) {
     if (!isPlainObject(stackOutputs)) {
-      throw new InvalidOutputsError(`The outputs of stack ${stackName} in ${source} must be an object of output values by output name, not ${describeType(stackOutputs)}.`);
+      throw new InvalidOutputsError(
+        `The outputs of stack ${stackName} in ${source} must be an object of output values by output name, not ${describeType(stackOutputs)}.`,
+      );
     }
   }
   return outputs as Record<string, Record<string, unknown>>;
@@ -256,10 +265,10 @@ function stacksOf(outputs: unknown, source: string): Record<string, Record<strin
 
 function apiStackName(stacks: Record<string, Record<string, unknown>>, source: string, remedy: string, wanted: string | undefined): string {
   const allStacks = Object.keys(stacks);
-  const apiStacks = allStacks.filter((name) => Object.prototype.hasOwnProperty.call(stacks[name], API_OUTPUTS.endpoint));
+  const apiStacks = allStacks.filter((name) => Object.hasOwn(stacks[name], API_OUTPUTS.endpoint));
   const listed = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
   if (wanted !== undefined) {
-    if (!Object.prototype.hasOwnProperty.call(stacks, wanted)) {
+    if (!Object.hasOwn(stacks, wanted)) {
       throw new StackNotFoundError(`Stack ${wanted} is not in ${source} (stacks with ${API_OUTPUTS.endpoint}: ${listed(apiStacks)}).`, wanted);
     }
     return wanted;

@@ -17,34 +17,20 @@
  *
  * Nothing here touches the file system except to load the generator: `bin/codegen.ts` reads and writes files.
  */
-import {
-  type ASTNode,
-  type DocumentNode,
-  type GraphQLError,
-  Source,
-  buildASTSchema,
-  concatAST,
-  getLocation,
-  parse,
-  validateSchema,
-} from 'graphql';
-// graphql-js' SDL validation, the one buildASTSchema runs; called directly because buildASTSchema throws its
-// errors joined into a plain Error, without their locations.
-import { validateSDL } from 'graphql/validation/validate';
-import type * as AmplifyGenerator from '@aws-amplify/graphql-generator';
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import type * as AmplifyGenerator from '@aws-amplify/graphql-generator';
+import { type ASTNode, buildASTSchema, concatAST, type DocumentNode, type GraphQLError, getLocation, parse, Source, validateSchema } from 'graphql';
+// graphql-js' SDL validation, the one buildASTSchema runs; called directly because buildASTSchema throws its
+// errors joined into a plain Error, without their locations.
+import { validateSDL } from 'graphql/validation/validate';
 
 /** Where the generated files go, relative to the output directory (Amplify's layout for a Gen 1 project). */
 export const STATEMENTS_DIR = 'graphql';
 export const TYPES_FILE = 'API.ts';
-export const GENERATED_FILES = [
-  `${STATEMENTS_DIR}/queries.ts`,
-  `${STATEMENTS_DIR}/mutations.ts`,
-  `${STATEMENTS_DIR}/subscriptions.ts`,
-  TYPES_FILE,
-] as const;
+export const GENERATED_FILES = [`${STATEMENTS_DIR}/queries.ts`, `${STATEMENTS_DIR}/mutations.ts`, `${STATEMENTS_DIR}/subscriptions.ts`, TYPES_FILE] as const;
 
 /** Amplify Gen 1's defaults for `amplify codegen` (`.graphqlconfig.yml`'s maxDepth and typenameIntrospection). */
 export const AMPLIFY_GEN1_DEFAULTS = { maxDepth: 2, typenameIntrospection: true } as const;
@@ -280,10 +266,7 @@ export interface StaleFile {
  * The generated files whose current content (undefined: the file does not exist) differs from a fresh generation,
  * in the order of `expected`. Empty: everything is up to date.
  */
-export function findStaleFiles(
-  expected: ReadonlyMap<string, string>,
-  current: (relativePath: string) => string | undefined,
-): StaleFile[] {
+export function findStaleFiles(expected: ReadonlyMap<string, string>, current: (relativePath: string) => string | undefined): StaleFile[] {
   const stale: StaleFile[] = [];
   for (const [file, content] of expected) {
     const actual = current(file);

@@ -1,6 +1,6 @@
-import { Node } from 'constructs';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Node } from 'constructs';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 

@@ -1,8 +1,8 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
-import { IamResource, IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
-import { CfnRole, IGrantable, IPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { IamResource, type IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import { type CfnRole, type IGrantable, type IPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GraphqlField } from './schema-fields';
+import type { GraphqlField } from './schema-fields';
 
 /** A GraphQL name (https://spec.graphql.org/October2021/#Name): no wildcard, no path, nothing else. */
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -19,7 +19,10 @@ export function grantGraphqlFields(api: IGraphqlApi, grantee: IGrantable, fields
   if (fields.length === 0) throw new Error('grantGraphqlFields: name at least one field to grant (an empty grant allows nothing; leave the call out instead)');
   const seen = new Set<string>();
   for (const { typeName, fieldName } of fields) {
-    for (const [what, name] of [['type', typeName], ['field', fieldName]] as const) {
+    for (const [what, name] of [
+      ['type', typeName],
+      ['field', fieldName],
+    ] as const) {
       if (!GRAPHQL_NAME.test(name)) {
         throw new Error(`grantGraphqlFields: ${JSON.stringify(name)} is not a GraphQL ${what} name; grants name exact fields (Type.field), never a wildcard`);
       }

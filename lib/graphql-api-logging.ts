@@ -1,5 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
-import { CfnGraphQLApi, FieldLogLevel, GraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import { type CfnGraphQLApi, FieldLogLevel, type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';

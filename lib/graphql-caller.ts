@@ -2,9 +2,9 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { grantGraphqlFields } from './graphql-access';
-import { CallableGraphqlApi } from './todo-api';
-import { capitalize, GraphqlField } from './schema-fields';
-import { ModuleFormat, TodoFunction } from './todo-function';
+import { capitalize, type GraphqlField } from './schema-fields';
+import type { CallableGraphqlApi } from './todo-api';
+import { type ModuleFormat, TodoFunction } from './todo-function';
 
 export enum CallerAuthMode {
   /** Sends the API key in `x-api-key`; gets the key in its environment. */

@@ -1,6 +1,6 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { Policy } from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { TodoFunction } from './todo-function';
 
 /** Plugin name of cdk-nag's AwsSolutionsChecks in CDK's validation report. */

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import {
-  GraphQLError,
-  Kind,
-  parse,
   type DocumentNode,
   type EnumTypeDefinitionNode,
   type FieldDefinitionNode,
+  GraphQLError,
   type InputObjectTypeDefinitionNode,
   type InputValueDefinitionNode,
+  Kind,
   type ObjectTypeDefinitionNode,
+  parse,
   type TypeNode,
 } from 'graphql';
-import { ModelOperation, tableVariableOf, type ApiModels, type ModelDescription, type TypeRef } from '../lambda/resolver/model';
+import { type ApiModels, type ModelDescription, ModelOperation, type TypeRef, tableVariableOf } from '../lambda/resolver/model';
 import { TRANSLATABLE_OPERATORS } from '../lambda/resolver/model-expression';
 
 /*
@@ -26,8 +26,20 @@ import { TRANSLATABLE_OPERATORS } from '../lambda/resolver/model-expression';
  */
 
 const SCALARS = new Set([
-  'ID', 'String', 'Int', 'Float', 'Boolean',
-  'AWSDate', 'AWSTime', 'AWSDateTime', 'AWSTimestamp', 'AWSEmail', 'AWSJSON', 'AWSURL', 'AWSPhone', 'AWSIPAddress',
+  'ID',
+  'String',
+  'Int',
+  'Float',
+  'Boolean',
+  'AWSDate',
+  'AWSTime',
+  'AWSDateTime',
+  'AWSTimestamp',
+  'AWSEmail',
+  'AWSJSON',
+  'AWSURL',
+  'AWSPhone',
+  'AWSIPAddress',
 ]);
 const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt'];
 const LOGICAL_KEYS = new Set(['and', 'or', 'not']);
@@ -89,7 +101,9 @@ class SchemaReader {
     const assign = (modelName: string, operation: ModelOperation, field: FieldDefinitionNode, root: string) => {
       const served = operations.get(modelName) ?? {};
       if (served[operation] !== undefined) {
-        this.problems.push(`${root}.${field.name.value}: ${modelName} already has a ${operation} field (${served[operation]}); a model has at most one of each`);
+        this.problems.push(
+          `${root}.${field.name.value}: ${modelName} already has a ${operation} field (${served[operation]}); a model has at most one of each`,
+        );
         return;
       }
       served[operation] = field.name.value;
@@ -109,9 +123,7 @@ class SchemaReader {
 
     // In the order the schema declares the types, so adding a root field never reorders the models.
     const declared = [...this.objects.keys()];
-    const models = [...operations]
-      .sort(([a], [b]) => declared.indexOf(a) - declared.indexOf(b))
-      .map(([name, served]) => this.model(name, served));
+    const models = [...operations].sort(([a], [b]) => declared.indexOf(a) - declared.indexOf(b)).map(([name, served]) => this.model(name, served));
     const operatorInputs = this.operatorInputs(models);
     const enums = this.enums(models, operatorInputs);
     if (this.problems.length > 0) throw new SchemaModelError(this.schemaPath, this.problems);

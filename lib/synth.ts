@@ -1,7 +1,7 @@
-import { App } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildApp, type BuildAppOptions, type TodoAppStacks } from './app';
+import { App } from 'aws-cdk-lib';
+import { type BuildAppOptions, buildApp, type TodoAppStacks } from './app';
 
 /**
  * The one way this app is built: with cdk.json's context (its settings and feature flags) merged with overrides, so

@@ -1,23 +1,16 @@
+import * as path from 'node:path';
 import { CfnOutput, Duration, Expiration, Fn, Stack } from 'aws-cdk-lib';
-import {
-  AuthorizationType,
-  Definition,
-  FieldLogLevel,
-  GraphqlApi,
-  IGraphqlApi,
-  LambdaDataSource,
-} from 'aws-cdk-lib/aws-appsync';
+import { AuthorizationType, Definition, FieldLogLevel, GraphqlApi, type IGraphqlApi, LambdaDataSource } from 'aws-cdk-lib/aws-appsync';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import * as path from 'node:path';
+import { ROOT_TYPE_OF } from '../lambda/resolver/api-resolver';
+import type { ApiModels, ModelOperation } from '../lambda/resolver/model';
 import { GraphqlApiLogging } from './graphql-api-logging';
 import { ModelTable } from './model-table';
 import { capitalize } from './schema-fields';
 import { readApiModels, SchemaModelError } from './schema-model';
 import { TodoFunction } from './todo-function';
-import { ROOT_TYPE_OF } from '../lambda/resolver/api-resolver';
-import type { ApiModels, ModelOperation } from '../lambda/resolver/model';
 
 export const SCHEMA_PATH = path.join(__dirname, '..', 'schema', 'schema.graphql');
 const RESOLVER_ENTRY = path.join(__dirname, '..', 'lambda', 'resolver', 'index.ts');

@@ -1,7 +1,7 @@
 import { graphqlApisOf } from './appsync/deployment-model';
 import type { LocalGraphqlApi } from './appsync/model';
 import type { StackArtifact } from './cloudformation/cloud-assembly';
-import { deployLocally, type DeployOptions, type EngineDeployment, type StackOutputs } from './cloudformation/deployment';
+import { type DeployOptions, deployLocally, type EngineDeployment, type StackOutputs } from './cloudformation/deployment';
 import { tablesOf } from './dynamodb/deployment-model';
 import type { LocalTable } from './dynamodb/model';
 import { adminCredentialsOf, rolesOf } from './iam/deployment-model';

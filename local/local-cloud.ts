@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, ClientConfigError, clientConfigFiles, type ClientConfig } from '../lib/client-config';
+import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, type ClientConfig, ClientConfigError, clientConfigFiles } from '../lib/client-config';
+import { startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployApp, type LocalDeployment } from './deployment';
-import { startLocalDynamoDb, type LocalDynamoDb } from './dynamodb';
-import { startAppSyncService } from './appsync/service';
-import { outputsFileContent, type LocalEndpoints } from './outputs';
-import { startServices, type Services } from './services';
+import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import { type LocalEndpoints, outputsFileContent } from './outputs';
+import { type Services, startServices } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
 
 export interface LocalCloudOptions {
@@ -79,7 +79,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
     await dynamodb.createTables(deployment.tables);
 
-    const services = await startServices({ deployment, appsync, dependencies: [dynamodb], host, lambdaPort: options.lambdaPort ?? 3001, log, now: options.now, executionTimeoutMs: options.executionTimeoutMs, maxWorkersPerFunction: options.maxWorkersPerFunction });
+    const services = await startServices({
+      deployment,
+      appsync,
+      dependencies: [dynamodb],
+      host,
+      lambdaPort: options.lambdaPort ?? 3001,
+      log,
+      now: options.now,
+      executionTimeoutMs: options.executionTimeoutMs,
+      maxWorkersPerFunction: options.maxWorkersPerFunction,
+    });
     closers.push(() => services.close());
 
     const endpoints: LocalEndpoints = {
@@ -102,7 +112,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
     const clientConfig = writeClientConfig(stateDir, outputsContent);
 
-    return { deployment, dynamodb, services, endpoints, files: { ...files, ...clientConfig.files }, clientConfigSkipped: clientConfig.skipped, close: closeAll };
+    return {
+      deployment,
+      dynamodb,
+      services,
+      endpoints,
+      files: { ...files, ...clientConfig.files },
+      clientConfigSkipped: clientConfig.skipped,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
@@ -110,7 +128,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
 }
 
 /** Amplify's client config (Gen 1 and Gen 2) from the same outputs, so it points at the local cloud; skipped, with the reason, without an API stack. */
-function writeClientConfig(stateDir: string, outputs: Record<string, Record<string, string>>): { files?: { amplifyConfiguration: string; amplifyOutputs: string }; skipped?: string } {
+function writeClientConfig(
+  stateDir: string,
+  outputs: Record<string, Record<string, string>>,
+): { files?: { amplifyConfiguration: string; amplifyOutputs: string }; skipped?: string } {
   let config: ClientConfig;
   try {
     config = buildClientConfig(outputs, { source: 'the local outputs', remedy: 'Synthesize the app again (npm start does unless --no-synth).' });
@@ -127,4 +148,3 @@ function writeClientConfig(stateDir: string, outputs: Record<string, Record<stri
   });
   return { files: { amplifyConfiguration: gen1, amplifyOutputs: gen2 } };
 }
-

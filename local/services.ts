@@ -1,11 +1,11 @@
 import * as os from 'node:os';
 import type { AppSyncService } from './appsync/service';
 import type { LocalDeployment } from './deployment';
-import { evaluate, PrincipalStore, renderAwsProfiles, verifySigV4, type LocalPrincipal } from './iam';
+import { evaluate, type LocalPrincipal, PrincipalStore, renderAwsProfiles, verifySigV4 } from './iam';
 import { authenticationRefusal, missingAuthenticationToken, unrecognizedClient } from './lambda/errors';
 import type { InvokeApiRequest } from './lambda/invoke-api';
 import type { LambdaRuntime } from './lambda/runtime';
-import { startLambdaService, type LambdaService } from './lambda/service';
+import { type LambdaService, startLambdaService } from './lambda/service';
 import type { LocalService } from './service';
 
 export interface Services {

@@ -43,10 +43,16 @@ async function main(): Promise<void> {
 /** `cdk synth`, quiet unless it fails: its output is only worth showing when something is wrong. */
 function synthesize(assemblyDir: string): void {
   process.stderr.write('Synthesizing the app (cdk synth)...\n');
-  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', assemblyDir], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', assemblyDir], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   if (result.status !== 0) {
     process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
-    throw new StartError(`cdk synth failed (exit ${result.status ?? result.signal}); fix the error above, or run with --no-synth to use the existing ${assemblyDir}`);
+    throw new StartError(
+      `cdk synth failed (exit ${result.status ?? result.signal}); fix the error above, or run with --no-synth to use the existing ${assemblyDir}`,
+    );
   }
 }
 

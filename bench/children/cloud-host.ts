@@ -9,8 +9,8 @@
  */
 import { startLocalCloud } from '../../local/local-cloud';
 import { defaultMaxWorkersPerFunction } from '../../local/services';
-import type { CallerFunctionInfo, CloudReady } from '../lib/protocol';
 import { CALLER_IDS } from '../lib/callers';
+import type { CallerFunctionInfo, CloudReady } from '../lib/protocol';
 import { startPeer } from './peer';
 
 async function main(): Promise<void> {

@@ -75,8 +75,16 @@ async function rawSender(event: Record<string, unknown>): Promise<() => Promise<
   const list = !('name' in event);
   const body = JSON.stringify(
     list
-      ? { query: 'query ListTodos($limit: Int) { listTodos(limit: $limit) { items { id name description createdAt updatedAt } nextToken } }', operationName: 'ListTodos', variables: event }
-      : { query: 'mutation CreateTodo($input: CreateTodoInput!) { createTodo(input: $input) { id name description createdAt updatedAt } }', operationName: 'CreateTodo', variables: { input: event } },
+      ? {
+          query: 'query ListTodos($limit: Int) { listTodos(limit: $limit) { items { id name description createdAt updatedAt } nextToken } }',
+          operationName: 'ListTodos',
+          variables: event,
+        }
+      : {
+          query: 'mutation CreateTodo($input: CreateTodoInput!) { createTodo(input: $input) { id name description createdAt updatedAt } }',
+          operationName: 'CreateTodo',
+          variables: { input: event },
+        },
   );
   const apiKey = process.env.API_TODOAPI_GRAPHQLAPIKEYOUTPUT;
   const headers: Record<string, string> = apiKey
@@ -88,7 +96,11 @@ async function rawSender(event: Record<string, unknown>): Promise<() => Promise<
             {
               service: 'appsync',
               region: process.env.AWS_REGION ?? '',
-              credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: process.env.AWS_SESSION_TOKEN },
+              credentials: {
+                accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+                secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+                sessionToken: process.env.AWS_SESSION_TOKEN,
+              },
               signingDate: new Date(),
             },
           )

@@ -29,7 +29,14 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
   let sequence = 0;
 
   const send = async (kind: 'list' | 'create'): Promise<{ ok: boolean; ms: number; problem?: string }> => {
-    const body = kind === 'list' ? LIST : JSON.stringify({ query: CREATE_QUERY, operationName: 'CreateTodo', variables: { input: { name: `${settings.label} ${sequence++}`, description: 'load' } } });
+    const body =
+      kind === 'list'
+        ? LIST
+        : JSON.stringify({
+            query: CREATE_QUERY,
+            operationName: 'CreateTodo',
+            variables: { input: { name: `${settings.label} ${sequence++}`, description: 'load' } },
+          });
     const headers = await headersFor(settings, url, kind, body);
     const started = performance.now();
     return new Promise((resolve) => {
@@ -47,7 +54,9 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
         },
       );
       request.on('timeout', () => request.destroy(new Error('no answer in time')));
-      request.on('error', (error) => resolve({ ok: false, ms: performance.now() - started, problem: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` }));
+      request.on('error', (error) =>
+        resolve({ ok: false, ms: performance.now() - started, problem: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` }),
+      );
       request.end(body);
     });
   };

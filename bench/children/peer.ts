@@ -42,7 +42,8 @@ export async function startPeer(cloud: RunningLocalCloud, log: (line: string) =>
   useTheSimulatorsGraphql();
   // Loaded only now, after the resolution fix above.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { AmplifyAppSyncSimulator, AmplifyAppSyncSimulatorAuthenticationType, RESOLVER_KIND } = require('amplify-appsync-simulator') as typeof import('amplify-appsync-simulator');
+  const { AmplifyAppSyncSimulator, AmplifyAppSyncSimulatorAuthenticationType, RESOLVER_KIND } =
+    require('amplify-appsync-simulator') as typeof import('amplify-appsync-simulator');
   const api = cloud.deployment.graphqlApis[0];
   const runtime = cloud.services.runtime;
   const dataSources: AppSyncSimulatorDataSourceConfig[] = [];

@@ -10,12 +10,13 @@
  *   the same library as ours, so the difference is what the node:crypto hash (and reading the environment) costs.
  * The same GraphQL body for all three.
  */
+
+import { performance } from 'node:perf_hooks';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@aws-sdk/protocol-http';
 import { SignatureV4 as DocsSignatureV4 } from '@aws-sdk/signature-v4';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { performance } from 'node:perf_hooks';
 import { iamAuthorizer } from '../../lambda/shared/iam-auth';
 
 export interface SigningResult {
@@ -49,13 +50,25 @@ async function main(): Promise<SigningResult> {
     return signer.sign(request);
   };
   const sdkSigner = new SignatureV4({
-    credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: process.env.AWS_SESSION_TOKEN },
+    credentials: {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+      sessionToken: process.env.AWS_SESSION_TOKEN,
+    },
     region,
     service: 'appsync',
     sha256: Sha256,
   });
   const sdk = () =>
-    sdkSigner.sign({ method: 'POST', protocol: 'https:', hostname: endpoint.host, path: endpoint.pathname, query: {}, headers: { 'content-type': 'application/json', host: endpoint.host }, body: BODY });
+    sdkSigner.sign({
+      method: 'POST',
+      protocol: 'https:',
+      hostname: endpoint.host,
+      path: endpoint.pathname,
+      query: {},
+      headers: { 'content-type': 'application/json', host: endpoint.host },
+      body: BODY,
+    });
 
   const candidates = { ours: () => ours(BODY), twin, sdk } as const;
   const time = { ours: 0, twin: 0, sdk: 0 };

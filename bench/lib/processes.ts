@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Child {
   readonly process: ChildProcess;
@@ -16,7 +16,11 @@ process.on('exit', () => {
 });
 
 /** Forks a script with an IPC channel; its stdout and stderr go nowhere unless `inherit`. */
-export function startChild(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; inheritStderr?: boolean; cwd?: string } = {}): Child {
+export function startChild(
+  script: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; inheritStderr?: boolean; cwd?: string } = {},
+): Child {
   const child = fork(script, args, {
     env: options.env ?? process.env,
     execArgv: options.execArgv ?? [],
@@ -49,7 +53,8 @@ export function startChild(script: string, args: string[], options: { env?: Node
           if (message.type === 'error') throw new Error(`${script}: ${(message as { message?: string }).message}`);
           return message as T;
         }
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${script} exited (${child.exitCode ?? child.signalCode}) before sending ${type}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${script} exited (${child.exitCode ?? child.signalCode}) before sending ${type}`);
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`${script} sent no ${type} within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {

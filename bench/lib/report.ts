@@ -127,7 +127,16 @@ export function formatReport(results: BenchResults): string {
       results.coldStart.map((row) => [row.function, ms(row.ms), ms(row.baselineMs), ratio(row.ratio), ms(row.processMs), ms(row.baselineProcessMs)]),
     ),
     table(
-      [`warm (${results.warm[0]?.invocations ?? 0} invocations)`, 'ours p50', 'ours p99', 'bare request p50', 'ours − bare', 'twin p50', 'twin p99', 'ours/twin p50'],
+      [
+        `warm (${results.warm[0]?.invocations ?? 0} invocations)`,
+        'ours p50',
+        'ours p99',
+        'bare request p50',
+        'ours − bare',
+        'twin p50',
+        'twin p99',
+        'ours/twin p50',
+      ],
       results.warm.map((row) => [
         row.function,
         ms(row.p50Ms),
@@ -141,14 +150,54 @@ export function formatReport(results: BenchResults): string {
     ),
     table(
       ['signing', 'ours', 'twin', 'ours/twin', 'SDK signer alone'],
-      [['µs per signed request', results.signing.usPerOp.toFixed(1), results.signing.baselineUsPerOp.toFixed(1), ratio(results.signing.ratio), results.signing.sdkUsPerOp.toFixed(1)]],
+      [
+        [
+          'µs per signed request',
+          results.signing.usPerOp.toFixed(1),
+          results.signing.baselineUsPerOp.toFixed(1),
+          ratio(results.signing.ratio),
+          results.signing.sdkUsPerOp.toFixed(1),
+        ],
+      ],
     ),
     table(
-      [`local cloud, ${local.concurrency} concurrent, ${local.durationS} s, 50/50 listTodos(limit: 20) + createTodo`, 'req/s', 'p50', 'p99', 'errors', 'requests', 'peak RSS'],
       [
-        ['ours, API key', local.rps.toFixed(0), ms(local.p50Ms), ms(local.p99Ms), String(local.errors), String(local.requests), `${local.peakRssMb.toFixed(0)} MiB`],
-        ['ours, IAM (SigV4 verified, IAM policies evaluated)', local.iamRps.toFixed(0), ms(local.iamP50Ms), ms(local.iamP99Ms), String(local.iamErrors), String(local.iamRequests), ''],
-        ['peer: amplify-appsync-simulator, API key', local.peerRps.toFixed(0), ms(local.peerP50Ms), ms(local.peerP99Ms), String(local.peerErrors), String(local.peerRequests), `${local.peerPeakRssMb.toFixed(0)} MiB`],
+        `local cloud, ${local.concurrency} concurrent, ${local.durationS} s, 50/50 listTodos(limit: 20) + createTodo`,
+        'req/s',
+        'p50',
+        'p99',
+        'errors',
+        'requests',
+        'peak RSS',
+      ],
+      [
+        [
+          'ours, API key',
+          local.rps.toFixed(0),
+          ms(local.p50Ms),
+          ms(local.p99Ms),
+          String(local.errors),
+          String(local.requests),
+          `${local.peakRssMb.toFixed(0)} MiB`,
+        ],
+        [
+          'ours, IAM (SigV4 verified, IAM policies evaluated)',
+          local.iamRps.toFixed(0),
+          ms(local.iamP50Ms),
+          ms(local.iamP99Ms),
+          String(local.iamErrors),
+          String(local.iamRequests),
+          '',
+        ],
+        [
+          'peer: amplify-appsync-simulator, API key',
+          local.peerRps.toFixed(0),
+          ms(local.peerP50Ms),
+          ms(local.peerP99Ms),
+          String(local.peerErrors),
+          String(local.peerRequests),
+          `${local.peerPeakRssMb.toFixed(0)} MiB`,
+        ],
         ...(local.peerIamRps !== undefined
           ? [['peer, IAM (signatures not verified)', local.peerIamRps.toFixed(0), '', '', String(local.peerIamErrors ?? 0), '', '']]
           : []),

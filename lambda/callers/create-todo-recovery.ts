@@ -20,12 +20,7 @@ export async function createTodoIdempotently(client: GraphqlClient, input: Creat
   try {
     return await client.request(CREATE_TODO, { input }, { idempotent: chosenId !== undefined, deadline });
   } catch (error) {
-    if (
-      chosenId !== undefined &&
-      error instanceof GraphqlResponseError &&
-      error.earlierAttemptMayHaveApplied &&
-      isAlreadyExists(error.errors)
-    ) {
+    if (chosenId !== undefined && error instanceof GraphqlResponseError && error.earlierAttemptMayHaveApplied && isAlreadyExists(error.errors)) {
       return readBackEarlierCreate(client, chosenId, input, error, deadline);
     }
     throw error;

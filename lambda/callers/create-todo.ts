@@ -8,7 +8,7 @@ import { createTodoIdempotently } from './create-todo-recovery';
 import { parseCreateTodoEvent } from './events';
 import { type CallerOperation, createCallerHandler } from './invocation';
 import type { CallerResponse } from './responses';
-import { type RuntimeProvider, containerRuntime } from './runtime';
+import { containerRuntime, type RuntimeProvider } from './runtime';
 
 export const createTodoOperation: CallerOperation<CreateTodoInput> = {
   name: CREATE_TODO.operationName,

@@ -3,11 +3,11 @@
  * time, answer with a status code, and log exactly one structured line.
  */
 import type { Context } from 'aws-lambda';
-import { GraphqlClientError } from '../shared/graphql-errors';
 import type { AuthMode } from '../shared/auth-mode';
+import { GraphqlClientError } from '../shared/graphql-errors';
 import type { CallerSettings } from '../shared/settings';
 import type { EventParse } from './events';
-import { type CallerResponse, InvalidEventError, errorMessageForLog, errorName, failureResponse, successResponse } from './responses';
+import { type CallerResponse, errorMessageForLog, errorName, failureResponse, InvalidEventError, successResponse } from './responses';
 import type { CallerRuntime, RuntimeProvider } from './runtime';
 
 /** Left for answering and logging after the last attempt, so Lambda never kills the invocation mid-answer. */
@@ -58,12 +58,7 @@ export function createCallerHandler<TInput>(operation: CallerOperation<TInput>, 
   };
 }
 
-async function invoke<TInput>(
-  operation: CallerOperation<TInput>,
-  getRuntime: RuntimeProvider,
-  event: unknown,
-  deadline: number,
-): Promise<InvocationOutcome> {
+async function invoke<TInput>(operation: CallerOperation<TInput>, getRuntime: RuntimeProvider, event: unknown, deadline: number): Promise<InvocationOutcome> {
   let runtime: CallerRuntime;
   try {
     runtime = getRuntime();

@@ -4,7 +4,7 @@ import { LIST_TODOS, type ListTodosVariables } from '../shared/operations';
 import { parseListTodosEvent } from './events';
 import { type CallerOperation, createCallerHandler } from './invocation';
 import type { CallerResponse } from './responses';
-import { type RuntimeProvider, containerRuntime } from './runtime';
+import { containerRuntime, type RuntimeProvider } from './runtime';
 
 export const listTodosOperation: CallerOperation<ListTodosVariables> = {
   name: LIST_TODOS.operationName,

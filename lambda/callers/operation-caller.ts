@@ -5,8 +5,8 @@
  * retries, status codes, the log line) is what the hand-written callers use.
  */
 import type { Context } from 'aws-lambda';
-import type { GraphqlOperation, JsonObject, OperationType } from '../shared/operations';
 import { isJsonObject, isPlainObject } from '../shared/json';
+import type { GraphqlOperation, JsonObject, OperationType } from '../shared/operations';
 import { describe, type EventParse, isPresent, unknownFieldProblems } from './events';
 import { type CallerOperation, createCallerHandler } from './invocation';
 import type { CallerResponse } from './responses';

@@ -3,9 +3,9 @@
  * misconfiguration is answered as an error response instead of failing the cold start without a word).
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ClientAuth, type GraphqlClient, createApiKeyGraphqlClient, createGraphqlClient } from '../shared/graphql-client';
+import { type ClientAuth, createApiKeyGraphqlClient, createGraphqlClient, type GraphqlClient } from '../shared/graphql-client';
 import type { RetryPolicy } from '../shared/retry';
-import { type CallerSettings, type EnvironmentRecord, SettingsError, readCallerSettings } from '../shared/settings';
+import { type CallerSettings, type EnvironmentRecord, readCallerSettings, SettingsError } from '../shared/settings';
 
 export interface CallerRuntime {
   readonly settings: CallerSettings;
@@ -64,10 +64,7 @@ export function buildApiKeyCallerRuntime(env: EnvironmentRecord, options: Caller
   return { settings, client };
 }
 
-function clientAuthOf(
-  settings: CallerSettings,
-  credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined,
-): ClientAuth {
+function clientAuthOf(settings: CallerSettings, credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined): ClientAuth {
   if (settings.auth.mode === 'API_KEY') {
     return { mode: 'API_KEY', apiKey: settings.auth.apiKey };
   }

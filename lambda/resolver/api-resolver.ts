@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ModelOperation, type ApiModels } from './model';
+import { type ApiModels, ModelOperation } from './model';
 import { createModelResolver, type ModelResolverOptions } from './model-resolver';
 import { FieldRouter } from './router';
 

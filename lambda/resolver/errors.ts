@@ -28,20 +28,14 @@ export class UnknownFieldError extends NamedResolverError {
     readonly fieldName: string,
     servedFields: readonly string[],
   ) {
-    super(
-      'UnknownFieldException',
-      `this resolver does not serve ${parentTypeName}.${fieldName}; it serves ${servedFields.join(', ')}`,
-    );
+    super('UnknownFieldException', `this resolver does not serve ${parentTypeName}.${fieldName}; it serves ${servedFields.join(', ')}`);
   }
 }
 
 export class InvalidNextTokenError extends NamedResolverError {
   /** `listField` is the field whose responses carry the token (`listTodos`). */
   constructor(detail: string, listField: string) {
-    super(
-      'InvalidNextTokenException',
-      `${detail}; pass the nextToken from a previous ${listField} response unchanged, or null for the first page`,
-    );
+    super('InvalidNextTokenException', `${detail}; pass the nextToken from a previous ${listField} response unchanged, or null for the first page`);
   }
 }
 

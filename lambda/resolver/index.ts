@@ -1,6 +1,6 @@
-import type { AppSyncResolverEvent, Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AppSyncResolverEvent, Context } from 'aws-lambda';
 import { createApiResolver } from './api-resolver';
 import { bundledModels } from './bundled-models';
 import { readResolverSettings } from './settings';

@@ -67,20 +67,14 @@ export class ModelExpressionTranslator {
     return this.translateModelInput(input, path, fields, attributes, 0);
   }
 
-  private translateModelInput(
-    input: unknown,
-    path: string,
-    fields: ModelInputFields,
-    attributes: ExpressionAttributes,
-    depth: number,
-  ): string | undefined {
+  private translateModelInput(input: unknown, path: string, fields: ModelInputFields, attributes: ExpressionAttributes, depth: number): string | undefined {
     if (input === null || input === undefined) return undefined;
     if (depth > MAX_NESTING_DEPTH) {
       throw new ValidationError(`${path.slice(0, 40)}... nests and/or/not more than ${MAX_NESTING_DEPTH} levels deep`);
     }
     const parts = inputObjectEntries(input, path).map(([key, value]) => {
       const isLogicalKey = (LOGICAL_KEYS as readonly string[]).includes(key);
-      const operatorInput = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+      const operatorInput = Object.hasOwn(fields, key) ? fields[key] : undefined;
       if (!isLogicalKey && operatorInput === undefined) {
         throw new ValidationError(`unknown field '${key}' in ${path}; expected one of ${[...Object.keys(fields), ...LOGICAL_KEYS].join(', ')}`);
       }
@@ -95,13 +89,7 @@ export class ModelExpressionTranslator {
     return allOf(parts);
   }
 
-  private translateList(
-    list: unknown,
-    path: string,
-    fields: ModelInputFields,
-    attributes: ExpressionAttributes,
-    depth: number,
-  ): (string | undefined)[] {
+  private translateList(list: unknown, path: string, fields: ModelInputFields, attributes: ExpressionAttributes, depth: number): (string | undefined)[] {
     if (!Array.isArray(list)) throw new ValidationError(`${path} must be a list`);
     return list.map((element: unknown, index) => {
       const elementPath = `${path}[${index}]`;
@@ -122,7 +110,7 @@ export class ModelExpressionTranslator {
   ): string | undefined {
     const operators = this.operatorsOf(operatorInputName);
     const parts = inputObjectEntries(input, path).map(([operator, operand]) => {
-      const operandType = Object.prototype.hasOwnProperty.call(operators, operator) ? operators[operator] : undefined;
+      const operandType = Object.hasOwn(operators, operator) ? operators[operator] : undefined;
       if (operandType === undefined) {
         const known = TRANSLATABLE_OPERATORS.filter((name) => name in operators);
         throw new ValidationError(`unknown operator '${operator}' in ${path}; expected one of ${known.join(', ')}`);
@@ -145,7 +133,7 @@ export class ModelExpressionTranslator {
     attributes: ExpressionAttributes,
   ): string | undefined {
     const value = () => attributes.value(checkOperand(operandType, operand, path, this.enums));
-    if (Object.prototype.hasOwnProperty.call(COMPARISON_OPERATORS, operator)) return `${attribute} ${COMPARISON_OPERATORS[operator]} ${value()}`;
+    if (Object.hasOwn(COMPARISON_OPERATORS, operator)) return `${attribute} ${COMPARISON_OPERATORS[operator]} ${value()}`;
     switch (operator) {
       case 'contains':
         return `contains(${attribute}, ${value()})`;

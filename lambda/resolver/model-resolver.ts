@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
+  type NativeAttributeValue,
   PutCommand,
   ScanCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-  type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  ConditionalCheckFailedError,
-  DynamoDbRequestError,
-  UnexpectedDynamoDbResponseError,
-  ValidationError,
-} from './errors';
+import { ConditionalCheckFailedError, DynamoDbRequestError, UnexpectedDynamoDbResponseError, ValidationError } from './errors';
 import { allOf, ExpressionAttributes } from './expression-attributes';
 import { ModelArguments, type ModelItem, type MutationArguments } from './field-arguments';
-import { ModelOperation, type ApiModels, type ModelDescription } from './model';
+import { type ApiModels, type ModelDescription, ModelOperation } from './model';
 import { ModelExpressionTranslator } from './model-expression';
 import { decodeNextToken, encodeNextToken, type ScanPosition, type TokenScope } from './pagination-token';
 import type { InvocationDeadline } from './router';
@@ -81,9 +76,7 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
 
   // Strongly consistent, so a client reads its own writes and the post-failure lookup sees what the write saw.
   async function readItem(key: string): Promise<StoredItem | null> {
-    const { Item } = await callDynamoDb(() =>
-      documentClient.send(new GetCommand({ TableName: tableName, Key: { [keyName]: key }, ConsistentRead: true })),
-    );
+    const { Item } = await callDynamoDb(() => documentClient.send(new GetCommand({ TableName: tableName, Key: { [keyName]: key }, ConsistentRead: true })));
     return Item === undefined ? null : asStoredItem(Item);
   }
 
@@ -285,13 +278,7 @@ export function explainConditionFailure(
 }
 
 /** `SET` for given fields, `REMOVE` for explicit nulls; omitted fields are left as they are. */
-export function buildUpdateExpression(
-  input: ModelItem,
-  keyName: string,
-  timestamps: readonly string[],
-  now: string,
-  attributes: ExpressionAttributes,
-): string {
+export function buildUpdateExpression(input: ModelItem, keyName: string, timestamps: readonly string[], now: string, attributes: ExpressionAttributes): string {
   // updatedAt moves on every update; createdAt never does.
   const assignments = timestamps.filter((field) => field === 'updatedAt').map((field) => `${attributes.name(field)} = ${attributes.value(now)}`);
   const removals: string[] = [];
@@ -330,10 +317,7 @@ function isConditionalCheckFailure(error: unknown): error is Error {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-function requireReturnedItem(
-  attributes: Record<string, NativeAttributeValue> | undefined,
-  operation: string,
-): Record<string, NativeAttributeValue> {
+function requireReturnedItem(attributes: Record<string, NativeAttributeValue> | undefined, operation: string): Record<string, NativeAttributeValue> {
   // attribute_exists(key) held, so DynamoDB must have returned the item.
   if (attributes === undefined) throw new UnexpectedDynamoDbResponseError(`${operation} succeeded but returned no attributes`);
   return attributes;

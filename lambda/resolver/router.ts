@@ -53,9 +53,7 @@ interface ResolverFieldEvent {
 
 function readResolverEvent(event: unknown): ResolverFieldEvent {
   if (Array.isArray(event)) {
-    throw new ValidationError(
-      'got a batch of events; this resolver serves root fields only and must be attached without batching (maxBatchSize 0)',
-    );
+    throw new ValidationError('got a batch of events; this resolver serves root fields only and must be attached without batching (maxBatchSize 0)');
   }
   const info = isRecord(event) && isRecord(event.info) ? event.info : undefined;
   if (!isRecord(event) || info === undefined || typeof info.parentTypeName !== 'string' || typeof info.fieldName !== 'string') {

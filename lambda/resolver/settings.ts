@@ -8,10 +8,7 @@ export interface ResolverSettings {
 }
 
 /** Reads the function's environment once per cold start; a missing value fails there, naming the variable. */
-export function readResolverSettings(
-  environment: Readonly<Record<string, string | undefined>>,
-  api: Pick<ApiModels, 'models'>,
-): ResolverSettings {
+export function readResolverSettings(environment: Readonly<Record<string, string | undefined>>, api: Pick<ApiModels, 'models'>): ResolverSettings {
   return {
     tableNames: Object.fromEntries(api.models.map((model) => [model.name, requireVariable(environment, model.tableVariable)])),
     paginationTokenKey: requireVariable(environment, 'PAGINATION_TOKEN_KEY'),

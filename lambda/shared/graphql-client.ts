@@ -9,6 +9,7 @@
  * out entirely.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AuthMode } from './auth-mode';
 import {
   ApiTimeoutError,
   ApiUnreachableError,
@@ -21,12 +22,11 @@ import {
   type TimeoutCause,
   UnexpectedResponseError,
 } from './graphql-errors';
-import { TransportTimeoutError, postText } from './http-transport';
+import { postText, TransportTimeoutError } from './http-transport';
 import { iamAuthorizer } from './iam-auth';
 import type { GraphqlOperation, JsonValue } from './operations';
 import { sanitizeServerText } from './redact';
-import { type RetryPolicy, backoffDelayMs, isRetryableStatus, parseRetryAfterMs, resolveRetryPolicy } from './retry';
-import type { AuthMode } from './auth-mode';
+import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, type RetryPolicy, resolveRetryPolicy } from './retry';
 
 export { defaultCredentialsProvider } from './iam-auth';
 
@@ -73,11 +73,7 @@ export interface GraphqlSuccess<TData> {
 
 export interface GraphqlClient {
   readonly authMode: AuthMode;
-  request<TData, TVariables>(
-    operation: GraphqlOperation<TData, TVariables>,
-    variables: TVariables,
-    options?: RequestOptions,
-  ): Promise<GraphqlSuccess<TData>>;
+  request<TData, TVariables>(operation: GraphqlOperation<TData, TVariables>, variables: TVariables, options?: RequestOptions): Promise<GraphqlSuccess<TData>>;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -173,13 +169,7 @@ function apiKeyAuthorizer(apiKey: string): Authorizer {
   return async () => authorization;
 }
 
-async function sendAttempt(
-  endpoint: URL,
-  authorize: Authorizer,
-  body: string,
-  timeoutMs: number,
-  timeoutCause: TimeoutCause,
-): Promise<AttemptOutcome> {
+async function sendAttempt(endpoint: URL, authorize: Authorizer, body: string, timeoutMs: number, timeoutCause: TimeoutCause): Promise<AttemptOutcome> {
   let authorization: Authorization;
   try {
     authorization = await authorize(body);
@@ -202,12 +192,7 @@ interface ResponseHeaders {
   readonly errorType: string | null;
 }
 
-function interpretResponse(
-  status: number,
-  headers: ResponseHeaders,
-  text: string,
-  secrets: ReadonlyArray<string | undefined>,
-): AttemptOutcome {
+function interpretResponse(status: number, headers: ResponseHeaders, text: string, secrets: ReadonlyArray<string | undefined>): AttemptOutcome {
   const parsed = parseJson(text);
   if (status < 200 || status > 299) {
     const first = parsed.ok ? firstAppSyncError(parsed.value) : undefined;

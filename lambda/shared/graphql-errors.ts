@@ -109,9 +109,7 @@ export class ApiTimeoutError extends GraphqlClientError {
     summary: AttemptSummary,
   ) {
     const what =
-      timeoutCause === 'deadline'
-        ? `ran out of its deadline (last attempt limited to ${timeoutMs} ms)`
-        : `timed out after ${timeoutMs} ms per attempt`;
+      timeoutCause === 'deadline' ? `ran out of its deadline (last attempt limited to ${timeoutMs} ms)` : `timed out after ${timeoutMs} ms per attempt`;
     super('ApiTimeoutError', `${summary.operationName} ${what}, ${plural(summary.attempts, 'attempt')}`, summary);
   }
 }
@@ -131,9 +129,7 @@ export class CredentialsUnavailableError extends GraphqlClientError {
 const MAX_ERRORS_DESCRIBED = 3;
 
 function describeGraphqlErrors(errors: readonly GraphqlErrorEntry[]): string {
-  const shown = errors
-    .slice(0, MAX_ERRORS_DESCRIBED)
-    .map((error) => (error.errorType === undefined ? error.message : `${error.errorType}: ${error.message}`));
+  const shown = errors.slice(0, MAX_ERRORS_DESCRIBED).map((error) => (error.errorType === undefined ? error.message : `${error.errorType}: ${error.message}`));
   const more = errors.length > MAX_ERRORS_DESCRIBED ? ` (+${errors.length - MAX_ERRORS_DESCRIBED} more)` : '';
   return `${plural(errors.length, 'GraphQL error')}: ${shown.join('; ')}${more}`;
 }

@@ -15,12 +15,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 
  * exponential) spreads the retries of many Lambdas that failed together, so they do not hit the API again in step.
  * A Retry-After from the server wins, but only within the cap: the Lambda's time is bounded.
  */
-export function backoffDelayMs(
-  retryIndex: number,
-  policy: RetryPolicy,
-  random: () => number,
-  retryAfterMs?: number,
-): number {
+export function backoffDelayMs(retryIndex: number, policy: RetryPolicy, random: () => number, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined) {
     return Math.min(policy.maxDelayMs, Math.max(0, retryAfterMs));
   }

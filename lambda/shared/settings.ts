@@ -107,10 +107,7 @@ function readAuthSettings(env: EnvironmentRecord, apiName: string): CallerAuthSe
     return { mode: 'AWS_IAM' };
   }
   if (apiKey.trim() === '') {
-    throw new SettingsError(
-      apiKeyVariable,
-      `${apiKeyVariable} is set but empty: set it to the API key of the API, or remove it to call with IAM (SigV4).`,
-    );
+    throw new SettingsError(apiKeyVariable, `${apiKeyVariable} is set but empty: set it to the API key of the API, or remove it to call with IAM (SigV4).`);
   }
   return { mode: 'API_KEY', apiKey: apiKey.trim(), apiKeyVariable };
 }
@@ -133,10 +130,7 @@ function readRegion(env: EnvironmentRecord, mode: AuthMode): string | undefined 
   const region = fromRegion ?? nonEmpty(env.AWS_REGION);
   if (region === undefined) {
     if (mode === 'AWS_IAM') {
-      throw new SettingsError(
-        'REGION',
-        'REGION (or AWS_REGION) is not set: IAM (SigV4) signing needs the region of the API, e.g. REGION=us-east-1.',
-      );
+      throw new SettingsError('REGION', 'REGION (or AWS_REGION) is not set: IAM (SigV4) signing needs the region of the API, e.g. REGION=us-east-1.');
     }
     return undefined;
   }

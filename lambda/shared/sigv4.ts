@@ -14,13 +14,9 @@
  * The AWS SigV4 test suite checks it (test/lambda/shared/sigv4-vectors.test.ts), and the verifier with it
  * (test/local/iam/sigv4.test.ts).
  */
-import {
-  ALGORITHM_IDENTIFIER,
-  KEY_TYPE_IDENTIFIER,
-  MAX_PRESIGNED_TTL,
-  SignatureV4,
-  getPayloadHash,
-} from '@smithy/signature-v4';
+
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { ALGORITHM_IDENTIFIER, getPayloadHash, KEY_TYPE_IDENTIFIER, MAX_PRESIGNED_TTL, SignatureV4 } from '@smithy/signature-v4';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -31,7 +27,6 @@ import type {
   RequestSigningArguments,
   SourceData,
 } from '@smithy/types';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 
 /** `AWS4-HMAC-SHA256`, the algorithm of every signature here (the library's constant). */
 export const SIGV4_ALGORITHM: string = ALGORITHM_IDENTIFIER;

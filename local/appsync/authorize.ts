@@ -8,9 +8,9 @@ import {
   type FragmentDefinitionNode,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
+  getDirectiveValues,
   Kind,
   type SelectionSetNode,
-  getDirectiveValues,
 } from 'graphql';
 import { describeStatement, evaluate } from '../iam/policy-evaluator';
 import type { RequestAuth } from './auth';

@@ -12,7 +12,10 @@ function toGraphqlApi(stack: ProvisionedStack, api: ProvisionedResource): LocalG
   const apiId = String(api.attributes.ApiId);
   const ofApi = (type: string) => stack.byType(type).filter((resource) => resource.properties.ApiId === apiId);
   const dataSources = ofApi('AWS::AppSync::DataSource');
-  const schema = ofApi('AWS::AppSync::GraphQLSchema').map((s) => schemaText(stack, s)).join('\n') || (typeof api.properties.Definition === 'string' ? api.properties.Definition : '');
+  const schema =
+    ofApi('AWS::AppSync::GraphQLSchema')
+      .map((s) => schemaText(stack, s))
+      .join('\n') || (typeof api.properties.Definition === 'string' ? api.properties.Definition : '');
   const resolvers: LocalResolver[] = ofApi('AWS::AppSync::Resolver').map((r) => {
     const props = r.properties;
     const kind = String(props.Kind ?? 'UNIT');
@@ -23,7 +26,8 @@ function toGraphqlApi(stack: ProvisionedStack, api: ProvisionedResource): LocalG
     if (props.RequestMappingTemplate || props.ResponseMappingTemplate || props.Code || props.RequestMappingTemplateS3Location) {
       return { ...base, unsupported: 'resolvers with mapping templates or code are not emulated (direct Lambda resolvers are)' };
     }
-    if (dataSource?.properties.Type !== 'AWS_LAMBDA' || !lambdaArn) return { ...base, unsupported: `data source ${String(props.DataSourceName)} is not a Lambda data source` };
+    if (dataSource?.properties.Type !== 'AWS_LAMBDA' || !lambdaArn)
+      return { ...base, unsupported: `data source ${String(props.DataSourceName)} is not a Lambda data source` };
     return { ...base, lambdaFunctionArn: lambdaArn };
   });
   const apiKeys: LocalApiKey[] = ofApi('AWS::AppSync::ApiKey').map((r) => ({

@@ -5,7 +5,7 @@
  */
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { syntaxError, validationErrors } from './errors';
-import { type StageResult, answer } from './stage';
+import { answer, type StageResult } from './stage';
 
 /** Parsed and validated documents kept per schema, and the longest query text kept. */
 export const DOCUMENT_CACHE_ENTRIES = 200;

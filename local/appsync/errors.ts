@@ -21,14 +21,14 @@ import {
   GraphQLError,
   type GraphQLInputType,
   type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isObjectType,
   Kind,
   type ObjectValueNode,
   type SourceLocation,
   TypeInfo,
   type ValueNode,
-  getNamedType,
-  getNullableType,
-  isObjectType,
   visit,
   visitWithTypeInfo,
 } from 'graphql';
@@ -80,7 +80,9 @@ export function syntaxError(error: GraphQLError, source: string): Record<string,
   // graphql-java's own words when its token limit stops the parser (AppSync's limit may differ from the local one;
   // graphql-js 16 writes "more that").
   const tooMany = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/.exec(error.message);
-  const prefix = tooMany ? `More than ${tooMany[1]} 'grammar' tokens have been presented. To prevent Denial Of Service attacks, parsing has been cancelled. ` : '';
+  const prefix = tooMany
+    ? `More than ${tooMany[1]} 'grammar' tokens have been presented. To prevent Denial Of Service attacks, parsing has been cancelled. `
+    : '';
   return requestLevelError(`Invalid Syntax : ${prefix}offending token '${token}' at line ${location.line} column ${location.column}`, [location]);
 }
 
@@ -204,31 +206,84 @@ const TRANSLATIONS: readonly Translation[] = [
   [/^Unknown argument "(.+?)" on field "(.+?)"\./, 'UnknownArgument', (m) => `Unknown field argument ${m[1]}`],
   [/^Unknown argument "(.+?)" on directive "@(.+?)"\./, 'UnknownDirective', (m) => `Unknown directive argument ${m[1]}`],
   [/^Field "(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./, 'MissingFieldArgument', (m) => `Missing field argument ${m[2]}`],
-  [/^Directive "@(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./, 'MissingDirectiveArgument', (m) => `Missing directive argument ${m[2]}`],
-  [/^Field "(.+?)" of type "(.+?)" must have a selection of subfields\./, 'SubSelectionRequired', (m) => `Sub selection required for type ${m[2]} of field ${m[1]}`],
-  [/^Field "(.+?)" must not have a selection since type "(.+?)" has no subfields\./, 'SubSelectionNotAllowed', (m) => `Sub selection not allowed on leaf type ${m[2]} of field ${m[1]}`],
+  [
+    /^Directive "@(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./,
+    'MissingDirectiveArgument',
+    (m) => `Missing directive argument ${m[2]}`,
+  ],
+  [
+    /^Field "(.+?)" of type "(.+?)" must have a selection of subfields\./,
+    'SubSelectionRequired',
+    (m) => `Sub selection required for type ${m[2]} of field ${m[1]}`,
+  ],
+  [
+    /^Field "(.+?)" must not have a selection since type "(.+?)" has no subfields\./,
+    'SubSelectionNotAllowed',
+    (m) => `Sub selection not allowed on leaf type ${m[2]} of field ${m[1]}`,
+  ],
   [/^Variable "\$(.+?)" is not defined/, 'UndefinedVariable', (m) => `Undefined variable ${m[1]}`],
   [/^Variable "\$(.+?)" is never used/, 'UnusedVariable', (m) => `Unused variable ${m[1]}`, false],
-  [/^Variable "\$(.+?)" of type "(.+?)" used in position expecting type "(.+?)"\./, 'VariableTypeMismatch', (m) => `Variable type '${m[2]}' doesn't match expected type '${m[3]}'`],
+  [
+    /^Variable "\$(.+?)" of type "(.+?)" used in position expecting type "(.+?)"\./,
+    'VariableTypeMismatch',
+    (m) => `Variable type '${m[2]}' doesn't match expected type '${m[3]}'`,
+  ],
   [/^Unknown type "(.+?)"\./, 'UnknownType', (m) => `Unknown type ${m[1]}`, false],
   [/^Unknown fragment "(.+?)"\./, 'UndefinedFragment', (m) => `Undefined fragment ${m[1]}`],
   [/^Fragment "(.+?)" is never used\./, 'UnusedFragment', (m) => `Unused fragment ${m[1]}`, false],
   [/^Unknown directive "@(.+?)"\./, 'UnknownDirective', (m) => `Unknown directive ${m[1]}`],
   [/^Directive "@(.+?)" may not be used on (.+?)\./, 'MisplacedDirective', (m) => `Directive ${m[1]} not allowed here`],
-  [/^The directive "@(.+?)" can only be used once at this location\./, 'DuplicateDirectiveName', (m) => `Directives must be uniquely named within a location. The directive '${m[1]}' is used more than once`],
+  [
+    /^The directive "@(.+?)" can only be used once at this location\./,
+    'DuplicateDirectiveName',
+    (m) => `Directives must be uniquely named within a location. The directive '${m[1]}' is used more than once`,
+  ],
   [/^There can be only one operation named "(.+?)"\./, 'DuplicateOperationName', (m) => `There can be only one operation named '${m[1]}'`, false],
-  [/^This anonymous operation must be the only defined operation\./, 'LoneAnonymousOperationViolation', () => 'Anonymous operation with other operations.', false],
+  [
+    /^This anonymous operation must be the only defined operation\./,
+    'LoneAnonymousOperationViolation',
+    () => 'Anonymous operation with other operations.',
+    false,
+  ],
   [/^There can be only one fragment named "(.+?)"\./, 'DuplicateFragmentName', (m) => `There can be only one fragment named '${m[1]}'`, false],
   [/^There can be only one argument named "(.+?)"\./, 'DuplicateArgumentNames', (m) => `There can be only one argument named '${m[1]}'`],
   [/^There can be only one variable named "\$(.+?)"\./, 'DuplicateVariableName', (m) => `There can be only one variable named '${m[1]}'`, false],
-  [/^Variable "\$(.+?)" cannot be non-input type "(.+?)"\./, 'NonInputTypeOnVariable', (m) => `Input type ${m[2]} of variable ${m[1]} is not an input type`, false],
+  [
+    /^Variable "\$(.+?)" cannot be non-input type "(.+?)"\./,
+    'NonInputTypeOnVariable',
+    (m) => `Input type ${m[2]} of variable ${m[1]} is not an input type`,
+    false,
+  ],
   [/^Cannot spread fragment "(.+?)" within itself/, 'FragmentCycle', (m) => `Fragment cycles not allowed: ${m[1]}`, false],
-  [/^Fragment "(.+?)" cannot be spread here as objects of type "(.+?)" can never be of type "(.+?)"\./, 'InvalidFragmentType', (m) => `Fragment ${m[1]} cannot be spread here as objects of type ${m[2]} can never be of type ${m[3]}`],
-  [/^Fragment cannot be spread here as objects of type "(.+?)" can never be of type "(.+?)"\./, 'InvalidFragmentType', (m) => `Inline fragment cannot be spread here as objects of type ${m[1]} can never be of type ${m[2]}`],
+  [
+    /^Fragment "(.+?)" cannot be spread here as objects of type "(.+?)" can never be of type "(.+?)"\./,
+    'InvalidFragmentType',
+    (m) => `Fragment ${m[1]} cannot be spread here as objects of type ${m[2]} can never be of type ${m[3]}`,
+  ],
+  [
+    /^Fragment cannot be spread here as objects of type "(.+?)" can never be of type "(.+?)"\./,
+    'InvalidFragmentType',
+    (m) => `Inline fragment cannot be spread here as objects of type ${m[1]} can never be of type ${m[2]}`,
+  ],
   [/^Fields "(.+?)" conflict because (.+)$/s, 'FieldsConflict', (m) => `${m[1]}: ${m[2].replace(/\.$/, '')}`],
-  [/(?:^Subscription "(.+?)"|^Anonymous Subscription) must select only one top level field\./, 'SubscriptionMultipleRootFields', () => 'Subscription operation must only have one root field', false],
-  [/^(?:Subscription "(.+?)"|Anonymous Subscription) must not select an introspection top level field\./, 'SubscriptionIntrospectionRootField', () => 'Subscription operation must not have an introspection root field', false],
-  [/^Schema does not define the required query root type\.|^Schema is not configured to execute (\w+) operation\./, 'UnknownOperation', (m) => `The '${m[1] ?? 'query'}' operation is not supported by the schema`, false],
+  [
+    /(?:^Subscription "(.+?)"|^Anonymous Subscription) must select only one top level field\./,
+    'SubscriptionMultipleRootFields',
+    () => 'Subscription operation must only have one root field',
+    false,
+  ],
+  [
+    /^(?:Subscription "(.+?)"|Anonymous Subscription) must not select an introspection top level field\./,
+    'SubscriptionIntrospectionRootField',
+    () => 'Subscription operation must not have an introspection root field',
+    false,
+  ],
+  [
+    /^Schema does not define the required query root type\.|^Schema is not configured to execute (\w+) operation\./,
+    'UnknownOperation',
+    (m) => `The '${m[1] ?? 'query'}' operation is not supported by the schema`,
+    false,
+  ],
 ];
 
 /** Messages ValuesOfCorrectTypeRule and the scalars raise for a literal: all are graphql-java's WrongType. */
@@ -251,7 +306,9 @@ function wrongType(error: GraphQLError, node: ASTNode | undefined, info: NodeInf
       /^Value ".*" does not exist in ".*" enum\./.test(error.message))
   ) {
     // graphql-java names the type without its non-null marker (it unwraps it before checking the value).
-    const expected = info?.inputType ? String(getNullableType(info.inputType)) : (/^Expected value of type "(.+?)!?", found /.exec(error.message)?.[1] ?? 'unknown');
+    const expected = info?.inputType
+      ? String(getNullableType(info.inputType))
+      : (/^Expected value of type "(.+?)!?", found /.exec(error.message)?.[1] ?? 'unknown');
     return `argument '${info?.argPath ?? ''}' with value '${javaValue(node)}' is not a valid '${expected}'`;
   }
   return undefined;
@@ -267,7 +324,10 @@ export function validationErrors(schema: GraphQLSchema, document: DocumentNode, 
       // VariablesInAllowedPosition reports [definition, usage]: the usage is where the field path is.
       const node = type === 'VariableTypeMismatch' ? nodes[nodes.length - 1] : nodes[0];
       const info = node ? infoByNode.get(node) : undefined;
-      const locs = type === 'VariableTypeMismatch' && node?.loc ? [error.locations?.[error.locations.length - 1]].filter((l): l is SourceLocation => !!l) : error.locations;
+      const locs =
+        type === 'VariableTypeMismatch' && node?.loc
+          ? [error.locations?.[error.locations.length - 1]].filter((l): l is SourceLocation => !!l)
+          : error.locations;
       return requestLevelError(`Validation error of type ${type}: ${detail(match, node, info)}${withPath === false ? '' : at(info)}`, locs);
     }
     const node = nodes[0];
@@ -302,7 +362,10 @@ export function variableErrors(errors: readonly GraphQLError[]): Array<Record<st
     const unknownField = /; Field "(.+?)" is not defined by type "(.+?)"\./.exec(error.message);
     if (unknownField) {
       // AppSync's sentence, trailing space included.
-      return requestLevelError(`The variables input contains a field name '${unknownField[1]}' that is not defined for input object type '${unknownField[2]}' `, locs);
+      return requestLevelError(
+        `The variables input contains a field name '${unknownField[1]}' that is not defined for input object type '${unknownField[2]}' `,
+        locs,
+      );
     }
     const missingField = /; Field "(.+?)" of required type "(.+?)" was not provided\./.exec(error.message);
     if (missingField) return requestLevelError(`Variable '${name}' has coerced Null value for NonNull type '${missingField[2]}'`, locs);
@@ -332,9 +395,12 @@ export function executionError(schema: GraphQLSchema, error: GraphQLError): Reco
     const parent = schema.getType(nonNull[1]);
     const field = isObjectType(parent) ? parent.getFields()[nonNull[2]] : undefined;
     const typeName = field ? getNamedType(field.type).name : nonNull[2];
-    return { path, locations: null, message: `Cannot return null for non-nullable type: '${typeName}' within parent '${nonNull[1]}' (${pathText(path ?? [])})` };
+    return {
+      path,
+      locations: null,
+      message: `Cannot return null for non-nullable type: '${typeName}' within parent '${nonNull[1]}' (${pathText(path ?? [])})`,
+    };
   }
   // Anything else (a result that does not fit its type, …): AppSync's field-error shape, graphql-js's sentence.
   return { path, data: null, errorType: null, errorInfo: null, locations: locations(error.locations), message: error.message };
 }
-

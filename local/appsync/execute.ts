@@ -4,22 +4,22 @@
  * (per-field @aws_* rules and direct Lambda resolvers, resolvers.ts, under a deadline) → format (AppSync's shapes).
  * After a mutation, `onMutation` hears what each top-level field returned: the seam for subscriptions.
  */
-import { type DocumentNode, type GraphQLError, type GraphQLSchema, execute } from 'graphql';
+import { type DocumentNode, execute, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestAuth } from './auth';
 import { authorizeStage } from './authorize';
 import { documentStage } from './document-cache';
 import { executionError } from './errors';
-import { type SelectedOperation, operationStage } from './operation';
-import { type InvokeLambda, type ResolverContext, TIMED_OUT, iamIdentity } from './resolvers';
+import { operationStage, type SelectedOperation } from './operation';
+import { type InvokeLambda, iamIdentity, type ResolverContext, TIMED_OUT } from './resolvers';
 import type { ApiRuntime } from './schema';
-import { type OperationOutcome, answer } from './stage';
+import { answer, type OperationOutcome } from './stage';
 import { variablesStage } from './variables';
 
+export type { RequestAuth } from './auth';
 export { IAM_PERMISSION_DENIED_STATUS, PERMISSION_DENIED_MESSAGE } from './authorize';
 export { DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_MAX_QUERY_CHARS, MAX_QUERY_TOKENS } from './document-cache';
 export { type InvokeLambda, type InvokeLambdaResult, makeFieldResolver } from './resolvers';
 export type { OperationOutcome } from './stage';
-export type { RequestAuth } from './auth';
 
 /** AppSync's hard limit on a request's execution. */
 export const EXECUTION_TIMEOUT_MS = 30_000;
@@ -122,7 +122,13 @@ function formatStage(schema: GraphQLSchema, result: ExecutedOperation, operation
   return answer(body, decisions, operation.label).outcome;
 }
 
-function publishMutation(runtime: ApiRuntime, operation: SelectedOperation, data: ExecutedOperation['data'], auth: RequestAuth, listener: MutationListener | undefined): void {
+function publishMutation(
+  runtime: ApiRuntime,
+  operation: SelectedOperation,
+  data: ExecutedOperation['data'],
+  auth: RequestAuth,
+  listener: MutationListener | undefined,
+): void {
   if (!listener || !data) return;
   for (const selection of operation.definition.selectionSet.selections) {
     // Top-level fields selected directly (a mutation's fields are, in every client this project knows).

@@ -25,12 +25,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLogLine, discardBody, firstValue, flattenHeaders, newRequestId, oneLine, parseQuery, readBody, safeLog, splitTarget } from '../http';
-import type { LocalGraphqlApi } from './model';
 import type { PrincipalStore } from '../iam/principals';
 import { authenticateRequest, emulatedAuthenticators } from './auth';
 import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
-import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type MutationListener, type OperationInput, makeFieldResolver, runOperation } from './execute';
-import { TOO_COMPLEX_MESSAGE, documentNestingProblem, isStackOverflow, variablesNestingProblem } from './limits';
+import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type MutationListener, makeFieldResolver, type OperationInput, runOperation } from './execute';
+import { documentNestingProblem, isStackOverflow, TOO_COMPLEX_MESSAGE, variablesNestingProblem } from './limits';
+import type { LocalGraphqlApi } from './model';
 import { type ApiRuntime, buildApiRuntime } from './schema';
 
 /** Largest request body accepted (1 MiB). AppSync documents no HTTP body limit; 1 MB is the largest GraphQL operation EventBridge may send to AppSync. */
@@ -108,18 +108,44 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
         });
         res.end(reply.body);
       }
-      safeLog(options.log, accessLogLine({ service: 'appsync', requestId, method: req.method, url: req.url, detail: log.join(' '), status: reply.status, elapsedMs: Date.now() - started }));
+      safeLog(
+        options.log,
+        accessLogLine({
+          service: 'appsync',
+          requestId,
+          method: req.method,
+          url: req.url,
+          detail: log.join(' '),
+          status: reply.status,
+          elapsedMs: Date.now() - started,
+        }),
+      );
     };
     handle(req, log)
       .then(finish)
       .catch((error: unknown) => {
         if (error instanceof ClientGone) {
           log.push('the client closed the connection before sending its whole request');
-          safeLog(options.log, accessLogLine({ service: 'appsync', requestId, method: req.method, url: req.url, detail: log.join(' '), status: undefined, elapsedMs: Date.now() - started }));
+          safeLog(
+            options.log,
+            accessLogLine({
+              service: 'appsync',
+              requestId,
+              method: req.method,
+              url: req.url,
+              detail: log.join(' '),
+              status: undefined,
+              elapsedMs: Date.now() - started,
+            }),
+          );
           return;
         }
         log.push(`internal error: ${oneLine((error as Error)?.message ?? String(error))}`);
-        finish({ status: 500, body: authErrorBody('InternalFailure', 'An internal error occurred in the local AppSync endpoint.'), errorType: 'InternalFailure' });
+        finish({
+          status: 500,
+          body: authErrorBody('InternalFailure', 'An internal error occurred in the local AppSync endpoint.'),
+          errorType: 'InternalFailure',
+        });
       });
   };
 
@@ -129,7 +155,11 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     if (!runtime) {
       log.push('no API at this path');
       discardBody(req);
-      return { status: 404, body: requestErrorBody(`No GraphQL API is served at ${rawPath.slice(0, 200)}.`, 'NotFoundException'), errorType: 'NotFoundException' };
+      return {
+        status: 404,
+        body: requestErrorBody(`No GraphQL API is served at ${rawPath.slice(0, 200)}.`, 'NotFoundException'),
+        errorType: 'NotFoundException',
+      };
     }
     log.push(`api=${runtime.api.apiId}`);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -148,7 +178,12 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     if (method !== 'POST' && method !== 'GET') {
       discardBody(req);
       log.push(`method ${method} refused`);
-      return { status: 405, body: requestErrorBody(`Method ${method.slice(0, 20)} is not allowed; use POST (or GET for queries).`, 'MethodNotAllowedException'), errorType: 'MethodNotAllowedException', extraHeaders: { allow: 'GET, POST, OPTIONS' } };
+      return {
+        status: 405,
+        body: requestErrorBody(`Method ${method.slice(0, 20)} is not allowed; use POST (or GET for queries).`, 'MethodNotAllowedException'),
+        errorType: 'MethodNotAllowedException',
+        extraHeaders: { allow: 'GET, POST, OPTIONS' },
+      };
     }
 
     // The refusal is sent at once; the rest is drained (up to a point) so that the client reads it.
@@ -167,11 +202,19 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
 
     const authentication = await authenticateRequest(
       authenticators,
-      { method: req.method ?? 'GET', path: rawPath, rawQuery, headers: req.headersDistinct, body, sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') },
+      {
+        method: req.method ?? 'GET',
+        path: rawPath,
+        rawQuery,
+        headers: req.headersDistinct,
+        body,
+        sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      },
       runtime,
       log,
     );
-    if (!authentication.ok) return { status: authentication.status, body: authErrorBody(authentication.errorType, authentication.message), errorType: authentication.errorType };
+    if (!authentication.ok)
+      return { status: authentication.status, body: authErrorBody(authentication.errorType, authentication.message), errorType: authentication.errorType };
     const { auth } = authentication;
 
     // The request itself.
@@ -257,4 +300,3 @@ function shape(query: unknown, variables: unknown, operationName: unknown): Pars
     operationName: operationName === '' ? null : ((operationName as string | null | undefined) ?? null),
   };
 }
-

@@ -1,7 +1,7 @@
 /** Stage 2, the operation: the one the request names (or the only one), and the operations AppSync's HTTP endpoint refuses. */
 import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { locations, requestErrorBody, requestLevelError } from './errors';
-import { type StageResult, answer } from './stage';
+import { answer, type StageResult } from './stage';
 
 export interface SelectedOperation {
   readonly definition: OperationDefinitionNode;
@@ -50,7 +50,13 @@ export function operationStage(document: DocumentNode, operationName: string | n
   if (operation.operation === 'mutation' && httpMethod === 'GET') {
     decisions.push('mutation over GET refused');
     return {
-      outcome: { status: 405, body: requestErrorBody('Mutations cannot be sent with GET; use POST.', 'MalformedHttpRequestException'), errorType: 'MalformedHttpRequestException', operation: label, decisions },
+      outcome: {
+        status: 405,
+        body: requestErrorBody('Mutations cannot be sent with GET; use POST.', 'MalformedHttpRequestException'),
+        errorType: 'MalformedHttpRequestException',
+        operation: label,
+        decisions,
+      },
     };
   }
   return { next: { definition: operation, label } };

@@ -2,15 +2,7 @@
  * The resolver of every field, as AppSync runs it while executing: the field's @aws_* auth rule first, then its
  * direct Lambda resolver (invoked with AppSync's event, within the request's deadline) or the default resolver.
  */
-import {
-  type FieldNode,
-  type GraphQLFieldResolver,
-  type GraphQLResolveInfo,
-  Kind,
-  type SelectionSetNode,
-  defaultFieldResolver,
-  print,
-} from 'graphql';
+import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, Kind, print, type SelectionSetNode } from 'graphql';
 import type { RequestAuth } from './auth';
 import { FieldError } from './errors';
 import type { FieldResolverFactory } from './schema';
@@ -68,9 +60,13 @@ async function invokeDirectLambda(
   const invocation = Promise.resolve()
     .then(() => context.invokeLambda(functionArn, event))
     .then(
-    (result) => result,
-    (error: unknown): InvokeLambdaResult => ({ ok: false, errorType: 'Lambda:Unhandled', errorMessage: `The local Lambda runtime could not invoke ${functionArn}: ${(error as Error)?.message ?? String(error)}` }),
-  );
+      (result) => result,
+      (error: unknown): InvokeLambdaResult => ({
+        ok: false,
+        errorType: 'Lambda:Unhandled',
+        errorMessage: `The local Lambda runtime could not invoke ${functionArn}: ${(error as Error)?.message ?? String(error)}`,
+      }),
+    );
   const outcome = await Promise.race([invocation, context.deadline]);
   if (outcome === TIMED_OUT) {
     context.decisions.push(`${typeName}.${fieldName} timed out`);
@@ -88,7 +84,7 @@ async function invokeDirectLambda(
 function lambdaEvent(source: unknown, args: Record<string, unknown>, context: ResolverContext, info: GraphQLResolveInfo): Record<string, unknown> {
   const field = info.parentType.getFields()[info.fieldName];
   const argumentsWithNulls: Record<string, unknown> = {};
-  for (const arg of field?.args ?? []) argumentsWithNulls[arg.name] = Object.prototype.hasOwnProperty.call(args, arg.name) ? args[arg.name] : null;
+  for (const arg of field?.args ?? []) argumentsWithNulls[arg.name] = Object.hasOwn(args, arg.name) ? args[arg.name] : null;
   for (const [name, value] of Object.entries(args)) if (!(name in argumentsWithNulls)) argumentsWithNulls[name] = value;
   const isRoot = info.path.prev === undefined;
   return {

@@ -16,21 +16,12 @@
  * The error texts follow AppSync's ("Unable to parse `x` as a valid DateTime Object.", "… as a valid phone number.",
  * "… as a valid date."); the texts for the other scalars are written the same way.
  */
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+
 import { isIP } from 'node:net';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import type { AppSyncAuthMode } from '../../lambda/shared/auth-mode';
 
-export const APPSYNC_SCALAR_NAMES = [
-  'AWSDate',
-  'AWSTime',
-  'AWSDateTime',
-  'AWSTimestamp',
-  'AWSEmail',
-  'AWSJSON',
-  'AWSURL',
-  'AWSPhone',
-  'AWSIPAddress',
-] as const;
+export const APPSYNC_SCALAR_NAMES = ['AWSDate', 'AWSTime', 'AWSDateTime', 'AWSTimestamp', 'AWSEmail', 'AWSJSON', 'AWSURL', 'AWSPhone', 'AWSIPAddress'] as const;
 
 export type AppSyncScalarName = (typeof APPSYNC_SCALAR_NAMES)[number];
 

@@ -2,14 +2,7 @@
  * One API's executable schema, built once at start-up: the API's SDL after AppSync's prelude (AWS scalars with their
  * validation, @aws_* directives), plus the auth rule of every field and the resolver configured for it.
  */
-import {
-  type ConstDirectiveNode,
-  type GraphQLFieldResolver,
-  GraphQLObjectType,
-  type GraphQLSchema,
-  GraphQLScalarType,
-  buildSchema,
-} from 'graphql';
+import { buildSchema, type ConstDirectiveNode, type GraphQLFieldResolver, GraphQLObjectType, GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import type { AppSyncAuthMode } from '../../lambda/shared/auth-mode';
 import type { LocalGraphqlApi, LocalResolver } from './model';
 import { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, AUTH_DIRECTIVE_MODES, createAppSyncScalars } from './scalars';
@@ -85,9 +78,15 @@ export function buildApiRuntime(api: LocalGraphqlApi, makeResolver: FieldResolve
     for (const field of Object.values(type.getFields())) {
       const fieldDirectives = authDirectives(field.astNode?.directives ?? []);
       if (fieldDirectives.length > 0) {
-        rules.set(`${type.name}.${field.name}`, { modes: new Set(fieldDirectives.map((d) => d.mode)), source: `${fieldDirectives.map((d) => `@${d.name}`).join(' ')} on field ${type.name}.${field.name}` });
+        rules.set(`${type.name}.${field.name}`, {
+          modes: new Set(fieldDirectives.map((d) => d.mode)),
+          source: `${fieldDirectives.map((d) => `@${d.name}`).join(' ')} on field ${type.name}.${field.name}`,
+        });
       } else if (typeDirectives.length > 0) {
-        rules.set(`${type.name}.${field.name}`, { modes: new Set(typeDirectives.map((d) => d.mode)), source: `${typeDirectives.map((d) => `@${d.name}`).join(' ')} on type ${type.name}` });
+        rules.set(`${type.name}.${field.name}`, {
+          modes: new Set(typeDirectives.map((d) => d.mode)),
+          source: `${typeDirectives.map((d) => `@${d.name}`).join(' ')} on type ${type.name}`,
+        });
       }
       field.resolve = makeResolver(runtime, type.name, field.name);
     }
@@ -99,7 +98,7 @@ function authDirectives(directives: readonly ConstDirectiveNode[]): Array<{ name
   const found: Array<{ name: string; mode: AuthMode }> = [];
   for (const directive of directives) {
     const name = directive.name.value;
-    if (Object.prototype.hasOwnProperty.call(AUTH_DIRECTIVE_MODES, name)) {
+    if (Object.hasOwn(AUTH_DIRECTIVE_MODES, name)) {
       found.push({ name, mode: AUTH_DIRECTIVE_MODES[name as keyof typeof AUTH_DIRECTIVE_MODES] });
     }
   }

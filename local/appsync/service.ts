@@ -9,9 +9,17 @@ export interface AppSyncService extends LocalService {
   serve(options: AppSyncHandlerOptions): void;
 }
 
-export async function startAppSyncService(options: { readonly host: string; readonly port: number; readonly log: (line: string) => void }): Promise<AppSyncService> {
+export async function startAppSyncService(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly log: (line: string) => void;
+}): Promise<AppSyncService> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
-  const listener = await listen((req, res) => handler(req, res), { host: options.host, port: options.port, onError: (error) => options.log(`appsync: ${error.message}`) });
+  const listener = await listen((req, res) => handler(req, res), {
+    host: options.host,
+    port: options.port,
+    onError: (error) => options.log(`appsync: ${error.message}`),
+  });
   let closed: Promise<void> | undefined;
   return {
     endpoint: listener.url,
@@ -25,5 +33,7 @@ export async function startAppSyncService(options: { readonly host: string; read
 }
 
 function notReady(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'The local cloud is starting; try again in a moment.' }] }));
+  res
+    .writeHead(503, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ errors: [{ message: 'The local cloud is starting; try again in a moment.' }] }));
 }

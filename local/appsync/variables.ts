@@ -2,9 +2,14 @@
 import { type GraphQLSchema, getVariableValues } from 'graphql';
 import { variableErrors } from './errors';
 import type { SelectedOperation } from './operation';
-import { type StageResult, answer } from './stage';
+import { answer, type StageResult } from './stage';
 
-export function variablesStage(schema: GraphQLSchema, operation: SelectedOperation, variables: Record<string, unknown> | null, decisions: string[]): StageResult<Record<string, unknown>> {
+export function variablesStage(
+  schema: GraphQLSchema,
+  operation: SelectedOperation,
+  variables: Record<string, unknown> | null,
+  decisions: string[],
+): StageResult<Record<string, unknown>> {
   const coerced = getVariableValues(schema, operation.definition.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
   if (coerced.errors) {
     decisions.push('invalid variables');

@@ -1,7 +1,7 @@
-import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { TemplateError, TemplateValue } from './intrinsics';
+import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { TemplateError, type TemplateValue } from './intrinsics';
 
 export interface CloudFormationTemplate {
   Parameters?: Record<string, { Type: string; Default?: TemplateValue; Description?: string }>;

@@ -1,8 +1,7 @@
-import { LocalIdentity, UPPER_ALNUM } from '../state';
-import { CloudFormationTemplate, StackArtifact, TemplateResource } from './cloud-assembly';
-import { IntrinsicContext, resolveIntrinsics, TemplateError, TemplateValue } from './intrinsics';
+import { type LocalIdentity, UPPER_ALNUM } from '../state';
+import type { CloudFormationTemplate, StackArtifact, TemplateResource } from './cloud-assembly';
+import { type IntrinsicContext, resolveIntrinsics, TemplateError, type TemplateValue } from './intrinsics';
 import type { PhysicalIdentity, ProvisionScope, ResourceProviderRegistry } from './resource-provider';
-
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
@@ -204,7 +203,8 @@ class StackDeployer {
   }
 
   private getAtt(logicalId: string, attribute: string, where: string): TemplateValue {
-    if (!this.template.Resources[logicalId]) throw new TemplateError(`${where}: Fn::GetAtt of ${logicalId}, which is not a resource of ${this.stack.stackName}`);
+    if (!this.template.Resources[logicalId])
+      throw new TemplateError(`${where}: Fn::GetAtt of ${logicalId}, which is not a resource of ${this.stack.stackName}`);
     const resource = this.provision(logicalId);
     if (!(attribute in resource.attributes)) {
       throw new TemplateError(`${where}: Fn::GetAtt ${logicalId}.${attribute} is not an attribute the local cloud knows for ${resource.type}`);
@@ -220,9 +220,11 @@ class StackDeployer {
     if (this.inProgress.has(logicalId)) throw new TemplateError(`${where}: circular reference between resources`);
     this.inProgress.add(logicalId);
     const provider = this.options.providers.get(resource.Type);
-    const properties = (provider !== undefined && this.isIncluded(resource)
-      ? resolveIntrinsics((resource.Properties ?? {}) as TemplateValue, this.context(`${where}.Properties`))
-      : {}) as Record<string, TemplateValue>;
+    const properties = (
+      provider !== undefined && this.isIncluded(resource)
+        ? resolveIntrinsics((resource.Properties ?? {}) as TemplateValue, this.context(`${where}.Properties`))
+        : {}
+    ) as Record<string, TemplateValue>;
     const provisioned = { type: resource.Type, properties, ...this.physicalIdentity(logicalId, resource.Type, properties) };
     this.inProgress.delete(logicalId);
     this.provisioned.set(logicalId, provisioned);

@@ -45,7 +45,7 @@ export class ResourceProviderRegistry {
   private readonly providers = new Map<string, ResourceProvider>();
 
   constructor(providers: readonly ResourceProvider[] = []) {
-    providers.forEach((provider) => this.register(provider));
+    for (const provider of providers) this.register(provider);
   }
 
   register(provider: ResourceProvider): this {

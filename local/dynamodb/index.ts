@@ -1,5 +1,5 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { adopt } from '../http';
 import type { LocalService } from '../service';
 import type { LocalTable } from './model';
@@ -52,7 +52,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       let start: string | undefined;
       do {
         const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
-        (page.TableNames ?? []).forEach((name) => existing.add(name));
+        for (const name of page.TableNames ?? []) existing.add(name);
         start = page.LastEvaluatedTableName;
       } while (start);
       const created: string[] = [];
@@ -91,14 +91,17 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
 export function createTableInput(table: LocalTable): CreateTableCommandInput {
   const props = table.properties as unknown as CreateTableCommandInput & { BillingMode?: string };
   const onDemand = props.BillingMode === 'PAY_PER_REQUEST';
-  const throughput = onDemand ? undefined : props.ProvisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+  const throughput = onDemand ? undefined : (props.ProvisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
   return {
     TableName: table.tableName,
     AttributeDefinitions: props.AttributeDefinitions,
     KeySchema: props.KeySchema,
     BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
     ProvisionedThroughput: throughput,
-    GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((index) => ({ ...index, ProvisionedThroughput: onDemand ? undefined : index.ProvisionedThroughput ?? throughput })),
+    GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((index) => ({
+      ...index,
+      ProvisionedThroughput: onDemand ? undefined : (index.ProvisionedThroughput ?? throughput),
+    })),
     LocalSecondaryIndexes: props.LocalSecondaryIndexes,
   };
 }

@@ -1,7 +1,7 @@
 /** The HTTP plumbing every local service shares: body limits, query parsing, replies, the access log line, listen/close. */
-export { accessLogLine, newRequestId, oneLine, safeLog, type AccessLogEntry } from './access-log';
-export { discardBody, readBody, type BodyLimits, type BodyReadResult } from './body';
+export { type AccessLogEntry, accessLogLine, newRequestId, oneLine, safeLog } from './access-log';
+export { type BodyLimits, type BodyReadResult, discardBody, readBody } from './body';
 export { flattenHeaders } from './headers';
 export { sendJson, sendResponse } from './reply';
-export { adopt, closeServer, HttpServerError, listen, PortInUseError, type HttpListener } from './server';
-export { firstValue, parseQuery, splitTarget, type QueryParameters, type RequestTarget } from './url';
+export { adopt, closeServer, type HttpListener, HttpServerError, listen, PortInUseError } from './server';
+export { firstValue, parseQuery, type QueryParameters, type RequestTarget, splitTarget } from './url';

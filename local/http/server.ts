@@ -21,7 +21,11 @@ export class HttpServerError extends Error {
 
 /** The port is taken (another program, or another local cloud): the user picks another. */
 export class PortInUseError extends HttpServerError {
-  constructor(readonly host: string, readonly port: number, options?: ErrorOptions) {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
     super(`Port ${port} on ${host} is in use: stop what uses it, or pick another port (0 = any free port)`, options);
     this.name = 'PortInUseError';
   }
@@ -39,13 +43,17 @@ export async function listen(
 }
 
 /** Listens with a server made elsewhere (dynalite makes its own). */
-export async function adopt(server: Server, options: { readonly host: string; readonly port: number; readonly onError?: (error: Error) => void }): Promise<HttpListener> {
+export async function adopt(
+  server: Server,
+  options: { readonly host: string; readonly port: number; readonly onError?: (error: Error) => void },
+): Promise<HttpListener> {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(error)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
-    const fail = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.host, options.port, { cause: error }) : error);
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.host, options.port, { cause: error }) : error);
     server.once('error', fail);
     server.listen(options.port, options.host, () => {
       server.off('error', fail);

@@ -167,7 +167,7 @@ function escapeRegex(char: string): string {
 }
 
 function lookup(context: ConditionContext, key: string): ConditionContext[string] {
-  if (Object.prototype.hasOwnProperty.call(context, key)) return context[key];
+  if (Object.hasOwn(context, key)) return context[key];
   const lower = key.toLowerCase();
   for (const [name, value] of Object.entries(context)) {
     if (name.toLowerCase() === lower) return value;

@@ -107,7 +107,10 @@ export class PrincipalStore {
 }
 
 function sessionName(deployment: LocalDeployment, roleArn: string, roleName: string): string {
-  const users = deployment.functions.filter((fn) => fn.roleArn === roleArn).map((fn) => fn.name).sort();
+  const users = deployment.functions
+    .filter((fn) => fn.roleArn === roleArn)
+    .map((fn) => fn.name)
+    .sort();
   // Session names are at most 64 characters of [\w+=,.@-].
   return (users[0] ?? roleName).replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }

@@ -15,17 +15,18 @@
  * Failures answer with AWS's error types and wording; no message ever holds a secret key, a session token, an API
  * key or a signature (the canonical request shown on a mismatch, as AWS shows it, has those values redacted).
  */
-import type { HeaderBag, HttpRequest, QueryParameterBag, RequestSigningArguments } from '@smithy/types';
+
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HeaderBag, HttpRequest, QueryParameterBag, RequestSigningArguments } from '@smithy/types';
 import {
-  SIGV4_ALGORITHM,
-  SIGV4_MAX_PRESIGNED_SECONDS,
-  SIGV4_SCOPE_TERMINATOR,
-  type SigV4SignerConfig,
   authorizationParts,
   createSigV4Signer,
   explainSigning,
   payloadHash,
+  SIGV4_ALGORITHM,
+  SIGV4_MAX_PRESIGNED_SECONDS,
+  SIGV4_SCOPE_TERMINATOR,
+  type SigV4SignerConfig,
 } from '../../lambda/shared/sigv4';
 import { firstValue, parseQuery, type QueryParameters } from '../http';
 
@@ -137,7 +138,10 @@ async function verify(request: SigV4Request, lookup: CredentialLookup, options: 
     );
   }
   if (signature.terminator !== SIGV4_SCOPE_TERMINATOR) {
-    return refuse('InvalidSignatureException', `Credential should be scoped with a valid terminator: '${SIGV4_SCOPE_TERMINATOR}', not '${signature.terminator}'.`);
+    return refuse(
+      'InvalidSignatureException',
+      `Credential should be scoped with a valid terminator: '${SIGV4_SCOPE_TERMINATOR}', not '${signature.terminator}'.`,
+    );
   }
   if (options.region !== undefined && signature.region !== options.region) {
     return refuse('InvalidSignatureException', `Credential should be scoped to a valid region, not '${signature.region}'.`);
@@ -257,7 +261,10 @@ function collectHeaders(raw: SigV4Request['headers']): Map<string, string[]> {
  * joined value the same way, which leaves the spaces around each comma: so each is trimmed here first).
  */
 function trimHeaderValue(value: string): string {
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 type ParseOutcome = { ok: true; value: ParsedSignature } | { ok: false; failure: SigV4Result };
@@ -292,7 +299,8 @@ function parseAuthorizationHeader(authorization: string, headers: Map<string, st
   }
   if (problems.length > 0) return incomplete(problems.join(' '));
   const date = amzDate !== undefined ? parseAmzDate(amzDate) : parseHttpDate(httpDate ?? '');
-  if (!date) return incomplete(`Date must be in ISO-8601 'basic format'. Got '${(amzDate ?? httpDate ?? '').slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (!date)
+    return incomplete(`Date must be in ISO-8601 'basic format'. Got '${(amzDate ?? httpDate ?? '').slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   if (amzDate === undefined) return incomplete(DATE_HEADER_UNSUPPORTED_MESSAGE);
   const credential = parseCredential(fields.get('Credential') ?? '');
   if (!credential) return incomplete(`Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/${SIGV4_SCOPE_TERMINATOR}'.`);
@@ -377,7 +385,10 @@ function parseHttpDate(value: string): { date: Date; amzDate: string } | undefin
 }
 
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** AWS's wording, both directions, so clients and people recognise it. */

@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 /**
  * `npm run build:worker`: compiles the local Lambda worker (local/lambda/worker.ts) once, at install or build time,
  * to local/lambda/dist/worker.mjs (git-ignored), the file the local Lambda runtime forks for every function
@@ -8,10 +12,6 @@
  * modules): any other import fails the build. Plain JavaScript, so that it needs no TypeScript compiler to run.
  */
 import { build } from 'esbuild';
-import { builtinModules } from 'node:module';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** What the worker is compiled from; worker-script.ts checks the output is newer than each (keep the two lists equal). */

@@ -8,7 +8,7 @@
  * `X-Amz-Function-Error` and an error document (log-format.ts).
  */
 import { invalidFunctionNameMessage } from './function-name';
-import { MAX_EVENT_REQUEST_BYTES, MAX_SYNC_REQUEST_BYTES, type InvocationType } from './types';
+import { type InvocationType, MAX_EVENT_REQUEST_BYTES, MAX_SYNC_REQUEST_BYTES } from './types';
 
 /**
  * An invocation refused before the function ran: what Lambda answers with an HTTP error status, the error type in

@@ -5,7 +5,7 @@
  */
 import { ServiceShuttingDownError, WorkerStartError } from './errors';
 import type { LocalFunctionDefinition } from './types';
-import { WorkerProcess, type Outcome, type Pending, type WorkerLaunch, type WorkerState } from './worker-process';
+import { type Outcome, type Pending, type WorkerLaunch, WorkerProcess, type WorkerState } from './worker-process';
 
 export interface WorkerInfo {
   functionName: string;
@@ -68,7 +68,10 @@ export class FunctionPool {
       }
       const queued = this.queue.shift()!;
       worker.reserve();
-      worker.run(queued.pending).then(queued.resolve, queued.reject).finally(() => this.pump());
+      worker
+        .run(queued.pending)
+        .then(queued.resolve, queued.reject)
+        .finally(() => this.pump());
     }
   }
 

@@ -2,8 +2,16 @@
  * The local Lambda service: the runtime that runs the synthesized functions, and its Invoke API (service.ts starts
  * both as one local service).
  */
-export { startLambdaService, type LambdaService, type LambdaServiceOptions } from './service';
-export { LambdaRuntime, workerScript, type LambdaRuntimeOptions, type WorkerInfo } from './runtime';
-export { startInvokeApi, createInvokeApiHandler, type AuthenticationResult, type InvokeApiOptions, type InvokeApiRequest, type RunningInvokeApi } from './invoke-api';
-export { parseFunctionName, functionArn, type ParsedFunctionName } from './function-name';
+
+export { functionArn, type ParsedFunctionName, parseFunctionName } from './function-name';
+export {
+  type AuthenticationResult,
+  createInvokeApiHandler,
+  type InvokeApiOptions,
+  type InvokeApiRequest,
+  type RunningInvokeApi,
+  startInvokeApi,
+} from './invoke-api';
+export { LambdaRuntime, type LambdaRuntimeOptions, type WorkerInfo, workerScript } from './runtime';
+export { type LambdaService, type LambdaServiceOptions, startLambdaService } from './service';
 export * from './types';

@@ -6,19 +6,31 @@
  * recognise them. Authentication (SigV4) and authorization are injected.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accessLogLine, discardBody, flattenHeaders, listen, newRequestId, parseQuery, readBody, safeLog, sendResponse, splitTarget, type QueryParameters } from '../http';
-import type { LambdaRuntime } from './runtime';
+import {
+  accessLogLine,
+  discardBody,
+  flattenHeaders,
+  listen,
+  newRequestId,
+  parseQuery,
+  type QueryParameters,
+  readBody,
+  safeLog,
+  sendResponse,
+  splitTarget,
+} from '../http';
 import {
   AccessDeniedError,
+  type AuthenticationRefusal,
   InternalServiceError,
   InvalidPathEncodingError,
   LambdaServiceError,
   RepeatedQualifierError,
   RequestTooLargeError,
   UnknownOperationError,
-  type AuthenticationRefusal,
 } from './errors';
-import { MAX_SYNC_REQUEST_BYTES, type InvocationType, type LogType } from './types';
+import type { LambdaRuntime } from './runtime';
+import { type InvocationType, type LogType, MAX_SYNC_REQUEST_BYTES } from './types';
 
 /** What the authenticator sees of a request: the raw path, decoded query values, lower-case headers, the body. */
 export interface InvokeApiRequest {
@@ -77,7 +89,17 @@ export function createInvokeApiHandler(options: InvokeApiOptions): (req: Incomin
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     res.on('close', () =>
-      safeLog(log, accessLogLine({ service: 'lambda', requestId, method: req.method, url: req.url, status: res.writableFinished ? res.statusCode : undefined, elapsedMs: Date.now() - started })),
+      safeLog(
+        log,
+        accessLogLine({
+          service: 'lambda',
+          requestId,
+          method: req.method,
+          url: req.url,
+          status: res.writableFinished ? res.statusCode : undefined,
+          elapsedMs: Date.now() - started,
+        }),
+      ),
     );
     handle(options, req, res, requestId).catch((error: Error) => {
       log(`lambda invoke api: ${error.stack ?? error.message}`);

@@ -54,7 +54,10 @@ export function parseInvokeArgs(argv: readonly string[]): ParsedArgs {
       onlyPositionals = true;
       continue;
     }
-    const [flag, inlineValue] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    const [flag, inlineValue] =
+      argument.startsWith('--') && argument.includes('=')
+        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+        : [argument, undefined];
     const value = (): string | undefined => {
       if (inlineValue !== undefined) return inlineValue;
       const next = argv[index + 1];

@@ -1,8 +1,9 @@
 /**
  * The lines and error documents the Lambda service itself writes, as pure functions.
  */
-import type { ErrorDocument } from './worker-protocol';
+
 import { TAIL_LOG_BYTES } from './types';
+import type { ErrorDocument } from './worker-protocol';
 
 export function startLine(requestId: string): string {
   return `START RequestId: ${requestId} Version: $LATEST`;

@@ -24,32 +24,32 @@ import {
   InvalidClientContextError,
   InvalidFunctionNameError,
   InvalidPayloadError,
+  type LambdaServiceError,
   QualifierMismatchError,
   RequestTooLargeError,
   ServiceShuttingDownError,
-  type LambdaServiceError,
 } from './errors';
-import { FunctionPool, type WorkerInfo } from './function-pool';
 import { functionArn, parseFunctionName } from './function-name';
+import { FunctionPool, type WorkerInfo } from './function-pool';
 import { tailLog } from './log-format';
 import {
   DEFAULT_MAX_WORKERS_PER_FUNCTION,
-  MAX_EVENT_REQUEST_BYTES,
-  MAX_SYNC_REQUEST_BYTES,
   type InvocationType,
   type InvokeOptions,
   type InvokeResult,
   type LocalFunctionDefinition,
   type LogType,
+  MAX_EVENT_REQUEST_BYTES,
+  MAX_SYNC_REQUEST_BYTES,
 } from './types';
 import type { Pending } from './worker-process';
 import { workerScript } from './worker-script';
 
-export * from './types';
-export * from './errors';
 export { UNROUTED_AWS_ENDPOINT } from './environment';
+export * from './errors';
 export type { WorkerInfo } from './function-pool';
-export { workerScript, WorkerNotBuiltError, WORKER_BUILD_COMMAND } from './worker-script';
+export * from './types';
+export { WORKER_BUILD_COMMAND, WorkerNotBuiltError, workerScript } from './worker-script';
 
 export interface LambdaRuntimeOptions {
   functions: LocalFunctionDefinition[];

@@ -4,7 +4,7 @@
  * side of the local cloud), injected.
  */
 import type { LocalService } from '../service';
-import { startInvokeApi, type InvokeApiOptions } from './invoke-api';
+import { type InvokeApiOptions, startInvokeApi } from './invoke-api';
 import { LambdaRuntime, type LambdaRuntimeOptions } from './runtime';
 
 export interface LambdaServiceOptions extends LambdaRuntimeOptions, Pick<InvokeApiOptions, 'authenticate' | 'authorize'> {

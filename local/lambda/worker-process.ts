@@ -12,15 +12,15 @@
  * - Which Node.js runs a worker is one field, `nodeExecutable` (today always this process's own: the function's
  *   `runtime` is only reported, in AWS_EXECUTION_ENV and the INIT_START line).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import { endLine, exitError, initReportLine, initStartLine, reportLine, responseTooLargeError, startLine, timeoutError, timeoutLogLine } from './log-format';
-import { MAX_SYNC_RESPONSE_BYTES, type LocalFunctionDefinition } from './types';
-import { MARKER_END, MARKER_START, type ErrorDocument, type InvokeMessage, type WorkerMessage, type WorkerSettings } from './worker-protocol';
+import { type LocalFunctionDefinition, MAX_SYNC_RESPONSE_BYTES } from './types';
+import { type ErrorDocument, type InvokeMessage, MARKER_END, MARKER_START, type WorkerMessage, type WorkerSettings } from './worker-protocol';
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -93,10 +93,7 @@ function track(child: ChildProcess): void {
 
 type StreamName = 'stdout' | 'stderr';
 
-type PhaseEnd =
-  | { kind: 'message'; message: WorkerMessage }
-  | { kind: 'timeout' }
-  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+type PhaseEnd = { kind: 'message'; message: WorkerMessage } | { kind: 'timeout' } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
 /** The log and the outcome of one phase of a worker (its init, or one invocation). */
 class Phase {
@@ -221,10 +218,13 @@ export class WorkerProcess {
     });
     this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => this.onClose(code, signal));
 
-    const initTimer = setTimeout(() => {
-      this.initPhase.timedOut = true;
-      void this.kill();
-    }, INIT_TIMEOUT_MS + fn.timeoutSeconds * 1000);
+    const initTimer = setTimeout(
+      () => {
+        this.initPhase.timedOut = true;
+        void this.kill();
+      },
+      INIT_TIMEOUT_MS + fn.timeoutSeconds * 1000,
+    );
     this.initialized = this.initPhase.ended.then((end): InitResult => {
       clearTimeout(initTimer);
       this.initDurationMs = performance.now() - spawnedAt;
@@ -257,7 +257,11 @@ export class WorkerProcess {
 
     if (!init.ok) {
       const error =
-        'error' in init ? init.error : 'timeout' in init ? timeoutError(requestId, this.fn.timeoutSeconds) : exitError(requestId, init.exit.code, init.exit.signal);
+        'error' in init
+          ? init.error
+          : 'timeout' in init
+            ? timeoutError(requestId, this.fn.timeoutSeconds)
+            : exitError(requestId, init.exit.code, init.exit.signal);
       for (const line of [startLine(requestId), endLine(requestId)]) {
         this.emit(line);
         lines.push(line);

@@ -34,7 +34,9 @@ export function locateWorkerScript(directory: string): string {
   const shown = displayPath(compiled);
   const compiledAt = fs.statSync(compiled, { throwIfNoEntry: false })?.mtimeMs;
   if (compiledAt === undefined) {
-    throw new WorkerNotBuiltError(`The local Lambda worker is not built: ${shown} is missing. Run \`${WORKER_BUILD_COMMAND}\` (npm ci, npm test and npm start run it).`);
+    throw new WorkerNotBuiltError(
+      `The local Lambda worker is not built: ${shown} is missing. Run \`${WORKER_BUILD_COMMAND}\` (npm ci, npm test and npm start run it).`,
+    );
   }
   for (const source of WORKER_SOURCES) {
     const sourceAt = fs.statSync(path.join(directory, source), { throwIfNoEntry: false })?.mtimeMs;

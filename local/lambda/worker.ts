@@ -14,9 +14,9 @@ import { pathToFileURL } from 'node:url';
 import * as util from 'node:util';
 import { Worker } from 'node:worker_threads';
 import {
-  markerLine,
   type ErrorDocument,
   type InvokeMessage,
+  markerLine,
   type ParentMessage,
   type ResultMessage,
   type WorkerMessage,
@@ -132,7 +132,10 @@ function logLine(level: string, text: string): void {
 }
 
 function patchConsole(): void {
-  const at = (level: string) => (message?: unknown, ...params: unknown[]) => logLine(level, util.format(message, ...params));
+  const at =
+    (level: string) =>
+    (message?: unknown, ...params: unknown[]) =>
+      logLine(level, util.format(message, ...params));
   console.log = at('INFO');
   console.info = at('INFO');
   console.warn = at('WARN');
@@ -269,9 +272,7 @@ async function loadHandler(appRoot: string, fullHandler: string): Promise<Handle
     }
     throw error;
   }
-  const handler = handlerPath
-    .split('.')
-    .reduce<unknown>((object, key) => (object ? (object as Record<string, unknown>)[key] : undefined), userModule);
+  const handler = handlerPath.split('.').reduce<unknown>((object, key) => (object ? (object as Record<string, unknown>)[key] : undefined), userModule);
   if (!handler) throw runtimeError('Runtime.HandlerNotFound', `${fullHandler} is undefined or not exported`);
   if (typeof handler !== 'function') throw runtimeError('Runtime.HandlerNotFound', `${fullHandler} is not a function`);
   return handler as Handler;
@@ -282,11 +283,7 @@ async function loadHandler(appRoot: string, fullHandler: string): Promise<Handle
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function resultMessage(requestId: string, outcome: Outcome): ResultMessage {
@@ -349,8 +346,7 @@ function runInvocation(handler: Handler, message: InvokeMessage): void {
     writeMarkers(`end:${invocation.requestId}`);
     send(result);
   }
-  const outcomeOf = (error: unknown, value: unknown): Outcome =>
-    error !== undefined && error !== null ? { ok: false, error } : { ok: true, value };
+  const outcomeOf = (error: unknown, value: unknown): Outcome => (error !== undefined && error !== null ? { ok: false, error } : { ok: true, value });
 
   const context = {
     callbackWaitsForEmptyEventLoop: true,

@@ -5,7 +5,8 @@ import { MIXED_ALNUM } from '../state';
 export const parameterProvider: ResourceProvider = {
   type: 'AWS::SSM::Parameter',
   identify(properties, scope) {
-    const name = typeof properties.Name === 'string' ? properties.Name : `CFN-${scope.logicalId}-${scope.identity.derive(`${scope.purpose}:suffix`, 12, MIXED_ALNUM)}`;
+    const name =
+      typeof properties.Name === 'string' ? properties.Name : `CFN-${scope.logicalId}-${scope.identity.derive(`${scope.purpose}:suffix`, 12, MIXED_ALNUM)}`;
     return { ref: name, attributes: { Type: String(properties.Type ?? 'String'), Value: String(properties.Value) } };
   },
   ssmParameter: (properties, identity) => ({ name: identity.ref, value: String(properties.Value) }),

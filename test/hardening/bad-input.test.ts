@@ -4,19 +4,21 @@
  * after each one. Table-driven cases first, then property-based ones (fast-check; FC_RUNS scales the run counts, a
  * failure prints the seed to replay it with FC_SEED).
  */
-import fc from 'fast-check';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startTestCloud, type LocalCloudHandle } from '../support/local-cloud-harness';
-import { apiKeyClient, post, signedPost, type GraphqlReply } from '../support/hardening';
+import fc from 'fast-check';
+import { apiKeyClient, type GraphqlReply, post, signedPost } from '../support/hardening';
+import { type LocalCloudHandle, startTestCloud } from '../support/local-cloud-harness';
 import { sharedAssembly } from '../support/shared-assembly';
 
 const RUNS = Number(process.env.FC_RUNS ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * RUNS));
 const fcOptions = (numRuns: number) => ({ numRuns: runs(numRuns), ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
 
-const LIST = 'query LIST_TODOS($filter: ModelTodoFilterInput, $limit: Int, $nextToken: String) { listTodos(filter: $filter, limit: $limit, nextToken: $nextToken) { items { id name } nextToken } }';
+const LIST =
+  'query LIST_TODOS($filter: ModelTodoFilterInput, $limit: Int, $nextToken: String) { listTodos(filter: $filter, limit: $limit, nextToken: $nextToken) { items { id name } nextToken } }';
 const CREATE = 'mutation CREATE_TODO($input: CreateTodoInput!) { createTodo(input: $input) { id name description } }';
 const GET = 'query GET_TODO($id: ID!) { getTodo(id: $id) { id name } }';
 const MiB = 1024 * 1024;
@@ -111,12 +113,42 @@ describe('GraphQL request bodies', () => {
     ['variables a number', 400, JSON.stringify({ query: LIST, variables: 42 }), {}, UNPARSABLE],
     ['variables a string that is not JSON', 400, JSON.stringify({ query: LIST, variables: '{limit:1' }), {}, UNPARSABLE],
     ['operationName a number', 400, JSON.stringify({ query: LIST, operationName: 42 }), {}, UNPARSABLE],
-    ['invalid UTF-8', 400, Uint8Array.from([...Buffer.from('{"query":"{ listTodos { nextToken } }", "x":"'), 0xc3, 0x28, 0xff, ...Buffer.from('"}')]), {}, UNPARSABLE],
-    ['a lone UTF-16 surrogate in UTF-8 (CESU)', 400, Uint8Array.from([...Buffer.from('{"query":"{ listTodos { nextToken } }#'), 0xed, 0xa0, 0x80, ...Buffer.from('"}')]), {}, UNPARSABLE],
-    ['a form-encoded body', 400, `query=${encodeURIComponent('{ listTodos { nextToken } }')}`, { 'content-type': 'application/x-www-form-urlencoded' }, UNPARSABLE],
+    [
+      'invalid UTF-8',
+      400,
+      Uint8Array.from([...Buffer.from('{"query":"{ listTodos { nextToken } }", "x":"'), 0xc3, 0x28, 0xff, ...Buffer.from('"}')]),
+      {},
+      UNPARSABLE,
+    ],
+    [
+      'a lone UTF-16 surrogate in UTF-8 (CESU)',
+      400,
+      Uint8Array.from([...Buffer.from('{"query":"{ listTodos { nextToken } }#'), 0xed, 0xa0, 0x80, ...Buffer.from('"}')]),
+      {},
+      UNPARSABLE,
+    ],
+    [
+      'a form-encoded body',
+      400,
+      `query=${encodeURIComponent('{ listTodos { nextToken } }')}`,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      UNPARSABLE,
+    ],
     ['a bare query as application/graphql', 400, '{ listTodos { nextToken } }', { 'content-type': 'application/graphql' }, UNPARSABLE],
-    ['a multipart body', 400, '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ listTodos { nextToken } }\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' }, UNPARSABLE],
-    ['one byte over the 1 MiB limit', 413, JSON.stringify({ query: `{ listTodos { nextToken } }${' '.repeat(MiB)}` }).slice(0, MiB + 1), {}, /^Request body is too large: the local AppSync endpoint accepts at most 1048576 bytes\.$/],
+    [
+      'a multipart body',
+      400,
+      '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ listTodos { nextToken } }\r\n--b--\r\n',
+      { 'content-type': 'multipart/form-data; boundary=b' },
+      UNPARSABLE,
+    ],
+    [
+      'one byte over the 1 MiB limit',
+      413,
+      JSON.stringify({ query: `{ listTodos { nextToken } }${' '.repeat(MiB)}` }).slice(0, MiB + 1),
+      {},
+      /^Request body is too large: the local AppSync endpoint accepts at most 1048576 bytes\.$/,
+    ],
     ['20 MiB', 413, new Uint8Array(20 * MiB).fill(0x20), {}, /too large/],
   ])('%s → %i', async (_name, status, body, headers, message) => {
     const reply = await gql.raw(body, headers);
@@ -143,7 +175,12 @@ describe('GraphQL request bodies', () => {
         else controller.close();
       },
     });
-    const response = await fetch(local.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': local.apiKey }, body: stream, duplex: 'half' } as RequestInit);
+    const response = await fetch(local.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': local.apiKey },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     await response.text();
     await stillServing();
@@ -161,20 +198,56 @@ describe('GraphQL request bodies', () => {
 describe('GraphQL documents', () => {
   test.each<[string, string, unknown, string | undefined, RegExp]>([
     ['a syntax error', '{ listTodos { items { id }', undefined, undefined, /^Invalid Syntax : offending token/],
-    ['an unknown field', '{ listTodoz { nextToken } }', undefined, undefined, /^Validation error of type FieldUndefined: Field 'listTodoz' in type 'Query' is undefined/],
+    [
+      'an unknown field',
+      '{ listTodoz { nextToken } }',
+      undefined,
+      undefined,
+      /^Validation error of type FieldUndefined: Field 'listTodoz' in type 'Query' is undefined/,
+    ],
     ['an unknown operation name', LIST, undefined, 'NOPE', /^Unknown operation named 'NOPE'\.$/],
     ['two operations and no operation name', `${LIST} ${GET}`, undefined, undefined, /^Must provide operation name if query contains multiple operations\.$/],
     ['a subscription over HTTP', 'subscription { onCreateTodo { id } }', undefined, undefined, /^Subscriptions are not supported over HTTP/],
     ['a missing required variable', GET, {}, undefined, /^Variable 'id' has coerced Null value for NonNull type 'ID!'$/],
-    ['an unknown input field', CREATE, { input: { name: 'x', done: true } }, undefined, /contains a field name 'done' that is not defined for input object type 'CreateTodoInput'/],
-    ['an unknown filter operator', LIST, { filter: { name: { like: 'x' } } }, undefined, /field name 'like' that is not defined for input object type 'ModelStringInput'/],
-    ['more than 100,000 tokens', `{ listTodos { ${'nextToken '.repeat(100_001)} } }`, undefined, undefined, /^Invalid Syntax : More than 100000 'grammar' tokens have been presented/],
+    [
+      'an unknown input field',
+      CREATE,
+      { input: { name: 'x', done: true } },
+      undefined,
+      /contains a field name 'done' that is not defined for input object type 'CreateTodoInput'/,
+    ],
+    [
+      'an unknown filter operator',
+      LIST,
+      { filter: { name: { like: 'x' } } },
+      undefined,
+      /field name 'like' that is not defined for input object type 'ModelStringInput'/,
+    ],
+    [
+      'more than 100,000 tokens',
+      `{ listTodos { ${'nextToken '.repeat(100_001)} } }`,
+      undefined,
+      undefined,
+      /^Invalid Syntax : More than 100000 'grammar' tokens have been presented/,
+    ],
     ['a chain of 9,000 fragments, each spreading the next', fragmentChain(9000), undefined, undefined, /^Query is too complex to process/],
     ['selections nested 5,000 deep', nest(5000, '{ a ', '', '}'), undefined, undefined, /nested too deeply/],
     ['selections nested 600 deep', `{ listTodos ${nest(600, '{ items ', 'id', '}')} }`, undefined, undefined, /nested too deeply/],
     ['a list literal nested 5,000 deep', `{ getTodo(id: ${nest(5000, '[', '1', ']')}) { id } }`, undefined, undefined, /nested too deeply/],
-    ['an object literal nested 2,000 deep', `{ listTodos(filter: ${nest(2000, '{ not: ', '{ name: { eq: "x" } }', ' }')}) { nextToken } }`, undefined, undefined, /nested too deeply/],
-    ['a filter nested 60 deep (the resolver allows 50)', LIST, { filter: JSON.parse(nest(60, '{"not":', '{"name":{"eq":"x"}}', '}')) as unknown }, undefined, /ValidationException: .*nest/i],
+    [
+      'an object literal nested 2,000 deep',
+      `{ listTodos(filter: ${nest(2000, '{ not: ', '{ name: { eq: "x" } }', ' }')}) { nextToken } }`,
+      undefined,
+      undefined,
+      /nested too deeply/,
+    ],
+    [
+      'a filter nested 60 deep (the resolver allows 50)',
+      LIST,
+      { filter: JSON.parse(nest(60, '{"not":', '{"name":{"eq":"x"}}', '}')) as unknown },
+      undefined,
+      /ValidationException: .*nest/i,
+    ],
   ])('%s: a GraphQL error saying so', async (_name, query, variables, operationName, message) => {
     const reply = await gql.raw(JSON.stringify({ query, variables, operationName }));
     expect(reply.status).toBe(200);
@@ -233,7 +306,13 @@ describe('arguments', () => {
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({
       data: { listTodos: null },
-      errors: [expect.objectContaining({ path: ['listTodos'], errorType: 'Lambda:Unhandled', message: expect.stringMatching(/^InvalidNextTokenException: nextToken (is malformed|failed its integrity check)/) })],
+      errors: [
+        expect.objectContaining({
+          path: ['listTodos'],
+          errorType: 'Lambda:Unhandled',
+          message: expect.stringMatching(/^InvalidNextTokenException: nextToken (is malformed|failed its integrity check)/),
+        }),
+      ],
     });
     await stillServing();
   });
@@ -302,17 +381,59 @@ describe('the Lambda Invoke API', () => {
   test.each<[string, number, string, () => Promise<GraphqlReply>, RegExp]>([
     ['a payload that is not JSON', 400, 'InvalidRequestContentException', () => invoke(listCaller(), 'limit=1'), /^Could not parse request body into json/],
     ['a truncated JSON payload', 400, 'InvalidRequestContentException', () => invoke(listCaller(), '{"limit":'), /^Could not parse request body into json/],
-    ['a payload of invalid UTF-8', 400, 'InvalidRequestContentException', () => invoke(listCaller(), Uint8Array.from([0x22, 0xff, 0x22])), /^Could not parse request body into json/],
-    ['an unknown function', 404, 'ResourceNotFoundException', () => invoke('no-such-function', '{}'), /^Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function$/],
-    ['a function of another region', 404, 'ResourceNotFoundException', () => invoke(`arn:aws:lambda:eu-west-1:000000000000:function:${listCaller()}`, '{}'), /^Function not found: arn:aws:lambda:eu-west-1:/],
+    [
+      'a payload of invalid UTF-8',
+      400,
+      'InvalidRequestContentException',
+      () => invoke(listCaller(), Uint8Array.from([0x22, 0xff, 0x22])),
+      /^Could not parse request body into json/,
+    ],
+    [
+      'an unknown function',
+      404,
+      'ResourceNotFoundException',
+      () => invoke('no-such-function', '{}'),
+      /^Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function$/,
+    ],
+    [
+      'a function of another region',
+      404,
+      'ResourceNotFoundException',
+      () => invoke(`arn:aws:lambda:eu-west-1:000000000000:function:${listCaller()}`, '{}'),
+      /^Function not found: arn:aws:lambda:eu-west-1:/,
+    ],
     ['a malformed function name', 400, 'ValidationException', () => invoke('bad name!', '{}'), /bad name!/],
     ['a version that does not exist', 404, 'ResourceNotFoundException', () => invoke(listCaller(), '{}', {}, '?Qualifier=7'), /^Function not found: .*:7$/],
     ['an unknown invocation type', 400, 'ValidationException', () => invoke(listCaller(), '{}', { 'x-amz-invocation-type': 'Later' }), /invocationType/],
     ['an unknown log type', 400, 'ValidationException', () => invoke(listCaller(), '{}', { 'x-amz-log-type': 'All' }), /logType/],
-    ['a client context that is not base64 JSON', 400, 'InvalidRequestContentException', () => invoke(listCaller(), '{}', { 'x-amz-client-context': '{not base64}' }), /Client context/],
-    ['a payload one byte over 6 MB', 413, 'RequestEntityTooLargeException', () => invoke(listCaller(), `"${'x'.repeat(6_291_456 - 1)}"`), /^Request must be smaller than 6291456 bytes/],
-    ['a 20 MB payload, unsigned', 413, 'RequestEntityTooLargeException', () => post(invokeUrl(listCaller()), new Uint8Array(20 * MiB).fill(0x20), {}), /^Request must be smaller than 6291456 bytes/],
-    ['an Event payload over 1 MB', 413, 'RequestEntityTooLargeException', () => invoke(listCaller(), `"${'x'.repeat(MiB)}"`, { 'x-amz-invocation-type': 'Event' }), /too large for the Event invocation type/],
+    [
+      'a client context that is not base64 JSON',
+      400,
+      'InvalidRequestContentException',
+      () => invoke(listCaller(), '{}', { 'x-amz-client-context': '{not base64}' }),
+      /Client context/,
+    ],
+    [
+      'a payload one byte over 6 MB',
+      413,
+      'RequestEntityTooLargeException',
+      () => invoke(listCaller(), `"${'x'.repeat(6_291_456 - 1)}"`),
+      /^Request must be smaller than 6291456 bytes/,
+    ],
+    [
+      'a 20 MB payload, unsigned',
+      413,
+      'RequestEntityTooLargeException',
+      () => post(invokeUrl(listCaller()), new Uint8Array(20 * MiB).fill(0x20), {}),
+      /^Request must be smaller than 6291456 bytes/,
+    ],
+    [
+      'an Event payload over 1 MB',
+      413,
+      'RequestEntityTooLargeException',
+      () => invoke(listCaller(), `"${'x'.repeat(MiB)}"`, { 'x-amz-invocation-type': 'Event' }),
+      /too large for the Event invocation type/,
+    ],
     ['no signature at all', 403, 'MissingAuthenticationTokenException', () => post(invokeUrl(listCaller()), '{}', {}), /^Missing Authentication Token$/],
   ])('%s → %i %s', async (_name, status, errorType, send, message) => {
     const reply = await send();
@@ -345,7 +466,11 @@ describe('caller events of every wrong shape, through the Invoke API', () => {
     ['limit as a string', { limit: '10' }, /limit must be an integer/],
     ['nextToken a number', { nextToken: 5 }, /nextToken must be a string/],
     ['a garbled nextToken', { nextToken: 'garbage' }, /nextToken is malformed/],
-    ['a forged nextToken', { nextToken: `${Buffer.from('{"v":1,"id":"one"}').toString('base64url')}.${'A'.repeat(43)}` }, /nextToken failed its integrity check/],
+    [
+      'a forged nextToken',
+      { nextToken: `${Buffer.from('{"v":1,"id":"one"}').toString('base64url')}.${'A'.repeat(43)}` },
+      /nextToken failed its integrity check/,
+    ],
     ['filter a string', { filter: 'name=milk' }, /filter must be a ModelTodoFilterInput object/],
     ['filter an array', { filter: [{ name: { eq: 'x' } }] }, /filter must be a ModelTodoFilterInput object/],
     ['a filter with an unknown field', { filter: { colour: { eq: 'red' } } }, /colour/],
@@ -401,7 +526,12 @@ describe('property-based (fast-check)', () => {
         const reply = await gql.raw(JSON.stringify(value));
         expect(reply.status).toBeLessThan(500);
         const isRequest = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { query?: unknown }).query === 'string';
-        if (!isRequest) expect(reply.json).toEqual({ errors: [{ message: expect.stringMatching(/^(Unable to parse GraphQL query\.|Request body is empty\.)$/), errorType: 'MalformedHttpRequestException' }] });
+        if (!isRequest)
+          expect(reply.json).toEqual({
+            errors: [
+              { message: expect.stringMatching(/^(Unable to parse GraphQL query\.|Request body is empty\.)$/), errorType: 'MalformedHttpRequestException' },
+            ],
+          });
       }),
       fcOptions(150),
     );
@@ -410,12 +540,60 @@ describe('property-based (fast-check)', () => {
 
   test('any GraphQL-looking document, variables and operation name: a GraphQL answer, never 5xx', async () => {
     const token = fc.constantFrom(
-      '{', '}', '(', ')', '[', ']', ':', '!', '$', '...', '@', '=', '|', '&', '"x"', '"""block"""', '#c\n', '1', '-2', '3.5e1', 'true', 'null',
-      'query', 'mutation', 'subscription', 'fragment', 'on', 'Query', 'Todo', 'listTodos', 'getTodo', 'createTodo', 'items', 'id', 'name',
-      'nextToken', 'limit', 'input', 'filter', 'ID', 'Int', 'String', '__typename', '__schema', '@skip', '@include', 'if', 'ModelTodoFilterInput', '\u00e9',
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      ':',
+      '!',
+      '$',
+      '...',
+      '@',
+      '=',
+      '|',
+      '&',
+      '"x"',
+      '"""block"""',
+      '#c\n',
+      '1',
+      '-2',
+      '3.5e1',
+      'true',
+      'null',
+      'query',
+      'mutation',
+      'subscription',
+      'fragment',
+      'on',
+      'Query',
+      'Todo',
+      'listTodos',
+      'getTodo',
+      'createTodo',
+      'items',
+      'id',
+      'name',
+      'nextToken',
+      'limit',
+      'input',
+      'filter',
+      'ID',
+      'Int',
+      'String',
+      '__typename',
+      '__schema',
+      '@skip',
+      '@include',
+      'if',
+      'ModelTodoFilterInput',
+      '\u00e9',
     );
     const document = fc.array(token, { maxLength: 40 }).map((tokens) => tokens.join(' '));
-    const variables = fc.option(fc.dictionary(fc.constantFrom('id', 'limit', 'input', 'filter', 'nextToken', 'x'), fc.jsonValue({ maxDepth: 3 })), { nil: undefined });
+    const variables = fc.option(fc.dictionary(fc.constantFrom('id', 'limit', 'input', 'filter', 'nextToken', 'x'), fc.jsonValue({ maxDepth: 3 })), {
+      nil: undefined,
+    });
     const operationName = fc.option(fc.oneof(fc.constantFrom('LIST_TODOS', 'Q'), fc.string({ maxLength: 10 })), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(document, variables, operationName, async (query, vars, name) => {
@@ -478,7 +656,11 @@ describe('property-based (fast-check)', () => {
 
   test('createTodo with any input: the Todo as given, or an error naming the problem; never 5xx', async () => {
     let run = 0;
-    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 50 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', ' ', '\u0000', 'é', '🙂'));
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 50 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.constantFrom('', ' ', '\u0000', 'é', '🙂'),
+    );
     const input = fc.record(
       {
         id: fc.oneof(fc.constant(null), fc.uuid(), text, fc.integer()),
@@ -517,8 +699,18 @@ describe('property-based (fast-check)', () => {
     const callers = ['ListTodosApiKeyFunctionName', 'ListTodosIamFunctionName', 'CreateTodoApiKeyFunctionName', 'CreateTodoIamFunctionName'];
     const event = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.record({ limit: fc.jsonValue({ maxDepth: 1 }), nextToken: fc.jsonValue({ maxDepth: 1 }), filter: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }),
-      fc.record({ name: fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })), description: fc.jsonValue({ maxDepth: 1 }), id: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
+      fc.record(
+        { limit: fc.jsonValue({ maxDepth: 1 }), nextToken: fc.jsonValue({ maxDepth: 1 }), filter: fc.jsonValue({ maxDepth: 2 }) },
+        { requiredKeys: [] },
+      ),
+      fc.record(
+        {
+          name: fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })),
+          description: fc.jsonValue({ maxDepth: 1 }),
+          id: fc.jsonValue({ maxDepth: 1 }),
+        },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...callers), event, async (caller, value) => {

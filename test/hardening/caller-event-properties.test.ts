@@ -7,7 +7,10 @@ import fc from 'fast-check';
 import { MAX_LIST_LIMIT, parseCreateTodoEvent, parseListTodosEvent } from '../../lambda/callers/events';
 
 const RUNS = Number(process.env.FC_RUNS ?? 1);
-const fcOptions = (numRuns: number) => ({ numRuns: Math.max(1, Math.round(numRuns * RUNS)), ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
+const fcOptions = (numRuns: number) => ({
+  numRuns: Math.max(1, Math.round(numRuns * RUNS)),
+  ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}),
+});
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const absent = (value: unknown) => value === undefined || value === null;
@@ -52,12 +55,26 @@ const field = (names: readonly string[]) => fc.dictionary(fc.oneof(fc.constantFr
 const listEvent = fc.oneof(
   anyValue,
   field(['limit', 'nextToken', 'filter']),
-  fc.record({ limit: fc.oneof(fc.constantFrom(0, 1, MAX_LIST_LIMIT, MAX_LIST_LIMIT + 1, 1.5), fc.integer({ min: -5, max: 1005 }), anyValue), nextToken: fc.oneof(fc.string(), anyValue), filter: anyValue }, { requiredKeys: [] }),
+  fc.record(
+    {
+      limit: fc.oneof(fc.constantFrom(0, 1, MAX_LIST_LIMIT, MAX_LIST_LIMIT + 1, 1.5), fc.integer({ min: -5, max: 1005 }), anyValue),
+      nextToken: fc.oneof(fc.string(), anyValue),
+      filter: anyValue,
+    },
+    { requiredKeys: [] },
+  ),
 );
 const createEvent = fc.oneof(
   anyValue,
   field(['name', 'description', 'id']),
-  fc.record({ name: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('', '  ', '\t\n'), anyValue), description: fc.oneof(fc.string(), anyValue), id: fc.oneof(fc.string({ maxLength: 5 }), anyValue) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      name: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('', '  ', '\t\n'), anyValue),
+      description: fc.oneof(fc.string(), anyValue),
+      id: fc.oneof(fc.string({ maxLength: 5 }), anyValue),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 function mentions(problems: readonly string[], fieldName: string): boolean {

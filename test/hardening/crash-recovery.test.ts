@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
+import { type CloudProcess, startCloudProcess } from '../support/cloud-process';
 import { eventually, isAlive, resetMidRequest } from '../support/hardening';
 import { sharedAssembly } from '../support/shared-assembly';
 
@@ -60,7 +60,10 @@ test('clients that go away mid-request, or send garbage, on any port do not take
     await resetMidRequest(target, data, 0);
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
-  expect({ alive: isAlive(cloud.pid), stderr: cloud.stderr() }).toEqual({ alive: true, stderr: expect.not.stringMatching(/Error: aborted|uncaught|ECONNRESET/i) });
+  expect({ alive: isAlive(cloud.pid), stderr: cloud.stderr() }).toEqual({
+    alive: true,
+    stderr: expect.not.stringMatching(/Error: aborted|uncaught|ECONNRESET/i),
+  });
   expect(await createOne(cloud, 'after-resets')).toBe(200);
 });
 

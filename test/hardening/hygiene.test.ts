@@ -4,19 +4,20 @@
  * of a full run (every service, successes and refusals) holds the API key, a secret key, a session token or a
  * signature.
  */
-import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+
 import * as crypto from 'node:crypto';
-import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import { parseStartOptions } from '../../local/cli-options';
 import * as sigv4 from '../../local/iam/sigv4';
 import { startCloudProcess } from '../support/cloud-process';
 import { apiKeyClient, post, signedPost } from '../support/hardening';
-import { startTestCloud, type LocalCloudHandle } from '../support/local-cloud-harness';
+import { type LocalCloudHandle, startTestCloud } from '../support/local-cloud-harness';
 import { sharedAssembly } from '../support/shared-assembly';
 
 // timingSafeEqual, observed (node:crypto's exports cannot be spied on); it still compares.
@@ -62,7 +63,15 @@ function listeningAddresses(port: number): string[] {
       if (!local || state !== '0A') continue; // 0A = LISTEN
       const [hexAddress, hexPort] = local.split(':');
       if (parseInt(hexPort, 16) !== port) continue;
-      found.push(hexAddress.length === 8 ? hexAddress.match(/../g)!.reverse().map((byte) => parseInt(byte, 16)).join('.') : `ipv6:${hexAddress}`);
+      found.push(
+        hexAddress.length === 8
+          ? hexAddress
+              .match(/../g)!
+              .reverse()
+              .map((byte) => parseInt(byte, 16))
+              .join('.')
+          : `ipv6:${hexAddress}`,
+      );
     }
   }
   return found;
@@ -93,17 +102,26 @@ describe('listening', () => {
   test('every service (GraphQL, Lambda, DynamoDB) listens on 127.0.0.1 only', async () => {
     for (const url of [local.graphqlUrl, local.cloud.endpoints.lambda, local.cloud.endpoints.dynamodb]) expect(new URL(url).hostname).toBe('127.0.0.1');
     for (const port of ports()) expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
-    const outside = Object.values(networkInterfaces()).flat().find((address) => address && !address.internal && address.family === 'IPv4');
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && !address.internal && address.family === 'IPv4');
     for (const port of ports()) {
       expect(await connects('127.0.0.1', port)).toBe(true);
-      if (outside) expect({ port, from: outside.address, connects: await connects(outside.address, port) }).toEqual({ port, from: outside.address, connects: false });
+      if (outside)
+        expect({ port, from: outside.address, connects: await connects(outside.address, port) }).toEqual({ port, from: outside.address, connects: false });
     }
   });
 });
 
 describe('files', () => {
   test('the files holding keys and credentials are readable by their owner only', () => {
-    const secretFiles = [local.cloud.files.credentials, local.cloud.files.config, local.cloud.files.outputs, path.join(stateDir, 'identity.json'), path.join(stateDir, 'copy', 'outputs.json')];
+    const secretFiles = [
+      local.cloud.files.credentials,
+      local.cloud.files.config,
+      local.cloud.files.outputs,
+      path.join(stateDir, 'identity.json'),
+      path.join(stateDir, 'copy', 'outputs.json'),
+    ];
     for (const file of secretFiles) expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: '600' });
     // endpoints.json holds no secret.
     expect(readFileSync(local.cloud.files.endpoints, 'utf8')).not.toContain(local.apiKey);
@@ -139,10 +157,24 @@ describe('comparisons', () => {
 
     const role = local.cloud.deployment.roles[0];
     const forgedToken = `${role.credentials.sessionToken.slice(0, -1)}x`;
-    const signer = createSigV4Signer({ service: 'appsync', region: local.cloud.deployment.region, credentials: { ...role.credentials, sessionToken: forgedToken }, applyChecksum: true });
+    const signer = createSigV4Signer({
+      service: 'appsync',
+      region: local.cloud.deployment.region,
+      credentials: { ...role.credentials, sessionToken: forgedToken },
+      applyChecksum: true,
+    });
     const url = new URL(local.graphqlUrl);
     const body = JSON.stringify({ query: '{ __typename }' });
-    const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    });
     const refused = await post(local.graphqlUrl, body, signed.headers as Record<string, string>);
     expect(refused.status).toBe(403);
     expect(compared(forgedToken)).toBe(true);
@@ -166,11 +198,17 @@ describe('request limits', () => {
     const reply = await post(url(), new Uint8Array(limit + 1).fill(0x20), { 'content-type': 'application/json', 'x-api-key': local.apiKey });
     expect(reply.status).toBe(status);
     expect((await gql.query(LIST, { limit: 1 })).status).toBe(200);
-    expect((await local.dynamoDbClient().send(new ScanCommand({ TableName: local.cloud.deployment.tables[0].tableName, Limit: 1 }))).$metadata.httpStatusCode).toBe(200);
+    expect(
+      (await local.dynamoDbClient().send(new ScanCommand({ TableName: local.cloud.deployment.tables[0].tableName, Limit: 1 }))).$metadata.httpStatusCode,
+    ).toBe(200);
   });
 
   test.each(['GraphQL', 'Lambda Invoke API', 'DynamoDB'])('%s: 64 KB of headers are refused (431, or 400 from the Invoke API)', async (name) => {
-    const url = { GraphQL: local.graphqlUrl, 'Lambda Invoke API': `${local.cloud.endpoints.lambda}/2015-03-31/functions/x/invocations`, DynamoDB: local.cloud.endpoints.dynamodb }[name]!;
+    const url = {
+      GraphQL: local.graphqlUrl,
+      'Lambda Invoke API': `${local.cloud.endpoints.lambda}/2015-03-31/functions/x/invocations`,
+      DynamoDB: local.cloud.endpoints.dynamodb,
+    }[name]!;
     const reply = await post(url, '{}', { 'content-type': 'application/json', 'x-padding': 'x'.repeat(64 * 1024) });
     expect(name === 'Lambda Invoke API' ? [400, 431] : [431]).toContain(reply.status);
     expect((await gql.query(LIST, { limit: 1 })).status).toBe(200);
@@ -202,7 +240,10 @@ describe('secrets in logs', () => {
     await gql.query(LIST, { nextToken: 'garbage' });
     await gql.query('mutation ($input: DeleteTodoInput!) { deleteTodo(input: $input) { id } }', { input: { id } });
     await gql.raw('not json');
-    await post(local.graphqlUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', 'x-api-key': `${local.apiKey.slice(0, -1)}z` });
+    await post(local.graphqlUrl, JSON.stringify({ query: '{ __typename }' }), {
+      'content-type': 'application/json',
+      'x-api-key': `${local.apiKey.slice(0, -1)}z`,
+    });
     await post(local.graphqlUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', authorization: `Bearer ${local.apiKey}` });
     await post(`${local.graphqlUrl}?x-api-key=${local.apiKey}`, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json' });
 
@@ -225,13 +266,26 @@ describe('secrets in logs', () => {
     const lambda = local.lambdaClient();
     for (const output of ['ListTodosApiKeyFunctionName', 'ListTodosIamFunctionName', 'CreateTodoApiKeyFunctionName', 'CreateTodoIamFunctionName']) {
       for (const payload of [{ name: 'via caller', limit: undefined }, { bogus: true }]) {
-        const result = await lambda.send(new InvokeCommand({ FunctionName: local.output('TodoCallers-dev', output), LogType: 'Tail', Payload: Buffer.from(JSON.stringify(output.startsWith('List') ? { limit: 2, ...('bogus' in payload ? payload : {}) } : payload)) }));
+        const result = await lambda.send(
+          new InvokeCommand({
+            FunctionName: local.output('TodoCallers-dev', output),
+            LogType: 'Tail',
+            Payload: Buffer.from(JSON.stringify(output.startsWith('List') ? { limit: 2, ...('bogus' in payload ? payload : {}) } : payload)),
+          }),
+        );
         tails.push(Buffer.from(result.LogResult ?? '', 'base64').toString('utf8'));
       }
     }
     const resolverName = deployment.functions.find((fn) => fn.logicalId.startsWith('TodoApiResolverFunction'))!.name;
-    await lambda.send(new InvokeCommand({ FunctionName: resolverName, LogType: 'Tail', Payload: Buffer.from('{"not":"an AppSync event"}') })).then((result) => tails.push(Buffer.from(result.LogResult ?? '', 'base64').toString('utf8')));
-    await signedPost(`${local.cloud.endpoints.lambda}/2015-03-31/functions/${resolverName}/invocations`, '{}', { ...deployment.adminCredentials, secretAccessKey: 'wrong'.repeat(8) }, { service: 'lambda', region: deployment.region });
+    await lambda
+      .send(new InvokeCommand({ FunctionName: resolverName, LogType: 'Tail', Payload: Buffer.from('{"not":"an AppSync event"}') }))
+      .then((result) => tails.push(Buffer.from(result.LogResult ?? '', 'base64').toString('utf8')));
+    await signedPost(
+      `${local.cloud.endpoints.lambda}/2015-03-31/functions/${resolverName}/invocations`,
+      '{}',
+      { ...deployment.adminCredentials, secretAccessKey: 'wrong'.repeat(8) },
+      { service: 'lambda', region: deployment.region },
+    );
     const role = deployment.roles[0];
     const asRole = new LambdaClient({ endpoint: local.cloud.endpoints.lambda, region: deployment.region, credentials: role.credentials, maxAttempts: 1 });
     await asRole.send(new InvokeCommand({ FunctionName: resolverName, Payload: Buffer.from('{}') })).catch(() => undefined);
@@ -258,7 +312,10 @@ describe('secrets in logs', () => {
     const role = deployment.roles[0];
     const url = new URL(`${local.cloud.endpoints.lambda}/2015-03-31/functions/no-such-function/invocations`);
     const signer = createSigV4Signer({ service: 'lambda', region: deployment.region, credentials: role.credentials, applyChecksum: true });
-    const presigned = await signer.presign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host } }, { expiresIn: 300 });
+    const presigned = await signer.presign(
+      { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host } },
+      { expiresIn: 300 },
+    );
     const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
     await post(`${url.toString()}?${query}`, '{}', {});
     expect(local.logLines.join('\n').includes(role.credentials.sessionToken)).toBe(false);
@@ -278,9 +335,13 @@ describe('secrets in logs', () => {
       const processSecrets = [cloud.apiKey, ...[...credentials.matchAll(/^aws_(?:secret_access_key|session_token) = (\S+)$/gm)].map((match) => match[1])];
       expect(processSecrets.length).toBeGreaterThan(4);
       expect(await cloud.stop()).toBe(0);
-      for (const secret of processSecrets) expect({ secret: `${secret.slice(0, 6)}…`, inLog: cloud.stderr().includes(secret) }).toEqual({ secret: `${secret.slice(0, 6)}…`, inLog: false });
+      for (const secret of processSecrets)
+        expect({ secret: `${secret.slice(0, 6)}…`, inLog: cloud.stderr().includes(secret) }).toEqual({ secret: `${secret.slice(0, 6)}…`, inLog: false });
       // As `cdk deploy` prints its outputs: the key appears on its output's line, and in the example that uses it.
-      const linesWithKey = cloud.stdout().split('\n').filter((line) => line.includes(cloud.apiKey));
+      const linesWithKey = cloud
+        .stdout()
+        .split('\n')
+        .filter((line) => line.includes(cloud.apiKey));
       expect(linesWithKey.length).toBeGreaterThan(0);
       for (const line of linesWithKey) expect(line).toMatch(/GraphQLAPIKeyOutput = da2-|x-api-key: da2-/);
       for (const secret of processSecrets.slice(1)) expect(cloud.stdout()).not.toContain(secret);

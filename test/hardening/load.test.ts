@@ -10,9 +10,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
+import { type CloudProcess, startCloudProcess } from '../support/cloud-process';
 import { eventually, isAlive } from '../support/hardening';
-import { createTodos, duplicates, listAllTodos, percentile, type LoadResult } from '../support/load';
+import { createTodos, duplicates, type LoadResult, listAllTodos, percentile } from '../support/load';
 import { sharedAssembly } from '../support/shared-assembly';
 
 jest.setTimeout(300_000);
@@ -54,7 +54,11 @@ function memoryMiB(pid: number, children: number[]): { cloud: number; cloudPeak:
       return 0;
     }
   };
-  return { cloud: Math.round(safe(pid, 'VmRSS')), cloudPeak: Math.round(safe(pid, 'VmHWM')), workers: Math.round(children.reduce((sum, child) => sum + safe(child, 'VmRSS'), 0)) };
+  return {
+    cloud: Math.round(safe(pid, 'VmRSS')),
+    cloudPeak: Math.round(safe(pid, 'VmHWM')),
+    workers: Math.round(children.reduce((sum, child) => sum + safe(child, 'VmRSS'), 0)),
+  };
 }
 
 function summarize(load: LoadResult) {
@@ -63,7 +67,12 @@ function summarize(load: LoadResult) {
     requestsPerSecond: Math.round((load.acknowledged.length / load.durationMs) * 1000),
     acknowledged: load.acknowledged.length,
     errors: load.failures.length,
-    latencyMs: { p50: Math.round(percentile(load.latencies, 50)), p95: Math.round(percentile(load.latencies, 95)), p99: Math.round(percentile(load.latencies, 99)), max: Math.round(Math.max(...load.latencies)) },
+    latencyMs: {
+      p50: Math.round(percentile(load.latencies, 50)),
+      p95: Math.round(percentile(load.latencies, 95)),
+      p99: Math.round(percentile(load.latencies, 99)),
+      max: Math.round(Math.max(...load.latencies)),
+    },
   };
 }
 
@@ -72,9 +81,20 @@ test(`${TOTAL} createTodo at ${CONCURRENCY} concurrent: 0 errors`, async () => {
   let peakMemory = { cloud: 0, cloudPeak: 0, workers: 0 };
   const sampler = setInterval(() => {
     const now = memoryMiB(target.pid, target.children());
-    peakMemory = { cloud: Math.max(peakMemory.cloud, now.cloud), cloudPeak: Math.max(peakMemory.cloudPeak, now.cloudPeak), workers: Math.max(peakMemory.workers, now.workers) };
+    peakMemory = {
+      cloud: Math.max(peakMemory.cloud, now.cloud),
+      cloudPeak: Math.max(peakMemory.cloudPeak, now.cloudPeak),
+      workers: Math.max(peakMemory.workers, now.workers),
+    };
   }, 250);
-  const load = await createTodos({ url: target.graphqlUrl, apiKey: target.apiKey, ids, concurrency: CONCURRENCY, deadlineMs: 180_000, requestTimeoutMs: 30_000 }).finally(() => clearInterval(sampler));
+  const load = await createTodos({
+    url: target.graphqlUrl,
+    apiKey: target.apiKey,
+    ids,
+    concurrency: CONCURRENCY,
+    deadlineMs: 180_000,
+    requestTimeoutMs: 30_000,
+  }).finally(() => clearInterval(sampler));
   figures.create = { ...summarize(load), peakMemoryMiB: peakMemory, workers: target.children().length };
   expect(load.failures.slice(0, 5)).toEqual([]);
   expect(load.unsent).toBe(0);
@@ -108,7 +128,13 @@ test(`after SIGKILL and a restart on the same state directory: still exactly ${T
   const listing = await listAllTodos(cloud.graphqlUrl, cloud.apiKey, 100);
   expect(duplicates(listing.ids)).toEqual([]);
   expect([...listing.ids].sort()).toEqual(ids);
-  figures.restart = { workersKilledWithIt: workers.length, restartMs, sinceKillMs: Date.now() - killedAt, listedAfterRestart: listing.ids.length, pages: listing.pages };
+  figures.restart = {
+    workersKilledWithIt: workers.length,
+    restartMs,
+    sinceKillMs: Date.now() - killedAt,
+    listedAfterRestart: listing.ids.length,
+    pages: listing.pages,
+  };
 });
 
 test(`SIGKILL in the middle of ${MORE} more writes at ${CONCURRENCY} concurrent: every acknowledged write survives the restart`, async () => {

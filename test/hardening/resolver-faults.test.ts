@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startLocalCloud, type RunningLocalCloud } from '../../local/local-cloud';
+import { type RunningLocalCloud, startLocalCloud } from '../../local/local-cloud';
 import { FAULT_STACK, writeFaultAssembly } from '../support/fault-assembly';
 import { apiKeyClient, eventually, isAlive, processesWorkingIn, sleep } from '../support/hardening';
 
@@ -75,7 +75,16 @@ describe('a resolver failure is a field error, the worker is replaced when it mu
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({
       data: { probe: null },
-      errors: [{ path: ['probe'], data: null, errorType: 'Lambda:Unhandled', errorInfo: null, locations: [{ line: 1, column: 15, sourceName: null }], message: expect.stringMatching(message) }],
+      errors: [
+        {
+          path: ['probe'],
+          data: null,
+          errorType: 'Lambda:Unhandled',
+          errorInfo: null,
+          locations: [{ line: 1, column: 15, sourceName: null }],
+          message: expect.stringMatching(message),
+        },
+      ],
     });
     if (replaced) {
       expect(await eventually(() => !isAlive(pid), 5000)).toBe(true);
@@ -146,7 +155,10 @@ describe('other requests keep being served', () => {
       errors: [expect.objectContaining({ path: ['slow'], errorType: 'Lambda:ExecutionTimeoutException', message: 'Execution timed out.' })],
     });
     // The function still runs (its own timeout is longer); the next call gets another worker at once.
-    const busy = cloud.services.runtime.listWorkers().filter((worker) => worker.state === 'busy').map((worker) => worker.pid);
+    const busy = cloud.services.runtime
+      .listWorkers()
+      .filter((worker) => worker.state === 'busy')
+      .map((worker) => worker.pid);
     expect(busy.length).toBeGreaterThanOrEqual(1);
     const next = Date.now();
     expect(busy).not.toContain(await okPid('slow'));
@@ -209,7 +221,10 @@ describe('bad AWSDateTime and ID arguments are GraphQL errors naming the argumen
   });
 
   test('valid values pass, and an Int ID reaches the function as a string', async () => {
-    const reply = await client.query('query ($at: AWSDateTime, $ref: ID) { probe(mode: "echo", at: $at, ref: $ref) }', { at: '2024-05-01T10:00:00.000Z', ref: 12 });
+    const reply = await client.query('query ($at: AWSDateTime, $ref: ID) { probe(mode: "echo", at: $at, ref: $ref) }', {
+      at: '2024-05-01T10:00:00.000Z',
+      ref: 12,
+    });
     expect(reply.json).toEqual({ data: { probe: JSON.stringify({ mode: 'echo', at: '2024-05-01T10:00:00.000Z', ref: '12' }) } });
   });
 });

@@ -3,13 +3,14 @@
  * needs it is answered with a GraphQL error naming the cause (never a 5xx, never a crash), everything else keeps being
  * served, and once a store listens on the same port again the app works again without a restart.
  */
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb';
 import { apiKeyClient } from '../support/hardening';
-import { startTestCloud, type LocalCloudHandle } from '../support/local-cloud-harness';
+import { type LocalCloudHandle, startTestCloud } from '../support/local-cloud-harness';
 import { sharedAssembly } from '../support/shared-assembly';
 
 const LIST = 'query LIST_TODOS { listTodos(limit: 10) { items { id name } nextToken } }';
@@ -51,7 +52,11 @@ describe('with the store closed', () => {
     expect(reply.status).toBe(200);
     expect(reply.json.data).toEqual({ [field]: null });
     expect(reply.json.errors).toEqual([
-      expect.objectContaining({ path: [field], errorType: 'Lambda:Unhandled', message: expect.stringMatching(/ECONNREFUSED|connect|socket hang up|ECONNRESET/) }),
+      expect.objectContaining({
+        path: [field],
+        errorType: 'Lambda:Unhandled',
+        message: expect.stringMatching(/ECONNREFUSED|connect|socket hang up|ECONNRESET/),
+      }),
     ]);
   });
 
@@ -66,7 +71,9 @@ describe('with the store closed', () => {
     expect((await gql.query('{ __typename }')).json).toEqual({ data: { __typename: 'Query' } });
     expect((await local.signedGraphql(JSON.stringify({ query: '{ __typename }' }))).status).toBe(200);
     expect((await local.graphql(LIST, { 'content-type': 'application/json', 'x-api-key': 'da2-wrongwrongwrongwrongwrongwr' })).status).toBe(401);
-    await expect(local.lambdaClient().send(new InvokeCommand({ FunctionName: 'no-such-function' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(local.lambdaClient().send(new InvokeCommand({ FunctionName: 'no-such-function' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
     expect(local.logLines.join('\n')).not.toMatch(/internal error|InternalFailure|ServiceException/);
   });
 });

@@ -1,5 +1,5 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
 import { SCHEMA_PATH } from '../../lib/todo-api';
 import { resourcesOfType, synthApp } from '../support/synth';
 
@@ -30,7 +30,7 @@ describe('TodoApiStack', () => {
     });
   });
 
-  test('the API key expires 365 days after the deploy by default, never CDK\'s silent 7 days', () => {
+  test("the API key expires 365 days after the deploy by default, never CDK's silent 7 days", () => {
     // GIVEN
     const before = Math.floor(Date.now() / 1000);
     // WHEN
@@ -53,9 +53,7 @@ describe('TodoApiStack', () => {
   });
 
   test.each([['0'], ['366'], ['1.5'], ['soon']])('an API key expiry of %s days is refused at synth with a clear message', (days) => {
-    expect(() => synthApp({ context: { 'todo:apiKeyExpiresInDays': days } })).toThrow(
-      /todo:apiKeyExpiresInDays must be an integer from 1 to 365/,
-    );
+    expect(() => synthApp({ context: { 'todo:apiKeyExpiresInDays': days } })).toThrow(/todo:apiKeyExpiresInDays must be an integer from 1 to 365/);
   });
 
   test('a new key generation replaces the key (new logical id) so rotation is one context change', () => {
@@ -123,7 +121,13 @@ describe('TodoApiStack', () => {
     });
     api.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('RequestLoggingLogGroup'), 'Arn'] } }],
+        Statement: [
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('RequestLoggingLogGroup'), 'Arn'] },
+          },
+        ],
       },
       Roles: [{ Ref: Match.stringLikeRegexp('RequestLoggingRole') }],
     });
@@ -153,7 +157,7 @@ describe('TodoApiStack', () => {
     }
   });
 
-  test('the outputs are named like Amplify\'s', () => {
+  test("the outputs are named like Amplify's", () => {
     const { api } = synthApp();
     api.hasOutput('GraphQLAPIEndpointOutput', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('GraphQLAPI'), 'GraphQLUrl'] } });
     api.hasOutput('GraphQLAPIIdOutput', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('GraphQLAPI'), 'ApiId'] } });

@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CallerAuthMode } from '../../lib/graphql-caller';
 import { capitalize } from '../../lib/schema-fields';
 import { resourcesOfType, synthApp } from '../support/synth';
@@ -29,7 +29,13 @@ function expected(id: CallerId): { auth: 'API_KEY' | 'IAM'; fields: readonly str
 }
 
 interface FunctionResource {
-  Properties: { Runtime: string; Architectures: string[]; Role: { 'Fn::GetAtt': [string, string] }; Environment: { Variables: Record<string, unknown> }; Description: string };
+  Properties: {
+    Runtime: string;
+    Architectures: string[];
+    Role: { 'Fn::GetAtt': [string, string] };
+    Environment: { Variables: Record<string, unknown> };
+    Description: string;
+  };
 }
 
 /** The caller's function, found by the logical id CDK derives from the caller's construct id. */
@@ -117,7 +123,20 @@ describe('TodoCallersStack', () => {
             Action: 'appsync:GraphQL',
             Effect: 'Allow',
             Resource: {
-              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':appsync:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':apis/', { 'Fn::ImportValue': Match.stringLikeRegexp('ApiId') }, '/types/Query/fields/listTodos']],
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':appsync:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':apis/',
+                  { 'Fn::ImportValue': Match.stringLikeRegexp('ApiId') },
+                  '/types/Query/fields/listTodos',
+                ],
+              ],
             },
           }),
         ]),
@@ -167,10 +186,12 @@ describe('TodoCallersStack', () => {
     expect(callersStack.stackName).toBe('TodoCallers-prod');
   });
 
-  test('the API name flows into the callers\' variable names', () => {
+  test("the API name flows into the callers' variable names", () => {
     const { callers } = synthApp({ context: { 'todo:apiName': 'notesApi' } });
     const vars = callerFunction(callers, 'listTodosApiKey')[1].Properties.Environment.Variables;
-    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['API_NOTESAPI_GRAPHQLAPIENDPOINTOUTPUT', 'API_NOTESAPI_GRAPHQLAPIIDOUTPUT', 'API_NOTESAPI_GRAPHQLAPIKEYOUTPUT']));
+    expect(Object.keys(vars)).toEqual(
+      expect.arrayContaining(['API_NOTESAPI_GRAPHQLAPIENDPOINTOUTPUT', 'API_NOTESAPI_GRAPHQLAPIIDOUTPUT', 'API_NOTESAPI_GRAPHQLAPIKEYOUTPUT']),
+    );
   });
 
   test('a bad API name is refused at synth with a message naming the context key', () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readCloudAssembly } from '../../local/cloudformation/cloud-assembly';
 import { TEST_API_KEY, TEST_CREDENTIALS, TEST_REGION } from '../support/caller-harness';
 import { captureConsole } from '../support/console-capture';
-import { startFakeAppSync, type FakeAppSync } from '../support/fake-appsync';
+import { type FakeAppSync, startFakeAppSync } from '../support/fake-appsync';
 import { fakeLambdaContext } from '../support/lambda-context';
 import { synthApp } from '../support/synth';
 

@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { Template } from 'aws-cdk-lib/assertions';
+import { GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { NEXTJS_SERVER_ROLE_LOGICAL_ID } from '../../lib/callers-stack';
-import { grantGraphqlFields, GraphqlServerRole } from '../../lib/graphql-access';
+import { GraphqlServerRole, grantGraphqlFields } from '../../lib/graphql-access';
 import { synthApp } from '../support/synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -51,7 +51,13 @@ describe('grantGraphqlFields', () => {
     [[{ typeName: '*', fieldName: 'a' }], /not a GraphQL type name/],
     [[{ typeName: 'Query', fieldName: 'a/b' }], /not a GraphQL field name/],
     [[{ typeName: 'Query', fieldName: '' }], /not a GraphQL field name/],
-    [[{ typeName: 'Query', fieldName: 'a' }, { typeName: 'Query', fieldName: 'a' }], /Query\.a is named twice/],
+    [
+      [
+        { typeName: 'Query', fieldName: 'a' },
+        { typeName: 'Query', fieldName: 'a' },
+      ],
+      /Query\.a is named twice/,
+    ],
   ])('refuses %j (nothing is granted)', (fields, message) => {
     const { stack, api, role } = fixture();
     expect(() => grantGraphqlFields(api, role, fields)).toThrow(message);
@@ -65,7 +71,11 @@ describe('the Next.js server role', () => {
   test('has the fixed logical id the local cloud names its profile by, and its ARN is an output', () => {
     expect(Object.keys(callers.findResources('AWS::IAM::Role'))).toContain(NEXTJS_SERVER_ROLE_LOGICAL_ID);
     callers.hasOutput('NextjsServerRoleArn', { Value: { 'Fn::GetAtt': [NEXTJS_SERVER_ROLE_LOGICAL_ID, 'Arn'] } });
-    expect(callersStack.nextjsServerRole.fields.map((f) => `${f.typeName}.${f.fieldName}`)).toEqual(['Query.listTodos', 'Query.getTodo', 'Mutation.createTodo']);
+    expect(callersStack.nextjsServerRole.fields.map((f) => `${f.typeName}.${f.fieldName}`)).toEqual([
+      'Query.listTodos',
+      'Query.getTodo',
+      'Mutation.createTodo',
+    ]);
   });
 
   test('may call listTodos, getTodo and createTodo, and nothing else (no deleteTodo, no updateTodo)', () => {
@@ -76,15 +86,20 @@ describe('the Next.js server role', () => {
     const role = callers.findResources('AWS::IAM::Role')[NEXTJS_SERVER_ROLE_LOGICAL_ID];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
-    const principals = (role.Properties.AssumeRolePolicyDocument.Statement as Array<{ Action: string; Principal: { Service: string | string[] } }>).flatMap((s) => {
-      expect(s.Action).toBe('sts:AssumeRole');
-      return ([] as string[]).concat(s.Principal.Service);
-    });
+    const principals = (role.Properties.AssumeRolePolicyDocument.Statement as Array<{ Action: string; Principal: { Service: string | string[] } }>).flatMap(
+      (s) => {
+        expect(s.Action).toBe('sts:AssumeRole');
+        return ([] as string[]).concat(s.Principal.Service);
+      },
+    );
     expect(principals.sort()).toEqual(['amplify.amazonaws.com', 'ecs-tasks.amazonaws.com', 'lambda.amazonaws.com']);
   });
 
   test('GraphqlServerRole grants through grantGraphqlFields (the same refusals)', () => {
     const { stack, api } = fixture();
-    expect(() => new GraphqlServerRole(stack, 'Bad', { api, fields: [{ typeName: 'Query', fieldName: '*' }], assumedBy: new ServicePrincipal('lambda.amazonaws.com') })).toThrow(/not a GraphQL field name/);
+    expect(
+      () =>
+        new GraphqlServerRole(stack, 'Bad', { api, fields: [{ typeName: 'Query', fieldName: '*' }], assumedBy: new ServicePrincipal('lambda.amazonaws.com') }),
+    ).toThrow(/not a GraphQL field name/);
   });
 });

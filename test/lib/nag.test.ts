@@ -1,19 +1,18 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
-import { IConstruct } from 'constructs';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { buildApp, TodoAppStacks } from '../../lib/app';
-import { createApp } from '../../lib/synth';
+import type { IConstruct } from 'constructs';
+import { buildApp, type TodoAppStacks } from '../../lib/app';
 import { NAG_PACK } from '../../lib/nag-suppressions';
+import { createApp } from '../../lib/synth';
 import { captureConsole } from '../support/console-capture';
 import { synthApp } from '../support/synth';
 
 // cdk-nag's AwsSolutionsChecks runs as a CDK validation plugin on every synth of the app (lib/app.ts): an error fails
 // the synth, a warning is only printed by `cdk synth`, so these tests are what keeps warnings out too.
-
 
 /** The parts of cdk.out/validation-report.json read here (@aws-cdk/cloud-assembly-schema's PolicyValidationReportJson). */
 interface ValidationReport {
@@ -37,22 +36,24 @@ function nagOutcome(app: App): NagOutcome {
   expect(Array.isArray(report.pluginReports)).toBe(true);
   const nag = report.pluginReports.filter((plugin) => plugin.pluginName === NAG_PACK);
   return {
-    findings: nag.flatMap((plugin) =>
-      plugin.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.severity} ${v.ruleName} at ${c.constructPath}`)),
-    ),
+    findings: nag.flatMap((plugin) => plugin.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.severity} ${v.ruleName} at ${c.constructPath}`))),
     acknowledged: nag.flatMap((plugin) =>
-      (plugin.suppressedViolations ?? []).flatMap((v) => v.violatingConstructs.map((c) => ({ finding: `${v.acknowledgedId} at ${c.constructPath}`, reason: v.reason }))),
+      (plugin.suppressedViolations ?? []).flatMap((v) =>
+        v.violatingConstructs.map((c) => ({ finding: `${v.acknowledgedId} at ${c.constructPath}`, reason: v.reason })),
+      ),
     ),
   };
 }
 
 /** Every acknowledgment recorded in the construct tree (`Validations.of(x).acknowledge(...)`), where it was made. */
 function acknowledgments(app: App): Array<{ id: string; reason: string; scope: IConstruct }> {
-  return app.node.findAll().flatMap((scope) =>
-    scope.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, reason, scope }))),
-  );
+  return app.node
+    .findAll()
+    .flatMap((scope) =>
+      scope.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, reason, scope }))),
+    );
 }
 
 /** A fresh App built like bin/app.ts builds it (no bundling, as in test/support/synth.ts), not synthesized yet. */

@@ -51,7 +51,13 @@ describe('the models of schema/schema.graphql', () => {
     expect(Object.keys(todo.createInput!)).toEqual(expect.arrayContaining(['id', 'name', 'description']));
     expect(Object.keys(todo.createInput!)).not.toContain('createdAt');
     expect(todo.updateInput!.id).toEqual({ name: 'ID', nonNull: true });
-    expect(todo.filter).toMatchObject({ id: 'ModelIDInput', name: 'ModelStringInput', description: 'ModelStringInput', createdAt: 'ModelStringInput', updatedAt: 'ModelStringInput' });
+    expect(todo.filter).toMatchObject({
+      id: 'ModelIDInput',
+      name: 'ModelStringInput',
+      description: 'ModelStringInput',
+      createdAt: 'ModelStringInput',
+      updatedAt: 'ModelStringInput',
+    });
     expect(Object.keys(todo.condition!)).toEqual(expect.arrayContaining(['name', 'description', 'createdAt', 'updatedAt']));
     expect(operatorInputs.ModelStringInput.between).toEqual({ name: 'String', list: true });
     expect(operatorInputs.ModelStringInput.size).toEqual({ name: 'ModelSizeInput' });
@@ -109,7 +115,9 @@ describe('a schema the resolver cannot serve fails here, naming each field', () 
   });
 
   test('a filter on a field the model does not have, and an operator input the schema lacks', () => {
-    const schemaPath = schemaWith('filter-only', (schema) => schema.replace('input ModelTodoFilterInput {', 'input ModelTodoFilterInput {\n  dueBy: ModelStringInput'));
+    const schemaPath = schemaWith('filter-only', (schema) =>
+      schema.replace('input ModelTodoFilterInput {', 'input ModelTodoFilterInput {\n  dueBy: ModelStringInput'),
+    );
     expect(problemsOf(schemaPath)).toEqual(['ModelTodoFilterInput.dueBy: Todo has no field dueBy; add it to type Todo too']);
     const missingInput = schemaWith('missing-operator-input', (schema) =>
       schema

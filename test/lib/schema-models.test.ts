@@ -1,9 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { resourcesOfType, synthApp } from '../support/synth';
+import { Match } from 'aws-cdk-lib/assertions';
 import { addNoteModel, addTodoPriority, writeEditedSchema } from '../support/schema-edits';
+import { resourcesOfType, synthApp } from '../support/synth';
 
 /** The API stack follows the schema: a table, an environment variable and resolvers per model. */
 let dir: string;
@@ -28,8 +28,16 @@ describe('a model added to the schema', () => {
     const resolvers = Object.values(resourcesOfType(api, 'AWS::AppSync::Resolver')).map((r) => `${r.Properties!.TypeName}.${r.Properties!.FieldName}`);
     expect(resolvers.sort()).toEqual(
       [
-        'Query.getTodo', 'Query.listTodos', 'Query.getNote', 'Query.listNotes',
-        'Mutation.createTodo', 'Mutation.updateTodo', 'Mutation.deleteTodo', 'Mutation.createNote', 'Mutation.updateNote', 'Mutation.deleteNote',
+        'Query.getTodo',
+        'Query.listTodos',
+        'Query.getNote',
+        'Query.listNotes',
+        'Mutation.createTodo',
+        'Mutation.updateTodo',
+        'Mutation.deleteTodo',
+        'Mutation.createNote',
+        'Mutation.updateNote',
+        'Mutation.deleteNote',
       ].sort(),
     );
   });

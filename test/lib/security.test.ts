@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { synthApp } from '../support/synth';
 
 // What the app's security rests on, checked on the synthesized templates: where the API key goes, and what each role
@@ -33,7 +33,9 @@ function referencesTo(template: Template, logicalIds: readonly string[]): string
   const found: string[] = [];
   const visit = (value: Json, at: string[]): void => {
     if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...at, String(index)]));
+      value.forEach((item, index) => {
+        visit(item, [...at, String(index)]);
+      });
       return;
     }
     if (value === null || typeof value !== 'object') return;
@@ -92,7 +94,7 @@ describe('where the API key goes', () => {
     expect(referencesTo(api, [parameterId])).toEqual([]);
   });
 
-  test('in the callers stack, only the API-key callers\' environment holds the key, read from SSM at deploy time', () => {
+  test("in the callers stack, only the API-key callers' environment holds the key, read from SSM at deploy time", () => {
     const { callers } = synthApp();
     const keyParameters = Object.entries(callers.toJSON().Parameters as Record<string, { Type: string; Default?: string }>)
       .filter(([, p]) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default === KEY_PARAMETER_NAME)
@@ -137,7 +139,7 @@ describe('least privilege', () => {
     }
   });
 
-  test('every function is traced with X-Ray and its role writes only to the function\'s own log group', () => {
+  test("every function is traced with X-Ray and its role writes only to the function's own log group", () => {
     const { api, callers } = synthApp();
     for (const template of [api, callers]) {
       const all = statements(template);
@@ -156,14 +158,16 @@ describe('least privilege', () => {
     }
   });
 
-  test('AppSync\'s data source role may invoke the resolver function itself, no version or alias, nothing else', () => {
+  test("AppSync's data source role may invoke the resolver function itself, no version or alias, nothing else", () => {
     const { api } = synthApp();
     const [source] = Object.values(api.findResources('AWS::AppSync::DataSource'));
     const roleId = source.Properties.ServiceRoleArn['Fn::GetAtt'][0] as string;
     const functionId = source.Properties.LambdaConfig.LambdaFunctionArn['Fn::GetAtt'][0] as string;
-    expect(statements(api).filter(({ roles }) => roles.includes(roleId)).map(({ statement }) => statement)).toEqual([
-      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionId, 'Arn'] } },
-    ]);
+    expect(
+      statements(api)
+        .filter(({ roles }) => roles.includes(roleId))
+        .map(({ statement }) => statement),
+    ).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionId, 'Arn'] } }]);
     expect(api.findResources('AWS::Lambda::Permission')).toEqual({});
   });
 });

@@ -3,7 +3,7 @@ import { normalizeTemplate } from '../support/cdk-snapshot-serializer';
 describe('the snapshot serializer', () => {
   test('replaces asset hashes in values and keys, and the API key expiry', () => {
     // GIVEN a template with what changes across machines and days
-    const hash = 'a'.repeat(40) + '0123456789abcdef01234567';
+    const hash = `${'a'.repeat(40)}0123456789abcdef01234567`;
     const template = {
       Resources: {
         Key: { Type: 'AWS::AppSync::ApiKey', Properties: { Expires: 1893456000 } },
@@ -22,7 +22,9 @@ describe('the snapshot serializer', () => {
 
   test('replaces the schema text, which the user edits, so an added field does not fail the snapshot', () => {
     // GIVEN
-    const template = { Resources: { S: { Type: 'AWS::AppSync::GraphQLSchema', Properties: { ApiId: 'x', Definition: 'type Todo { id: ID! priority: Int }' } } } };
+    const template = {
+      Resources: { S: { Type: 'AWS::AppSync::GraphQLSchema', Properties: { ApiId: 'x', Definition: 'type Todo { id: ID! priority: Int }' } } },
+    };
     // WHEN
     const stable = normalizeTemplate(template) as typeof template;
     // THEN

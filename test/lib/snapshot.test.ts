@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { synthApp } from '../support/synth';
 import { withoutAddedCallers } from '../support/added-callers';
+import { synthApp } from '../support/synth';
 
 // One snapshot per stack, synthesized with the real bundles. The serializer (jest.config.ts) replaces asset hashes
 // and the API key's expiry, so the snapshots hold on another machine and another day. Callers that `npm run

@@ -41,7 +41,11 @@ describe('one synth path', () => {
 
   test('the templates a test builds equal the ones npx cdk synth writes', () => {
     // GIVEN the CLI's synth, as a user runs it
-    const cli = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', path.join(dir, 'cli')], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const cli = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', path.join(dir, 'cli')], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
     expect({ status: cli.status, stderr: cli.status === 0 ? '' : cli.stderr }).toEqual({ status: 0, stderr: '' });
     // WHEN a test builds the app (the assembly the local-cloud suites share is synthApp({ bundle: true }))
     const byTest = readCloudAssembly(sharedAssembly());
@@ -50,7 +54,10 @@ describe('one synth path', () => {
     expect(byTest.map((stack) => stack.stackName)).toEqual(byCli.map((stack) => stack.stackName));
     for (const stack of byCli) {
       const built = byTest.find((candidate) => candidate.stackName === stack.stackName)!;
-      expect({ stack: stack.stackName, template: comparable(built.template as never) }).toEqual({ stack: stack.stackName, template: comparable(stack.template as never) });
+      expect({ stack: stack.stackName, template: comparable(built.template as never) }).toEqual({
+        stack: stack.stackName,
+        template: comparable(stack.template as never),
+      });
     }
   }, 240_000);
 });

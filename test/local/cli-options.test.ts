@@ -20,10 +20,38 @@ describe('npm start options', () => {
 
   test('every option, in both --flag value and --flag=value forms', () => {
     const options = parseStartOptions(
-      ['--graphql-port', '0', '--lambda-port=1234', '--dynamodb-port', '8001', '--state-dir', 's', '--in-memory', '--outputs-file=o.json', '--assembly', 'a', '--no-synth', '--region', 'ap-southeast-2', '--host', '0.0.0.0'],
+      [
+        '--graphql-port',
+        '0',
+        '--lambda-port=1234',
+        '--dynamodb-port',
+        '8001',
+        '--state-dir',
+        's',
+        '--in-memory',
+        '--outputs-file=o.json',
+        '--assembly',
+        'a',
+        '--no-synth',
+        '--region',
+        'ap-southeast-2',
+        '--host',
+        '0.0.0.0',
+      ],
       {},
     );
-    expect(options).toMatchObject({ graphqlPort: 0, lambdaPort: 1234, dynamodbPort: 8001, stateDir: 's', inMemory: true, outputsFile: 'o.json', assemblyDir: 'a', synth: false, region: 'ap-southeast-2', host: '0.0.0.0' });
+    expect(options).toMatchObject({
+      graphqlPort: 0,
+      lambdaPort: 1234,
+      dynamodbPort: 8001,
+      stateDir: 's',
+      inMemory: true,
+      outputsFile: 'o.json',
+      assemblyDir: 'a',
+      synth: false,
+      region: 'ap-southeast-2',
+      host: '0.0.0.0',
+    });
   });
 
   test.each([

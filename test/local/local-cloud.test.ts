@@ -1,12 +1,15 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startTestCloud, synthAssembly, type LocalCloudHandle } from '../support/local-cloud-harness';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { type LocalCloudHandle, startTestCloud, synthAssembly } from '../support/local-cloud-harness';
 
 const LIST_TODOS = JSON.stringify({ query: 'query LIST_TODOS { listTodos { items { id name description } } }' });
 const createTodo = (name: string) =>
-  JSON.stringify({ query: 'mutation CREATE_TODO($input: CreateTodoInput!) { createTodo(input: $input) { id name createdAt } }', variables: { input: { name } } });
+  JSON.stringify({
+    query: 'mutation CREATE_TODO($input: CreateTodoInput!) { createTodo(input: $input) { id name createdAt } }',
+    variables: { input: { name } },
+  });
 
 describe('the local cloud, started from a real synth', () => {
   let assembly: ReturnType<typeof synthAssembly>;
@@ -36,7 +39,7 @@ describe('the local cloud, started from a real synth', () => {
     expect(local.output('TodoCallers-dev', 'ListTodosIamFunctionName')).toMatch(/^TodoCallers-dev-listTodosIam/);
   });
 
-  test('Amplify\'s documents work with the API key', async () => {
+  test("Amplify's documents work with the API key", async () => {
     const created = await local.graphql(createTodo('with the key'));
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ data: { createTodo: { id: expect.any(String), name: 'with the key', createdAt: expect.any(String) } } });
@@ -53,20 +56,45 @@ describe('the local cloud, started from a real synth', () => {
 
   test.each([
     ['body', (r: { url: string; headers: Record<string, string>; body: string }) => ({ ...r, body: r.body.replace('items', 'items ') })],
-    ['header', (r: { url: string; headers: Record<string, string>; body: string }) => ({ ...r, headers: { ...r.headers, 'content-type': 'application/json; charset=latin1' } })],
+    [
+      'header',
+      (r: { url: string; headers: Record<string, string>; body: string }) => ({
+        ...r,
+        headers: { ...r.headers, 'content-type': 'application/json; charset=latin1' },
+      }),
+    ],
     // Signed for /graphql, sent to the API's other route: served, so only the signature can refuse it.
     ['path', (r: { url: string; headers: Record<string, string>; body: string }) => ({ ...r, url: r.url.replace('/graphql', `/apis/${apiId()}/graphql`) })],
     ['query', (r: { url: string; headers: Record<string, string>; body: string }) => ({ ...r, url: `${r.url}?extra=1` })],
-    ['date', (r: { url: string; headers: Record<string, string>; body: string }) => ({ ...r, headers: { ...r.headers, 'x-amz-date': r.headers['x-amz-date'].replace(/\d(Z)$/, (_d, z: string) => `${(Number(_d[0]) + 1) % 10}${z}`) } })],
+    [
+      'date',
+      (r: { url: string; headers: Record<string, string>; body: string }) => ({
+        ...r,
+        headers: { ...r.headers, 'x-amz-date': r.headers['x-amz-date'].replace(/\d(Z)$/, (_d, z: string) => `${(Number(_d[0]) + 1) % 10}${z}`) },
+      }),
+    ],
   ])('a request whose %s was changed after signing is refused with 403 InvalidSignatureException', async (_what, tamper) => {
     const response = await local.signedGraphql(LIST_TODOS, { tamper });
     expect(response.status).toBe(403);
-    expect(response.json).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException', message: expect.stringMatching(/^The request signature we calculated does not match the signature you provided/) }] });
+    expect(response.json).toMatchObject({
+      errors: [
+        {
+          errorType: 'InvalidSignatureException',
+          message: expect.stringMatching(/^The request signature we calculated does not match the signature you provided/),
+        },
+      ],
+    });
   });
 
   test('a request signed with the wrong secret is refused with 403', async () => {
     const response = await local.signedGraphql(LIST_TODOS, {
-      tamper: (request) => ({ ...request, headers: { ...request.headers, authorization: request.headers.authorization.replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`) } }),
+      tamper: (request) => ({
+        ...request,
+        headers: {
+          ...request.headers,
+          authorization: request.headers.authorization.replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`),
+        },
+      }),
     });
     expect(response.status).toBe(403);
     expect(response.json).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
@@ -75,10 +103,12 @@ describe('the local cloud, started from a real synth', () => {
   test('a request signed more than 5 minutes ago is refused with Signature expired', async () => {
     const response = await local.signedGraphql(LIST_TODOS, { signingDate: new Date(Date.now() - 6 * 60 * 1000) });
     expect(response.status).toBe(403);
-    expect(response.json).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException', message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than/) }] });
+    expect(response.json).toMatchObject({
+      errors: [{ errorType: 'InvalidSignatureException', message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than/) }],
+    });
   });
 
-  test('a role is refused, per field, what its policies do not grant (the callers\' own roles)', async () => {
+  test("a role is refused, per field, what its policies do not grant (the callers' own roles)", async () => {
     const listRole = local.cloud.deployment.roles.find((role) => role.logicalId.startsWith('listTodosIamFunctionServiceRole'))!;
     const profile = local.cloud.services.principals.principal(listRole.credentials.accessKeyId)!.profileName;
     const allowed = await local.signedGraphql(LIST_TODOS, { profile });
@@ -144,7 +174,7 @@ describe('the local cloud, started from a real synth', () => {
     expect(JSON.stringify(result.body)).toMatch(/limit/);
   });
 
-  test('the Invoke API refuses an unknown function with Lambda\'s 404', async () => {
+  test("the Invoke API refuses an unknown function with Lambda's 404", async () => {
     await expect(local.lambdaClient().send(new InvokeCommand({ FunctionName: 'no-such-function' }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function',
@@ -176,11 +206,21 @@ describe('the local cloud, started from a real synth', () => {
     test('the data, the API key, the ids and the credentials are the same', async () => {
       const created = await local.graphql(createTodo('survives a restart'));
       const id = (created.json as { data: { createTodo: { id: string } } }).data.createTodo.id;
-      const before = { key: local.apiKey, apiId: local.output('TodoApi-dev', 'GraphQLAPIIdOutput'), fn: local.output('TodoCallers-dev', 'ListTodosIamFunctionName'), admin: local.cloud.deployment.adminCredentials };
+      const before = {
+        key: local.apiKey,
+        apiId: local.output('TodoApi-dev', 'GraphQLAPIIdOutput'),
+        fn: local.output('TodoCallers-dev', 'ListTodosIamFunctionName'),
+        admin: local.cloud.deployment.adminCredentials,
+      };
       await local.close();
 
       local = await startTestCloud({ assemblyDir: assembly.dir, stateDir, now: () => clock() });
-      expect({ key: local.apiKey, apiId: local.output('TodoApi-dev', 'GraphQLAPIIdOutput'), fn: local.output('TodoCallers-dev', 'ListTodosIamFunctionName'), admin: local.cloud.deployment.adminCredentials }).toEqual(before);
+      expect({
+        key: local.apiKey,
+        apiId: local.output('TodoApi-dev', 'GraphQLAPIIdOutput'),
+        fn: local.output('TodoCallers-dev', 'ListTodosIamFunctionName'),
+        admin: local.cloud.deployment.adminCredentials,
+      }).toEqual(before);
       const got = await local.graphql(JSON.stringify({ query: 'query ($id: ID!) { getTodo(id: $id) { id name } }', variables: { id } }));
       expect(got.json).toEqual({ data: { getTodo: { id, name: 'survives a restart' } } });
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { StackArtifact } from '../../local/cloudformation/cloud-assembly';
 import { deployLocally } from '../../local/cloudformation/deployment';
-import { ResourceProviderRegistry } from '../../local/cloudformation/resource-provider';
+import type { ResourceProviderRegistry } from '../../local/cloudformation/resource-provider';
 import { defaultResourceProviders } from '../../local/resource-providers';
 import { LocalIdentity } from '../../local/state';
 import { queueProvider } from '../support/queue-provider';
@@ -38,7 +38,9 @@ describe('resource providers', () => {
   test('a type without a provider is not emulated: listed once, and its attributes cannot be read', () => {
     const deployment = deploy(defaultResourceProviders(), stackWithQueue({ readArn: false }));
     expect(deployment.skipped).toEqual([{ stackName: 'Queues-dev', logicalId: 'Jobs', type: 'AWS::SQS::Queue' }]);
-    expect(() => deploy(defaultResourceProviders())).toThrow('Queues-dev/JobsArnParameter.Properties: Fn::GetAtt Jobs.Arn is not an attribute the local cloud knows for AWS::SQS::Queue');
+    expect(() => deploy(defaultResourceProviders())).toThrow(
+      'Queues-dev/JobsArnParameter.Properties: Fn::GetAtt Jobs.Arn is not an attribute the local cloud knows for AWS::SQS::Queue',
+    );
   });
 
   test('one provider and one registration make a new type work, Ref and Fn::GetAtt included', () => {
@@ -51,7 +53,7 @@ describe('resource providers', () => {
     expect(deployment.stacks[0].outputs.JobsQueueUrl.value).toBe('http://127.0.0.1/queue/000000000000/jobs');
   });
 
-  test('the app\'s types are each provided once, by their service', () => {
+  test("the app's types are each provided once, by their service", () => {
     expect(defaultResourceProviders().types.sort()).toEqual([
       'AWS::AppSync::ApiKey',
       'AWS::AppSync::DataSource',

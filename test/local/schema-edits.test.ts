@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import type { CreateTodoMutation, CreateTodoMutationVariables, ListTodosQuery, ListTodosQueryVariables } from '../../API';
 import { createTodo } from '../../graphql/mutations';
 import { listTodos } from '../../graphql/queries';
+import { type LocalCloudHandle, startTestCloud, synthAssembly } from '../support/local-cloud-harness';
 import { addNoteModel, addTodoPriority, writeEditedSchema } from '../support/schema-edits';
-import { startTestCloud, synthAssembly, type LocalCloudHandle } from '../support/local-cloud-harness';
 
 const request = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
 
@@ -69,7 +69,7 @@ describe('the schema edited as the README says, served by the local cloud', () =
     expect(refused.errors![0].message).toMatch(/^ConditionalCheckFailedException: The conditional request failed/);
   });
 
-  test("the generated documents (graphql/*.ts, npm run codegen) run unchanged, typed by API.ts", async () => {
+  test('the generated documents (graphql/*.ts, npm run codegen) run unchanged, typed by API.ts', async () => {
     const variables: CreateTodoMutationVariables = { input: { name: 'generated', description: 'by codegen' } };
     const created = (await withKey(createTodo, variables)) as { data: CreateTodoMutation };
     expect(created.data.createTodo).toMatchObject({ name: 'generated', description: 'by codegen', __typename: 'Todo' });

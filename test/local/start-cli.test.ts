@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,10 +6,14 @@ import { PROJECT_ROOT, synthAssembly } from '../support/local-cloud-harness';
 
 /** Runs `npm start`'s entry point as a user would, until `ready` matches its output. */
 function startCli(args: string[]): { child: ChildProcess; output: () => string; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, AWS_REGION: 'us-east-1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, AWS_REGION: 'us-east-1' },
+    },
+  );
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -38,7 +42,21 @@ describe('npm start (local/start.ts)', () => {
 
   test('prints the outputs and the endpoints, serves them, writes the outputs file, and stops on SIGINT', async () => {
     const outputsFile = path.join(stateDir, 'outputs-copy.json');
-    const cli = startCli(['--no-synth', '--assembly', assembly.dir, '--state-dir', stateDir, '--graphql-port', '0', '--lambda-port', '0', '--dynamodb-port', '0', '--outputs-file', outputsFile]);
+    const cli = startCli([
+      '--no-synth',
+      '--assembly',
+      assembly.dir,
+      '--state-dir',
+      stateDir,
+      '--graphql-port',
+      '0',
+      '--lambda-port',
+      '0',
+      '--dynamodb-port',
+      '0',
+      '--outputs-file',
+      outputsFile,
+    ]);
     try {
       await cli.ready;
       const text = cli.output();
@@ -46,11 +64,19 @@ describe('npm start (local/start.ts)', () => {
       const key = /TodoApiStack\.GraphQLAPIKeyOutput = (da2-\S+)/.exec(text)?.[1];
       expect(text).toMatch(/TodoCallersStack\.ListTodosIamFunctionName = TodoCallers-dev-listTodosIam\S+/);
       expect(text).toMatch(/Lambda Invoke API: http:\/\/127\.0\.0\.1:\d+/);
-      const response = await fetch(endpoint!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key! }, body: JSON.stringify({ query: '{ listTodos { items { id } } }' }) });
+      const response = await fetch(endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key! },
+        body: JSON.stringify({ query: '{ listTodos { items { id } } }' }),
+      });
       expect(response.status).toBe(200);
       const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
       expect(outputs['TodoApi-dev'].GraphQLAPIEndpointOutput).toBe(endpoint);
-      const endpoints = JSON.parse(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')) as { graphql: Record<string, string>; lambda: string; dynamodb: string };
+      const endpoints = JSON.parse(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')) as {
+        graphql: Record<string, string>;
+        lambda: string;
+        dynamodb: string;
+      };
       expect(Object.values(endpoints.graphql)).toEqual([endpoint]);
     } finally {
       cli.child.kill('SIGINT');
@@ -68,7 +94,18 @@ describe('npm start (local/start.ts)', () => {
   });
 
   test('a missing cloud assembly is a clear error, not a stack trace', async () => {
-    const cli = startCli(['--no-synth', '--assembly', path.join(stateDir, 'nothing-here'), '--in-memory', '--graphql-port', '0', '--lambda-port', '0', '--dynamodb-port', '0']);
+    const cli = startCli([
+      '--no-synth',
+      '--assembly',
+      path.join(stateDir, 'nothing-here'),
+      '--in-memory',
+      '--graphql-port',
+      '0',
+      '--lambda-port',
+      '0',
+      '--dynamodb-port',
+      '0',
+    ]);
     cli.ready.catch(() => undefined);
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/No cloud assembly at .*run `npx cdk synth` first/);

@@ -1,5 +1,5 @@
-import { getNamedType, GraphQLObjectType, parse, validate } from 'graphql';
 import { readFileSync } from 'node:fs';
+import { type GraphQLObjectType, getNamedType, parse, validate } from 'graphql';
 import { loadProjectSchema, PROJECT_SCHEMA_PATH } from '../support/appsync-schema';
 
 // Copied verbatim from Amplify's docs: they must run unchanged against our schema.
@@ -7,7 +7,7 @@ const AMPLIFY_LIST_TODOS = 'query LIST_TODOS { listTodos { items { id name descr
 const AMPLIFY_CREATE_TODO = 'mutation CREATE_TODO($input: CreateTodoInput!) { createTodo(input: $input) { id name createdAt } }';
 
 describe('schema/schema.graphql', () => {
-  test.each([AMPLIFY_LIST_TODOS, AMPLIFY_CREATE_TODO])('Amplify\'s document validates: %s', (document) => {
+  test.each([AMPLIFY_LIST_TODOS, AMPLIFY_CREATE_TODO])("Amplify's document validates: %s", (document) => {
     expect(validate(loadProjectSchema(), parse(document))).toEqual([]);
   });
 
@@ -17,13 +17,13 @@ describe('schema/schema.graphql', () => {
   });
 
   // These hold for the schema as shipped and after a field or a model is added to it (README: Change the schema).
-  test('Todo has the shape Amplify\'s @model gives it', () => {
+  test("Todo has the shape Amplify's @model gives it", () => {
     const todo = loadProjectSchema().getType('Todo') as GraphQLObjectType;
     const fields = Object.fromEntries(Object.values(todo.getFields()).map((field) => [field.name, String(field.type)]));
     expect(fields).toMatchObject({ id: 'ID!', name: 'String', description: 'String', createdAt: 'AWSDateTime!', updatedAt: 'AWSDateTime!' });
   });
 
-  test('the root operations are Amplify\'s', () => {
+  test("the root operations are Amplify's", () => {
     const schema = loadProjectSchema();
     const names = (type: GraphQLObjectType | null | undefined) => Object.keys(type?.getFields() ?? {}).sort();
     expect(names(schema.getQueryType())).toEqual(expect.arrayContaining(['getTodo', 'listTodos']));

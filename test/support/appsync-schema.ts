@@ -3,9 +3,10 @@
  * the schema if it does). graphql-js knows none of them, so the prelude declares them before building the schema:
  * the local AppSync endpoint's own prelude (local/appsync/scalars.ts), so that tests and the endpoint agree.
  */
-import { type GraphQLSchema, buildSchema } from 'graphql';
+
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import { APPSYNC_PRELUDE } from '../../local/appsync/scalars';
 
 export { APPSYNC_PRELUDE };

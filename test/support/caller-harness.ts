@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import type { CallerResponse } from '../../lambda/callers/responses';
-import { type CallerRuntimeOptions, type RuntimeProvider, buildCallerRuntime, memoizeRuntime } from '../../lambda/callers/runtime';
+import { buildCallerRuntime, type CallerRuntimeOptions, memoizeRuntime, type RuntimeProvider } from '../../lambda/callers/runtime';
 import type { AuthMode } from '../../lambda/shared/settings';
 import { type ConsoleCapture, captureConsole } from './console-capture';
 import { type FakeAppSync, startFakeAppSync } from './fake-appsync';

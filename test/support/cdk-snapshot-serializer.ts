@@ -44,7 +44,14 @@ function normalizeJson(value: Json): Json {
 // Jest loads this module as the serializer itself: `test` and `serialize` are its plugin interface.
 export const test: NewPlugin['test'] = isCloudFormationTemplate;
 
-export function serialize(value: { Resources: Record<string, Json> }, config: Config, indentation: string, depth: number, refs: Refs, printer: Printer): string {
+export function serialize(
+  value: { Resources: Record<string, Json> },
+  config: Config,
+  indentation: string,
+  depth: number,
+  refs: Refs,
+  printer: Printer,
+): string {
   const stable = normalizeTemplate(value) as object;
   normalized.add(stable);
   return printer(stable, config, indentation, depth, refs);

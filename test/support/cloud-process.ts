@@ -3,7 +3,7 @@
  * so that tests can kill it with SIGKILL and start it again on the same state directory. Its AWS settings point into
  * an empty folder and every endpoint is on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isolatedAwsEnvironment } from './aws-isolation';
@@ -46,12 +46,29 @@ export interface CloudProcess {
 }
 
 export async function startCloudProcess(options: { assemblyDir: string; stateDir: string; args?: string[] }): Promise<CloudProcess> {
-  const args = ['--no-synth', '--assembly', options.assemblyDir, '--state-dir', options.stateDir, '--graphql-port', '0', '--lambda-port', '0', '--dynamodb-port', '0', ...(options.args ?? [])];
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = [
+    '--no-synth',
+    '--assembly',
+    options.assemblyDir,
+    '--state-dir',
+    options.stateDir,
+    '--graphql-port',
+    '0',
+    '--lambda-port',
+    '0',
+    '--dynamodb-port',
+    '0',
+    ...(options.args ?? []),
+  ];
+  const child = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   started.add(child);
   let all = '';
   let out = '';
@@ -70,15 +87,16 @@ export async function startCloudProcess(options: { assemblyDir: string; stateDir
       resolve({ code, signal });
     }),
   );
-  const ready = await Promise.race([
-    eventually(() => out.includes(READY), START_TIMEOUT_MS, 20),
-    exited.then(() => false),
-  ]);
+  const ready = await Promise.race([eventually(() => out.includes(READY), START_TIMEOUT_MS, 20), exited.then(() => false)]);
   if (!ready) {
     child.kill('SIGKILL');
     throw new Error(`the local cloud did not start:\n${all}`);
   }
-  const endpoints = JSON.parse(readFileSync(path.join(options.stateDir, 'endpoints.json'), 'utf8')) as { graphql: Record<string, string>; lambda: string; dynamodb: string };
+  const endpoints = JSON.parse(readFileSync(path.join(options.stateDir, 'endpoints.json'), 'utf8')) as {
+    graphql: Record<string, string>;
+    lambda: string;
+    dynamodb: string;
+  };
   const outputs = JSON.parse(readFileSync(path.join(options.stateDir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
   const pid = child.pid!;
   const gone = async () => {

@@ -18,6 +18,8 @@ export function captureConsole(): ConsoleCapture {
   );
   return {
     lines,
-    restore: () => spies.forEach((spy) => spy.mockRestore()),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
   };
 }

@@ -9,20 +9,21 @@
  * create) or forwards the request as received (method, target, headers with Host, body bytes: the signature still
  * verifies) and relays the endpoint's status, headers and body.
  */
-import { type GraphQLSchema, defaultFieldResolver } from 'graphql';
+
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AppSyncService, startAppSyncService } from '../../local/appsync/service';
-import { type InvokeLambda, buildApiRuntime } from '../../local/appsync';
+import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import { buildApiRuntime, type InvokeLambda } from '../../local/appsync';
 import { authenticateRequest, emulatedAuthenticators } from '../../local/appsync/auth';
 import type { LocalGraphqlApi } from '../../local/appsync/model';
+import { type AppSyncService, startAppSyncService } from '../../local/appsync/service';
 import type { LocalDeployment } from '../../local/deployment';
-import { type HttpListener, firstValue, listen, parseQuery, readBody, splitTarget } from '../../local/http';
-import { PrincipalStore } from '../../local/iam/principals';
+import { firstValue, type HttpListener, listen, parseQuery, readBody, splitTarget } from '../../local/http';
 import type { LocalRole } from '../../local/iam/model';
+import { PrincipalStore } from '../../local/iam/principals';
 import type { SigningSecret } from '../../local/iam/sigv4';
-import { PROJECT_SCHEMA_PATH, loadProjectSchema } from './appsync-schema';
+import { loadProjectSchema, PROJECT_SCHEMA_PATH } from './appsync-schema';
 
 export interface FakeAppSyncOptions {
   /** The API key accepted in x-api-key; API-key requests are refused when unset. */
@@ -35,9 +36,7 @@ export interface FakeAppSyncOptions {
   readonly now?: () => Date;
 }
 
-export type AuthResult =
-  | { readonly mode: 'API_KEY' }
-  | { readonly mode: 'AWS_IAM'; readonly accessKeyId: string; readonly signedHeaders: readonly string[] };
+export type AuthResult = { readonly mode: 'API_KEY' } | { readonly mode: 'AWS_IAM'; readonly accessKeyId: string; readonly signedHeaders: readonly string[] };
 
 export interface RecordedRequest {
   readonly method: string;
@@ -125,9 +124,12 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
 
   let front: HttpListener;
   try {
-    front = await listen((req, res) => {
-      void handle(req, res).catch(() => res.destroy());
-    }, { host: '127.0.0.1', port: 0 });
+    front = await listen(
+      (req, res) => {
+        void handle(req, res).catch(() => res.destroy());
+      },
+      { host: '127.0.0.1', port: 0 },
+    );
   } catch (error) {
     await endpoint.close();
     throw error;
@@ -143,7 +145,14 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
     const { path, rawQuery } = splitTarget(req.url);
     const authentication = await authenticateRequest(
       authenticators,
-      { method: req.method ?? 'GET', path, rawQuery, headers: req.headersDistinct, body: received, sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') },
+      {
+        method: req.method ?? 'GET',
+        path,
+        rawQuery,
+        headers: req.headersDistinct,
+        body: received,
+        sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      },
       runtime,
       [],
     );
@@ -154,7 +163,11 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
       url: req.url ?? '',
       headers: req.headers,
       body: received.toString('utf8'),
-      auth: authentication.ok ? (authentication.auth.mode === 'AWS_IAM' ? iamResult(req, authentication.auth.principal?.accessKeyId) : { mode: 'API_KEY' }) : undefined,
+      auth: authentication.ok
+        ? authentication.auth.mode === 'AWS_IAM'
+          ? iamResult(req, authentication.auth.principal?.accessKeyId)
+          : { mode: 'API_KEY' }
+        : undefined,
       authFailure: authentication.ok ? undefined : authentication.message,
       ...operation,
       scripted: scripted?.kind,
@@ -194,12 +207,15 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
   /** The request as received, to the endpoint; its whole answer, without the hop-by-hop headers. */
   function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: string[]; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const outgoing = http.request({ host: '127.0.0.1', port: endpointPort, method: req.method, path: req.url, headers: req.rawHeaders, agent }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: endToEndHeaders(response.rawHeaders), body: Buffer.concat(chunks) }));
-        response.on('error', reject);
-      });
+      const outgoing = http.request(
+        { host: '127.0.0.1', port: endpointPort, method: req.method, path: req.url, headers: req.rawHeaders, agent },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: endToEndHeaders(response.rawHeaders), body: Buffer.concat(chunks) }));
+          response.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(body);
     });
@@ -236,7 +252,15 @@ function todoApi(region: string, options: FakeAppSyncOptions): LocalGraphqlApi {
   const modes = [...(options.apiKey !== undefined ? ['API_KEY'] : []), ...(options.iamCredentials !== undefined ? ['AWS_IAM'] : [])];
   const schema = (cachedSchema ??= loadProjectSchema());
   const resolvers = [schema.getQueryType(), schema.getMutationType()].flatMap((type) =>
-    type ? Object.keys(type.getFields()).map((fieldName) => ({ typeName: type.name, fieldName, dataSourceName: 'TodoLambda', kind: 'UNIT', lambdaFunctionArn: TODO_FUNCTION_ARN(region) })) : [],
+    type
+      ? Object.keys(type.getFields()).map((fieldName) => ({
+          typeName: type.name,
+          fieldName,
+          dataSourceName: 'TodoLambda',
+          kind: 'UNIT',
+          lambdaFunctionArn: TODO_FUNCTION_ARN(region),
+        }))
+      : [],
   );
   return {
     stackName: 'FakeAppSync',
@@ -261,14 +285,18 @@ function todoApi(region: string, options: FakeAppSyncOptions): LocalGraphqlApi {
  */
 function deploymentWith(api: LocalGraphqlApi, credentials: Readonly<Record<string, SigningSecret>>): LocalDeployment {
   const region = api.arn.split(':')[3];
-  const roles = Object.entries(credentials).map(([accessKeyId, secret], index): LocalRole => ({
-    stackName: 'FakeAppSync',
-    logicalId: `Caller${index}`,
-    roleName: `FakeAppSync-Caller${index}`,
-    arn: `arn:aws:iam::${ACCOUNT}:role/FakeAppSync-Caller${index}`,
-    policies: [{ source: 'FakeAppSync/AllowGraphQL', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'appsync:GraphQL', Resource: '*' }] } }],
-    credentials: { accessKeyId, secretAccessKey: secret.secretAccessKey, sessionToken: secret.sessionToken as string },
-  }));
+  const roles = Object.entries(credentials).map(
+    ([accessKeyId, secret], index): LocalRole => ({
+      stackName: 'FakeAppSync',
+      logicalId: `Caller${index}`,
+      roleName: `FakeAppSync-Caller${index}`,
+      arn: `arn:aws:iam::${ACCOUNT}:role/FakeAppSync-Caller${index}`,
+      policies: [
+        { source: 'FakeAppSync/AllowGraphQL', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'appsync:GraphQL', Resource: '*' }] } },
+      ],
+      credentials: { accessKeyId, secretAccessKey: secret.secretAccessKey, sessionToken: secret.sessionToken as string },
+    }),
+  );
   return {
     region,
     accountId: ACCOUNT,
@@ -307,7 +335,11 @@ function todoResolver(todos: Map<string, StoredTodo>, now: () => Date, counter: 
         const id = input.id ?? randomUUID();
         if (todos.has(id)) {
           // The project's resolver words it this way (lambda/resolver/errors.ts); AppSync keeps only the message.
-          return { ok: false, errorType: 'Lambda:Unhandled', errorMessage: `ConditionalCheckFailedException: The conditional request failed: a Todo with id '${id}' already exists` };
+          return {
+            ok: false,
+            errorType: 'Lambda:Unhandled',
+            errorMessage: `ConditionalCheckFailedException: The conditional request failed: a Todo with id '${id}' already exists`,
+          };
         }
         const timestamp = now().toISOString();
         const todo: StoredTodo = { id, name: input.name ?? null, description: input.description ?? null, createdAt: timestamp, updatedAt: timestamp };

@@ -78,7 +78,12 @@ export function writeFaultAssembly(): { dir: string; remove(): void } {
   });
   const dataSource = (name: string, fnId: string) => ({
     Type: 'AWS::AppSync::DataSource',
-    Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] }, Name: name, Type: 'AWS_LAMBDA', LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } } },
+    Properties: {
+      ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] },
+      Name: name,
+      Type: 'AWS_LAMBDA',
+      LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } },
+    },
   });
   const resolver = (fieldName: string, dataSourceName: string, dependsOn: string) => ({
     Type: 'AWS::AppSync::Resolver',
@@ -107,7 +112,13 @@ export function writeFaultAssembly(): { dir: string; remove(): void } {
     path.join(dir, 'manifest.json'),
     JSON.stringify({
       version: '36.0.0',
-      artifacts: { [FAULT_STACK]: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: `${FAULT_STACK}.template.json`, stackName: FAULT_STACK } } },
+      artifacts: {
+        [FAULT_STACK]: {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://unknown-account/unknown-region',
+          properties: { templateFile: `${FAULT_STACK}.template.json`, stackName: FAULT_STACK },
+        },
+      },
     }),
   );
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -30,7 +30,8 @@ export async function post(url: string, body: string | Uint8Array, headers: Reco
 export function apiKeyClient(url: string, apiKey: string) {
   const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
   return {
-    raw: (body: string | Uint8Array, extraHeaders: Record<string, string> = {}, signal?: AbortSignal) => post(url, body, { ...headers, ...extraHeaders }, signal),
+    raw: (body: string | Uint8Array, extraHeaders: Record<string, string> = {}, signal?: AbortSignal) =>
+      post(url, body, { ...headers, ...extraHeaders }, signal),
     query: (query: string, variables?: unknown, signal?: AbortSignal) => post(url, JSON.stringify({ query, variables }), headers, signal),
   };
 }

@@ -87,7 +87,8 @@ export async function listAllTodos(url: string, apiKey: string, limit: number, m
       signal: AbortSignal.timeout(30_000),
     });
     const json = (await response.json()) as { data?: { listTodos?: { items: Array<{ id: string }>; nextToken: string | null } }; errors?: unknown[] };
-    if (response.status !== 200 || json.errors || !json.data?.listTodos) throw new Error(`page ${pages + 1}: ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
+    if (response.status !== 200 || json.errors || !json.data?.listTodos)
+      throw new Error(`page ${pages + 1}: ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
     pages++;
     ids.push(...json.data.listTodos.items.map((item) => item.id));
     nextToken = json.data.listTodos.nextToken;

@@ -1,10 +1,10 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { mkdirSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { createSigV4Signer } from '../../lambda/shared/sigv4';
-import { startLocalCloud, type LocalCloudOptions, type RunningLocalCloud } from '../../local/local-cloud';
+import { type LocalCloudOptions, type RunningLocalCloud, startLocalCloud } from '../../local/local-cloud';
 import { synthApp } from './synth';
 
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -35,7 +35,10 @@ export interface LocalCloudHandle {
   /** Invokes a caller by its output name through the Invoke API, as `aws lambda invoke` does. */
   invokeCaller(outputName: string, event: unknown, profile?: string): Promise<{ statusCode: number; body: Record<string, unknown>; functionError?: string }>;
   /** POSTs a GraphQL request signed with SigV4 by one of the generated profiles; `tamper` may alter it after signing. */
-  signedGraphql(body: string, options?: { profile?: string; tamper?: (request: SignedRequest) => SignedRequest; signingDate?: Date }): Promise<{ status: number; json: Record<string, unknown> }>;
+  signedGraphql(
+    body: string,
+    options?: { profile?: string; tamper?: (request: SignedRequest) => SignedRequest; signingDate?: Date },
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
   /** POSTs a GraphQL request with the API key (or the given headers). */
   graphql(body: string, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   allTodos(): Promise<Array<Record<string, unknown>>>;
@@ -60,12 +63,22 @@ export async function startTestCloud(options: Omit<LocalCloudOptions, 'log'>): P
   };
   const graphqlUrl = output('TodoApi-dev', 'GraphQLAPIEndpointOutput');
   const lambdaClient = (profile = 'local') => {
-    const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, region: cloud.deployment.region, credentials: credentialsFor(profile), maxAttempts: 1 });
+    const client = new LambdaClient({
+      endpoint: cloud.endpoints.lambda,
+      region: cloud.deployment.region,
+      credentials: credentialsFor(profile),
+      maxAttempts: 1,
+    });
     clients.push(client);
     return client;
   };
   const dynamoDbClient = (profile = 'local') => {
-    const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.deployment.region, credentials: credentialsFor(profile), maxAttempts: 1 });
+    const client = new DynamoDBClient({
+      endpoint: cloud.endpoints.dynamodb,
+      region: cloud.deployment.region,
+      credentials: credentialsFor(profile),
+      maxAttempts: 1,
+    });
     clients.push(client);
     return client;
   };
@@ -88,7 +101,16 @@ export async function startTestCloud(options: Omit<LocalCloudOptions, 'log'>): P
       const url = new URL(graphqlUrl);
       const signer = createSigV4Signer({ service: 'appsync', region: cloud.deployment.region, credentials: credentialsFor(profile), applyChecksum: true });
       const signed = await signer.sign(
-        { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body },
+        {
+          method: 'POST',
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: url.pathname,
+          query: {},
+          headers: { host: url.host, 'content-type': 'application/json' },
+          body,
+        },
         { signingDate },
       );
       const request = tamper({ url: graphqlUrl, headers: signed.headers as Record<string, string>, body });
@@ -96,7 +118,11 @@ export async function startTestCloud(options: Omit<LocalCloudOptions, 'log'>): P
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     },
     async graphql(body, headers) {
-      const response = await fetch(graphqlUrl, { method: 'POST', headers: headers ?? { 'content-type': 'application/json', 'x-api-key': output('TodoApi-dev', 'GraphQLAPIKeyOutput') }, body });
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: headers ?? { 'content-type': 'application/json', 'x-api-key': output('TodoApi-dev', 'GraphQLAPIKeyOutput') },
+        body,
+      });
       const text = await response.text();
       return { status: response.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown>, headers: response.headers };
     },
@@ -106,7 +132,7 @@ export async function startTestCloud(options: Omit<LocalCloudOptions, 'log'>): P
       return (result.Items ?? []) as Array<Record<string, unknown>>;
     },
     async close() {
-      clients.forEach((client) => client.destroy());
+      for (const client of clients) client.destroy();
       await cloud.close();
     },
   };

@@ -163,6 +163,9 @@ input DeleteNoteInput {
 export function writeEditedSchema(dir: string, ...edits: Array<(schema: string) => string>): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'schema.graphql');
-  writeFileSync(file, edits.reduce((schema, edit) => edit(schema), readFileSync(SCHEMA_PATH, 'utf8')));
+  writeFileSync(
+    file,
+    edits.reduce((schema, edit) => edit(schema), readFileSync(SCHEMA_PATH, 'utf8')),
+  );
   return file;
 }

@@ -3,7 +3,7 @@
  * nothing of it is copied into the repository. One reader for both sides: the client's signer test
  * (test/lambda/shared/sigv4-vectors.test.ts) and the local AppSync verifier's test (test/local/iam/sigv4.test.ts).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SigV4Request } from '../../local/iam/sigv4';
 

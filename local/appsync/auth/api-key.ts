@@ -1,5 +1,5 @@
 import { constantTimeEqual } from '../../iam/sigv4';
-import { type Authenticator, NOT_AUTHORIZED_MESSAGE, firstHeader, refuse } from './authenticator';
+import { type Authenticator, firstHeader, NOT_AUTHORIZED_MESSAGE, refuse } from './authenticator';
 
 /** AppSync's default API key lifetime when the template sets no Expires (CDK's default as well). */
 export const DEFAULT_API_KEY_LIFETIME_SECONDS = 7 * 24 * 60 * 60;

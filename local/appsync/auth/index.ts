@@ -6,11 +6,19 @@
 import type { PrincipalStore } from '../../iam/principals';
 import type { ApiRuntime, AuthMode } from '../schema';
 import { apiKeyAuthenticator } from './api-key';
-import { type AuthOutcome, type AuthRequest, type Authenticator, MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, firstHeader, refuse } from './authenticator';
+import { type Authenticator, type AuthOutcome, type AuthRequest, firstHeader, MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, refuse } from './authenticator';
 import { awsIamAuthenticator } from './aws-iam';
 
 export { DEFAULT_API_KEY_LIFETIME_SECONDS, redactKey } from './api-key';
-export { MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, type AuthOutcome, type AuthRefusal, type AuthRequest, type Authenticator, type RequestAuth } from './authenticator';
+export {
+  type Authenticator,
+  type AuthOutcome,
+  type AuthRefusal,
+  type AuthRequest,
+  MISSING_AUTH_MESSAGE,
+  NOT_AUTHORIZED_MESSAGE,
+  type RequestAuth,
+} from './authenticator';
 
 export interface AuthenticatorDeps {
   readonly principals: PrincipalStore;

@@ -10,7 +10,16 @@ export const graphqlApiProvider: ResourceProvider = {
     const host = new URL(scope.graphqlBaseUrl).host;
     return {
       ref: arn,
-      attributes: { ApiId: apiId, Arn: arn, GraphQLUrl: url, GraphQLDns: host, GraphQLEndpointArn: arn, RealtimeUrl: url.replace(/^http/, 'ws'), RealtimeDns: host, ApiArn: arn },
+      attributes: {
+        ApiId: apiId,
+        Arn: arn,
+        GraphQLUrl: url,
+        GraphQLDns: host,
+        GraphQLEndpointArn: arn,
+        RealtimeUrl: url.replace(/^http/, 'ws'),
+        RealtimeDns: host,
+        ApiArn: arn,
+      },
     };
   },
 };

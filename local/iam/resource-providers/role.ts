@@ -9,7 +9,10 @@ export const roleProvider: ResourceProvider = {
     const rolePath = typeof properties.Path === 'string' ? properties.Path : '/';
     return {
       ref: name,
-      attributes: { Arn: `arn:aws:iam::${scope.accountId}:role${rolePath}${name}`, RoleId: `AROA${scope.identity.derive(`${scope.purpose}:roleId`, 17, UPPER_ALNUM)}` },
+      attributes: {
+        Arn: `arn:aws:iam::${scope.accountId}:role${rolePath}${name}`,
+        RoleId: `AROA${scope.identity.derive(`${scope.purpose}:roleId`, 17, UPPER_ALNUM)}`,
+      },
     };
   },
 };

@@ -4,7 +4,7 @@
  * the IAM handlers inside Lambda load the Node credential provider chain.
  */
 import { isolatedAwsEnvironment } from '../../support/aws-isolation';
-import { TEST_CREDENTIALS, callerEnvironment, invoke, logRecord, useCallerHarness } from '../../support/caller-harness';
+import { callerEnvironment, invoke, logRecord, TEST_CREDENTIALS, useCallerHarness } from '../../support/caller-harness';
 
 /** How many times the Node provider chain was created, whichever module instance (jest.isolateModules) created it. */
 const mockChainCreations = { count: 0 };
@@ -66,7 +66,10 @@ it('an API-key entry point without the key answers 500 naming the variable, and 
 
   const invocation = await invoke(harness, handler, {});
 
-  expect(invocation).toMatchObject({ statusCode: 500, body: { errorType: 'SettingsError', message: expect.stringContaining('API_TODOAPI_GRAPHQLAPIKEYOUTPUT') } });
+  expect(invocation).toMatchObject({
+    statusCode: 500,
+    body: { errorType: 'SettingsError', message: expect.stringContaining('API_TODOAPI_GRAPHQLAPIKEYOUTPUT') },
+  });
   expect(harness.server.requests).toHaveLength(0);
 });
 

@@ -1,15 +1,7 @@
 /** The createTodo caller against the fake AppSync, which records every create it actually writes. */
 import { createCreateTodoHandler } from '../../../lambda/callers/create-todo';
 import { isAlreadyExists, isTodoFromInput } from '../../../lambda/callers/create-todo-recovery';
-import {
-  AUTH_MODES,
-  FAST_RUNTIME,
-  callerEnvironment,
-  invoke,
-  logRecord,
-  runtimeFor,
-  useCallerHarness,
-} from '../../support/caller-harness';
+import { AUTH_MODES, callerEnvironment, FAST_RUNTIME, invoke, logRecord, runtimeFor, useCallerHarness } from '../../support/caller-harness';
 import type { ScriptedReply } from '../../support/fake-appsync';
 
 const harness = useCallerHarness();
@@ -72,7 +64,9 @@ describe.each(AUTH_MODES)('with %s', (mode) => {
     expect(invocation.statusCode).toBe(400);
     expect(invocation.body).toMatchObject({
       errorType: 'GraphqlErrors',
-      errors: [{ errorType: 'Lambda:Unhandled', message: "ConditionalCheckFailedException: The conditional request failed: a Todo with id 'taken' already exists" }],
+      errors: [
+        { errorType: 'Lambda:Unhandled', message: "ConditionalCheckFailedException: The conditional request failed: a Todo with id 'taken' already exists" },
+      ],
       data: { createTodo: null },
     });
     expect(operationsSent()).toEqual(['CreateTodo']);
@@ -126,7 +120,11 @@ describe.each(AUTH_MODES)('with %s', (mode) => {
 
 describe('recognising its own earlier write', () => {
   it('matches the resolver message and a DynamoDB resolver errorType, on createTodo only', () => {
-    expect(isAlreadyExists([{ message: "ConditionalCheckFailedException: The conditional request failed: a Todo with id 'x' already exists", path: ['createTodo'] }])).toBe(true);
+    expect(
+      isAlreadyExists([
+        { message: "ConditionalCheckFailedException: The conditional request failed: a Todo with id 'x' already exists", path: ['createTodo'] },
+      ]),
+    ).toBe(true);
     expect(isAlreadyExists([{ message: 'The conditional request failed', errorType: 'DynamoDB:ConditionalCheckFailedException' }])).toBe(true);
     expect(isAlreadyExists([{ message: 'ValidationException: name is too long', path: ['createTodo'] }])).toBe(false);
     expect(isAlreadyExists([{ message: 'ConditionalCheckFailedException: ...', path: ['updateTodo'] }])).toBe(false);

@@ -5,7 +5,11 @@ describe('parseListTodosEvent', () => {
     ['no payload', undefined, {}],
     ['null', null, {}],
     ['an empty object', {}, {}],
-    ['every field', { limit: 1000, nextToken: 'abc', filter: { name: { contains: 'milk' } } }, { limit: 1000, nextToken: 'abc', filter: { name: { contains: 'milk' } } }],
+    [
+      'every field',
+      { limit: 1000, nextToken: 'abc', filter: { name: { contains: 'milk' } } },
+      { limit: 1000, nextToken: 'abc', filter: { name: { contains: 'milk' } } },
+    ],
     ['null optional fields (a pagination loop passing nextToken: null back)', { limit: null, nextToken: null, filter: null }, {}],
     ['limit 1', { limit: 1 }, { limit: 1 }],
   ])('accepts %s', (_case, event, value) => {
@@ -18,7 +22,11 @@ describe('parseListTodosEvent', () => {
     ['a fractional limit', { limit: 2.5 }, 'limit must be an integer from 1 to 1000, got the number 2.5'],
     ['a limit in a string', { limit: '10' }, 'limit must be an integer from 1 to 1000, got the string "10"'],
     ['a numeric nextToken', { nextToken: 5 }, 'nextToken must be a string (the nextToken of the previous page), got the number 5'],
-    ['a filter that is a string', { filter: 'milk' }, 'filter must be a ModelTodoFilterInput object such as {"name":{"contains":"milk"}}, got the string "milk"'],
+    [
+      'a filter that is a string',
+      { filter: 'milk' },
+      'filter must be a ModelTodoFilterInput object such as {"name":{"contains":"milk"}}, got the string "milk"',
+    ],
     ['a filter that is an array', { filter: [] }, 'filter must be a ModelTodoFilterInput object such as {"name":{"contains":"milk"}}, got an array'],
     ['an unknown field', { limit: 5, pageSize: 5 }, 'unknown field "pageSize": the event accepts only limit, nextToken, filter'],
     ['an array event', [1], 'the event must be a JSON object like {"limit":10}, got an array'],

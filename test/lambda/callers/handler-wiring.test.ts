@@ -4,13 +4,7 @@
  * HOME and the AWS config paths point into an empty folder, so nothing here can read the developer's ~/.aws.
  */
 import { isolatedAwsEnvironment } from '../../support/aws-isolation';
-import {
-  TEST_CREDENTIALS,
-  callerEnvironment,
-  invoke,
-  logRecord,
-  useCallerHarness,
-} from '../../support/caller-harness';
+import { callerEnvironment, invoke, logRecord, TEST_CREDENTIALS, useCallerHarness } from '../../support/caller-harness';
 
 type HandlerModule = typeof import('../../../lambda/callers/list-todos');
 type CreateModule = typeof import('../../../lambda/callers/create-todo');
@@ -72,5 +66,8 @@ it('a container without its settings answers 500 naming the missing variable', a
   const { handler } = coldStart<HandlerModule>('../../../lambda/callers/list-todos');
 
   const invocation = await invoke(harness, handler, {});
-  expect(invocation).toMatchObject({ statusCode: 500, body: { errorType: 'SettingsError', message: expect.stringContaining('API_<NAME>_GRAPHQLAPIENDPOINTOUTPUT') } });
+  expect(invocation).toMatchObject({
+    statusCode: 500,
+    body: { errorType: 'SettingsError', message: expect.stringContaining('API_<NAME>_GRAPHQLAPIENDPOINTOUTPUT') },
+  });
 });

@@ -1,15 +1,6 @@
 /** The listTodos caller, in both auth modes, against the fake AppSync: every status code it answers. */
 import { createListTodosHandler } from '../../../lambda/callers/list-todos';
-import {
-  AUTH_MODES,
-  FAST_RUNTIME,
-  TEST_CREDENTIALS,
-  callerEnvironment,
-  invoke,
-  logRecord,
-  runtimeFor,
-  useCallerHarness,
-} from '../../support/caller-harness';
+import { AUTH_MODES, callerEnvironment, FAST_RUNTIME, invoke, logRecord, runtimeFor, TEST_CREDENTIALS, useCallerHarness } from '../../support/caller-harness';
 import { closedPort } from '../../support/closed-port';
 
 const harness = useCallerHarness();
@@ -29,7 +20,10 @@ describe.each(AUTH_MODES)('with %s', (mode) => {
     });
     expect(harness.server.requests[0]).toMatchObject({ auth: { mode }, operationName: 'ListTodos', variables: { limit: 1, filter } });
 
-    const nextPage = await invoke(harness, handler(), { limit: 1, nextToken: (invocation.body.data as { listTodos: { nextToken: string } }).listTodos.nextToken });
+    const nextPage = await invoke(harness, handler(), {
+      limit: 1,
+      nextToken: (invocation.body.data as { listTodos: { nextToken: string } }).listTodos.nextToken,
+    });
     expect(nextPage.body).toMatchObject({ data: { listTodos: { items: [expect.objectContaining({ id: 'b' })], nextToken: null } } });
   });
 
@@ -63,7 +57,9 @@ describe.each(AUTH_MODES)('with %s', (mode) => {
   });
 
   it('answers 400 with the errors when the API answers GraphQL errors', async () => {
-    const errors = [{ path: ['listTodos'], data: null, errorType: 'Lambda:Unhandled', errorInfo: null, locations: [], message: 'InvalidNextTokenException: bad token' }];
+    const errors = [
+      { path: ['listTodos'], data: null, errorType: 'Lambda:Unhandled', errorInfo: null, locations: [], message: 'InvalidNextTokenException: bad token' },
+    ];
     harness.server.script({ kind: 'status', status: 200, body: JSON.stringify({ data: { listTodos: null }, errors }) });
     const invocation = await invoke(harness, handler(), { nextToken: 'bogus' });
 
@@ -77,7 +73,9 @@ describe.each(AUTH_MODES)('with %s', (mode) => {
   });
 
   it('answers 502 when the API keeps answering 5xx, after the retries', async () => {
-    harness.server.script(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500, body: '{"errors":[{"errorType":"InternalFailure","message":"boom"}]}' })));
+    harness.server.script(
+      ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 500, body: '{"errors":[{"errorType":"InternalFailure","message":"boom"}]}' })),
+    );
     const invocation = await invoke(harness, handler(), {});
 
     expect(invocation.statusCode).toBe(502);

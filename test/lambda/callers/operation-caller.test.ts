@@ -1,6 +1,11 @@
-import { operationsCaller, type GeneratedOperation } from '../../../lambda/callers/operation-caller';
+import { type GeneratedOperation, operationsCaller } from '../../../lambda/callers/operation-caller';
 
-const GET: GeneratedOperation = { fieldName: 'getTodo', operationType: 'query', document: 'query GetTodo($id: ID!) { getTodo(id: $id) { id } }', variables: [{ name: 'id', type: 'ID', kind: 'scalar', nonNull: true }] };
+const GET: GeneratedOperation = {
+  fieldName: 'getTodo',
+  operationType: 'query',
+  document: 'query GetTodo($id: ID!) { getTodo(id: $id) { id } }',
+  variables: [{ name: 'id', type: 'ID', kind: 'scalar', nonNull: true }],
+};
 const LIST: GeneratedOperation = {
   fieldName: 'listTodos',
   operationType: 'query',
@@ -40,7 +45,10 @@ describe('the event of a generated caller', () => {
   test('names the operation when there are several', () => {
     const caller = operationsCaller([GET, LIST]);
     expect(caller.name).toBe('GetTodo|ListTodos');
-    expect(caller.parseEvent({ operation: 'listTodos', limit: 2 })).toMatchObject({ ok: true, value: { operation: { operationName: 'ListTodos' }, variables: { limit: 2 } } });
+    expect(caller.parseEvent({ operation: 'listTodos', limit: 2 })).toMatchObject({
+      ok: true,
+      value: { operation: { operationName: 'ListTodos' }, variables: { limit: 2 } },
+    });
     expect(caller.parseEvent({ id: 'x' })).toEqual({ ok: false, problems: ['"operation" must be one of getTodo, listTodos, got nothing'] });
   });
 
@@ -48,7 +56,7 @@ describe('the event of a generated caller', () => {
     [[GET], {}, 'id is required (ID!)'],
     [[GET], { id: '' }, 'id must be a non-empty string, got the string ""'],
     [[GET], { id: 'x', name: 'y' }, 'unknown field "name": the event accepts only id'],
-    [[GET], 'todo-1', "the event must be a JSON object of the operation's variables, got the string \"todo-1\""],
+    [[GET], 'todo-1', 'the event must be a JSON object of the operation\'s variables, got the string "todo-1"'],
     [[LIST], { limit: 1.5 }, 'limit must be an integer, got the number 1.5'],
     [[LIST], { filter: 'name=x' }, 'filter must be a ModelTodoFilterInput object, got the string "name=x"'],
     [[TAGGED], { tags: 'a' }, 'tags must be a list ([String]!), got the string "a"'],

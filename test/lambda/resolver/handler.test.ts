@@ -1,9 +1,8 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigurationError } from '../../../lambda/resolver/errors';
 import { readResolverSettings } from '../../../lambda/resolver/settings';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TODO_API, type Todo, type TodoConnection } from './resolver-fixture';
-import { DUMMY_CREDENTIALS, DUMMY_REGION, startDynalite, type DynaliteInstance } from '../../support/dynalite';
-import { appSyncEvent, expectResolverError } from './resolver-fixture';
+import { DUMMY_CREDENTIALS, DUMMY_REGION, type DynaliteInstance, startDynalite } from '../../support/dynalite';
+import { appSyncEvent, expectResolverError, TODO_API, type Todo, type TodoConnection } from './resolver-fixture';
 
 type ResolverModule = typeof import('../../../lambda/resolver/index');
 
@@ -75,7 +74,10 @@ describe('the exported handler', () => {
     )) as Todo;
     expect(updated).toMatchObject({ id: created.id, name: 'via handler', description: 'added' });
 
-    const listed = (await handler(appSyncEvent('Query', 'listTodos', { filter: { description: { eq: 'added' } }, limit: 10, nextToken: null }), lambdaContext)) as TodoConnection;
+    const listed = (await handler(
+      appSyncEvent('Query', 'listTodos', { filter: { description: { eq: 'added' } }, limit: 10, nextToken: null }),
+      lambdaContext,
+    )) as TodoConnection;
     expect(listed).toEqual({ items: [updated], nextToken: null });
 
     expect(await handler(appSyncEvent('Mutation', 'deleteTodo', { input: { id: created.id }, condition: null }), lambdaContext)).toEqual(updated);
@@ -171,7 +173,10 @@ describe('the exported handler', () => {
 
 describe('readResolverSettings', () => {
   test('reads both settings', () => {
-    expect(readResolverSettings({ TODO_TABLE_NAME: 'todos', PAGINATION_TOKEN_KEY: 'k' }, TODO_API)).toEqual({ tableNames: { Todo: 'todos' }, paginationTokenKey: 'k' });
+    expect(readResolverSettings({ TODO_TABLE_NAME: 'todos', PAGINATION_TOKEN_KEY: 'k' }, TODO_API)).toEqual({
+      tableNames: { Todo: 'todos' },
+      paginationTokenKey: 'k',
+    });
   });
 
   test('treats a blank value as missing', () => {

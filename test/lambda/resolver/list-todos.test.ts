@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DUMMY_CREDENTIALS, DUMMY_REGION } from '../../support/dynalite';
 import type { InvocationDeadline } from '../../../lambda/resolver/router';
+import { DUMMY_CREDENTIALS, DUMMY_REGION } from '../../support/dynalite';
 import type { Todo, TodoConnection, TodoResolver } from './resolver-fixture';
 import { appSyncEvent, expectResolverError, useTodoTable } from './resolver-fixture';
 

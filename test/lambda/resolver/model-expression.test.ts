@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../../lambda/resolver/errors';
 import { ExpressionAttributes } from '../../../lambda/resolver/expression-attributes';
 import { ModelExpressionTranslator } from '../../../lambda/resolver/model-expression';
-import { expectResolverError, TODO_API, TODO_MODEL, useTodoTable, type TodoResolver } from './resolver-fixture';
+import { expectResolverError, TODO_API, TODO_MODEL, type TodoResolver, useTodoTable } from './resolver-fixture';
 
 const translator = new ModelExpressionTranslator(TODO_API);
 const translateTodoFilter = (filter: unknown, attributes: ExpressionAttributes) => translator.translate(filter, 'filter', TODO_MODEL.filter!, attributes);
@@ -101,7 +101,10 @@ describe('translation', () => {
 
   test.each([
     [{ title: { eq: 'x' } }, `unknown field 'title' in filter; expected one of ${[...Object.keys(TODO_MODEL.filter!), 'and', 'or', 'not'].join(', ')}`],
-    [{ and: [{ name: { like: 'x' } }] }, "unknown operator 'like' in filter.and[0].name; expected one of eq, ne, le, lt, ge, gt, contains, notContains, between, beginsWith, attributeExists, attributeType, size"],
+    [
+      { and: [{ name: { like: 'x' } }] },
+      "unknown operator 'like' in filter.and[0].name; expected one of eq, ne, le, lt, ge, gt, contains, notContains, between, beginsWith, attributeExists, attributeType, size",
+    ],
     [{ name: { size: { contains: 1 } } }, "unknown operator 'contains' in filter.name.size; expected one of eq, ne, le, lt, ge, gt, between"],
     [{ name: { between: ['a'] } }, 'filter.name.between needs exactly 2 elements, a lower and an upper bound (got ["a"])'],
     [{ name: { between: ['a', 'b', 'c'] } }, 'filter.name.between needs exactly 2 elements'],
@@ -119,7 +122,10 @@ describe('translation', () => {
     [{ name: { unknownOp: null } }, "unknown operator 'unknownOp' in filter.name"],
     [{ title: null }, "unknown field 'title' in filter"],
     [{ name: { attributeExists: 'yes' } }, 'filter.name.attributeExists must be a boolean (got "yes")'],
-    [{ name: { attributeType: 'S' } }, 'filter.name.attributeType must be one of binary, binarySet, bool, list, map, number, numberSet, string, stringSet, _null (got "S")'],
+    [
+      { name: { attributeType: 'S' } },
+      'filter.name.attributeType must be one of binary, binarySet, bool, list, map, number, numberSet, string, stringSet, _null (got "S")',
+    ],
     [{ name: { attributeType: 'toString' } }, 'filter.name.attributeType must be one of'],
     [{ name: 'apple' }, 'filter.name must be an input object (got "apple")'],
     [{ or: [] }, 'filter.or is an empty list, which would match nothing'],
@@ -232,7 +238,11 @@ describe('every operator as a listTodos filter', () => {
   });
 
   test('an unknown operator is refused before any scan', async () => {
-    await expectResolverError(table.resolver.listTodos({ filter: { name: { startsWith: 'a' } } as never }), 'ValidationException', "unknown operator 'startsWith' in filter.name");
+    await expectResolverError(
+      table.resolver.listTodos({ filter: { name: { startsWith: 'a' } } as never }),
+      'ValidationException',
+      "unknown operator 'startsWith' in filter.name",
+    );
   });
 });
 

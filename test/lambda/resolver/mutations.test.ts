@@ -132,7 +132,11 @@ describe('getTodo', () => {
   });
 
   test('refuses an id that is not a non-empty string', async () => {
-    await expectResolverError(table.resolver.resolve(appSyncEvent('Query', 'getTodo', { id: null })), 'ValidationException', 'id must be a non-empty string (got null)');
+    await expectResolverError(
+      table.resolver.resolve(appSyncEvent('Query', 'getTodo', { id: null })),
+      'ValidationException',
+      'id must be a non-empty string (got null)',
+    );
   });
 });
 

@@ -1,10 +1,10 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import { startDynalite, type DynaliteInstance } from '../../support/dynalite';
-import { createApiResolver, type ApiResolverOptions } from '../../../lambda/resolver/api-resolver';
 import type { Todo as ApiTodo } from '../../../API';
+import { type ApiResolverOptions, createApiResolver } from '../../../lambda/resolver/api-resolver';
 import type { InvocationDeadline } from '../../../lambda/resolver/router';
 import { readApiModels } from '../../../lib/schema-model';
 import { SCHEMA_PATH } from '../../../lib/todo-api';
+import { type DynaliteInstance, startDynalite } from '../../support/dynalite';
 
 /** The app's own schema, read the way synth reads it for the bundle. */
 export const TODO_API = readApiModels(SCHEMA_PATH);

@@ -2,15 +2,16 @@
  * The resolver serves whatever models the schema declares: here the app's schema with the README's two edits
  * (`priority: Int` on Todo, and a Note model with a field of every kind), against dynalite.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createApiResolver } from '../../../lambda/resolver/api-resolver';
 import type { ApiModels } from '../../../lambda/resolver/model';
 import type { FieldRouter } from '../../../lambda/resolver/router';
 import { readApiModels } from '../../../lib/schema-model';
-import { startDynalite, type DynaliteInstance } from '../../support/dynalite';
+import { type DynaliteInstance, startDynalite } from '../../support/dynalite';
 import { addNoteModel, addTodoPriority, writeEditedSchema } from '../../support/schema-edits';
 import { appSyncEvent, expectResolverError, TEST_TOKEN_KEY } from './resolver-fixture';
 
@@ -64,10 +65,26 @@ describe('a field added to the schema', () => {
   });
 
   test('is checked against its type, naming the argument', async () => {
-    await expectResolverError(call('Mutation', 'createTodo', { input: { priority: 'high' } }), 'ValidationException', 'input.priority must be an integer or null (got "high")');
-    await expectResolverError(call('Mutation', 'createTodo', { input: { priority: 1.5 } }), 'ValidationException', 'input.priority must be an integer or null (got 1.5)');
-    await expectResolverError(call('Mutation', 'createTodo', { input: { priority: 2 ** 31 } }), 'ValidationException', 'input.priority must be an integer or null');
-    await expectResolverError(call('Query', 'listTodos', { filter: { priority: { gt: '1' } } }), 'ValidationException', 'filter.priority.gt must be an integer (got "1")');
+    await expectResolverError(
+      call('Mutation', 'createTodo', { input: { priority: 'high' } }),
+      'ValidationException',
+      'input.priority must be an integer or null (got "high")',
+    );
+    await expectResolverError(
+      call('Mutation', 'createTodo', { input: { priority: 1.5 } }),
+      'ValidationException',
+      'input.priority must be an integer or null (got 1.5)',
+    );
+    await expectResolverError(
+      call('Mutation', 'createTodo', { input: { priority: 2 ** 31 } }),
+      'ValidationException',
+      'input.priority must be an integer or null',
+    );
+    await expectResolverError(
+      call('Query', 'listTodos', { filter: { priority: { gt: '1' } } }),
+      'ValidationException',
+      'filter.priority.gt must be an integer (got "1")',
+    );
     await expectResolverError(
       call('Query', 'listTodos', { filter: { priority: { beginsWith: '1' } } }),
       'ValidationException',

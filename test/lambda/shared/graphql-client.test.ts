@@ -3,11 +3,7 @@
  * every SigV4 signature. Waits are recorded and shortened, never skipped: the server sees real retries.
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
-import {
-  type ClientAuth,
-  type GraphqlClientConfig,
-  createGraphqlClient,
-} from '../../../lambda/shared/graphql-client';
+import { type ClientAuth, createGraphqlClient, type GraphqlClientConfig } from '../../../lambda/shared/graphql-client';
 import {
   ApiTimeoutError,
   ApiUnreachableError,
@@ -282,7 +278,9 @@ describe('answers that are not data', () => {
     expect(error).toMatchObject({
       attempts: 1,
       data: { createTodo: null },
-      errors: [{ errorType: 'Lambda:Unhandled', path: ['createTodo'], message: expect.stringMatching(/^ConditionalCheckFailedException: .*'dup' already exists$/) }],
+      errors: [
+        { errorType: 'Lambda:Unhandled', path: ['createTodo'], message: expect.stringMatching(/^ConditionalCheckFailedException: .*'dup' already exists$/) },
+      ],
     });
     expect(server.requests).toHaveLength(1);
   });

@@ -1,8 +1,9 @@
 /** The operation documents the callers send, validated against schema/schema.graphql with graphql-js. */
-import { type DocumentNode, Kind, type OperationDefinitionNode, buildSchema, parse, validate } from 'graphql';
+
 import { readFileSync } from 'node:fs';
+import { buildSchema, type DocumentNode, Kind, type OperationDefinitionNode, parse, validate } from 'graphql';
 import { CREATE_TODO, GET_TODO, type GraphqlOperation, LIST_TODOS } from '../../../lambda/shared/operations';
-import { APPSYNC_PRELUDE, PROJECT_SCHEMA_PATH, buildAppSyncSchema, loadProjectSchema } from '../../support/appsync-schema';
+import { APPSYNC_PRELUDE, buildAppSyncSchema, loadProjectSchema, PROJECT_SCHEMA_PATH } from '../../support/appsync-schema';
 
 const schema = loadProjectSchema();
 const operations: ReadonlyArray<GraphqlOperation<unknown, unknown>> = [LIST_TODOS, CREATE_TODO, GET_TODO];

@@ -1,4 +1,4 @@
-import { SettingsError, readCallerSettings } from '../../../lambda/shared/settings';
+import { readCallerSettings, SettingsError } from '../../../lambda/shared/settings';
 
 const ENDPOINT = 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql';
 const API_KEY = 'da2-settingstestkey0123456789';
@@ -64,22 +64,42 @@ describe('readCallerSettings', () => {
   describe('refuses a misconfiguration, naming the variable and the fix', () => {
     const { REGION: _region, ...iamWithoutRegion } = iamEnv;
     const cases: ReadonlyArray<readonly [string, Record<string, string | undefined>, string, RegExp]> = [
-      ['no endpoint variable', { REGION: 'eu-west-1' }, 'API_<NAME>_GRAPHQLAPIENDPOINTOUTPUT', /No API_<NAME>_GRAPHQLAPIENDPOINTOUTPUT variable is set: set it to the https URL/],
+      [
+        'no endpoint variable',
+        { REGION: 'eu-west-1' },
+        'API_<NAME>_GRAPHQLAPIENDPOINTOUTPUT',
+        /No API_<NAME>_GRAPHQLAPIENDPOINTOUTPUT variable is set: set it to the https URL/,
+      ],
       [
         'two endpoint variables',
         { ...iamEnv, API_OTHER_GRAPHQLAPIENDPOINTOUTPUT: ENDPOINT },
         'API_OTHER_GRAPHQLAPIENDPOINTOUTPUT, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT',
         /exactly one must be set: remove the ones/,
       ],
-      ['an empty endpoint', { ...iamEnv, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: '' }, 'API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT', /is not a URL \(""\): set it to the https URL/],
-      ['an endpoint that is not a URL', { ...iamEnv, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: 'appsync' }, 'API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT', /is not a URL \("appsync"\)/],
+      [
+        'an empty endpoint',
+        { ...iamEnv, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: '' },
+        'API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT',
+        /is not a URL \(""\): set it to the https URL/,
+      ],
+      [
+        'an endpoint that is not a URL',
+        { ...iamEnv, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: 'appsync' },
+        'API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT',
+        /is not a URL \("appsync"\)/,
+      ],
       [
         'plain http to a remote host',
         { ...iamEnv, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: 'http://example.com/graphql' },
         'API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT',
         /must use https \(got http:\/\/example.com\)/,
       ],
-      ['an empty API key', { ...iamEnv, API_TODOAPI_GRAPHQLAPIKEYOUTPUT: ' ' }, 'API_TODOAPI_GRAPHQLAPIKEYOUTPUT', /is set but empty: set it to the API key of the API, or remove it/],
+      [
+        'an empty API key',
+        { ...iamEnv, API_TODOAPI_GRAPHQLAPIKEYOUTPUT: ' ' },
+        'API_TODOAPI_GRAPHQLAPIKEYOUTPUT',
+        /is set but empty: set it to the API key of the API, or remove it/,
+      ],
       [
         'a key variable for another API name',
         { ...iamEnv, API_TODOAPP_GRAPHQLAPIKEYOUTPUT: API_KEY },

@@ -7,7 +7,7 @@
 import { Sha256 as PureJsSha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, SourceData } from '@smithy/types';
-import { Sha256, createSigV4Signer } from '../../../lambda/shared/sigv4';
+import { createSigV4Signer, Sha256 } from '../../../lambda/shared/sigv4';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
@@ -36,7 +36,12 @@ const HMAC_VECTORS: ReadonlyArray<readonly [string, SourceData, SourceData, stri
   ['test case 1', repeat(0x0b, 20), 'Hi There', 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7'],
   ['test case 2 (a key shorter than the output)', 'Jefe', 'what do ya want for nothing?', '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'],
   ['test case 3', repeat(0xaa, 20), repeat(0xdd, 50), '773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe'],
-  ['test case 4', bytes('0102030405060708090a0b0c0d0e0f10111213141516171819'), repeat(0xcd, 50), '82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b'],
+  [
+    'test case 4',
+    bytes('0102030405060708090a0b0c0d0e0f10111213141516171819'),
+    repeat(0xcd, 50),
+    '82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b',
+  ],
   [
     'test case 6 (a key larger than the block)',
     repeat(0xaa, 131),
@@ -131,7 +136,7 @@ describe('Sha256 (node:crypto Checksum)', () => {
     expect(hex(await hash.digest())).toBe(first);
   });
 
-  test('keeps its own copy of the key: changing the caller\'s bytes later does not change a reset() HMAC', async () => {
+  test("keeps its own copy of the key: changing the caller's bytes later does not change a reset() HMAC", async () => {
     const key = repeat(0x0b, 20);
     const hash = new Sha256(key);
     key.fill(0);
@@ -154,9 +159,13 @@ describe('Sha256 (node:crypto Checksum)', () => {
       body: '{"query":"{ listTodos { items { id } } }","variables":{"é":"ü"}}',
     };
     const signingDate = new Date('2024-05-01T12:00:00Z');
-    const pure = await new SignatureV4({ service: 'appsync', region: 'eu-west-1', credentials, sha256: PureJsSha256, applyChecksum: true }).sign(request, { signingDate });
+    const pure = await new SignatureV4({ service: 'appsync', region: 'eu-west-1', credentials, sha256: PureJsSha256, applyChecksum: true }).sign(request, {
+      signingDate,
+    });
     const ours = await createSigV4Signer({ service: 'appsync', region: 'eu-west-1', credentials, applyChecksum: true }).sign(request, { signingDate });
     expect(ours.headers).toEqual(pure.headers);
-    expect(ours.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20240501\/eu-west-1\/appsync\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+    expect(ours.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20240501\/eu-west-1\/appsync\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+    );
   });
 });

@@ -5,7 +5,7 @@
  * core, in test/local/iam/sigv4.test.ts.
  */
 import { createSigV4Signer, explainSigning } from '../../../lambda/shared/sigv4';
-import { type SigV4Vector, decodedQuery, joinedHeaders, openSigV4Suite } from '../../support/sigv4-suite';
+import { decodedQuery, joinedHeaders, openSigV4Suite, type SigV4Vector } from '../../support/sigv4-suite';
 
 const suite = openSigV4Suite('sigv4-vectors (the client signer)');
 const { vectors } = suite;
@@ -22,8 +22,7 @@ const SIGNER_DIFFERENCES: Readonly<Record<string, string>> = {
   'get-slash-pointless-dot-unnormalized': 'normalize=false: smithy always removes "." segments (non-S3 path normalisation)',
   'get-slash-unnormalized': 'normalize=false: smithy always collapses empty segments ("//" → "/")',
   'get-slashes-unnormalized': 'normalize=false: smithy always collapses empty segments ("//example//" → "/example/")',
-  'post-sts-header-after':
-    'the vector adds X-Amz-Security-Token after signing, unsigned; smithy always signs the session token (the "before" form)',
+  'post-sts-header-after': 'the vector adds X-Amz-Security-Token after signing, unsigned; smithy always signs the session token (the "before" form)',
 };
 
 function signingInput(vector: SigV4Vector) {
@@ -76,13 +75,10 @@ suite.describe('SigV4 test suite', () => {
 
   describe('the core signer deliberately differs (and still does) on', () => {
     const differing = vectors.filter((vector) => SIGNER_DIFFERENCES[vector.name] !== undefined);
-    it.each(differing.map((vector) => [vector.name, SIGNER_DIFFERENCES[vector.name], vector] as const))(
-      '%s: %s',
-      async (_name, _reason, vector) => {
-        const { config, request, options } = signingInput(vector);
-        const explained = await explainSigning(config, request, options);
-        expect(explained.authorization).not.toBe(vector.authorization);
-      },
-    );
+    it.each(differing.map((vector) => [vector.name, SIGNER_DIFFERENCES[vector.name], vector] as const))('%s: %s', async (_name, _reason, vector) => {
+      const { config, request, options } = signingInput(vector);
+      const explained = await explainSigning(config, request, options);
+      expect(explained.authorization).not.toBe(vector.authorization);
+    });
   });
 });

@@ -51,7 +51,7 @@ const newCopy = () => {
   return copy;
 };
 afterEach(() => {
-  copies.forEach((copy) => copy.remove());
+  for (const copy of copies) copy.remove();
   copies = [];
 });
 
@@ -61,15 +61,30 @@ describe('npm run add-function', () => {
     const byFlags = newCopy();
     const byPrompts = newCopy();
     // WHEN one is answered by flags, the other at the prompts (IAM is the second auth choice, getTodo the first operation)
-    const flags = await run('bin/add-function.ts', ['--project', byFlags.root, '--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'getTodo', '--format', 'esm', '--yes']);
-    const prompts = await runInTerminal(['--project', byPrompts.root], [
-      [/Provide a name for your Lambda function/, `readTodoProbe${ENTER}`],
-      [/How should it call the GraphQL API/, `${DOWN}${ENTER}`],
-      [/Choose the function template/, ENTER],
-      [/Select the operations you want to permit on todoapi/, `${SPACE}${ENTER}`],
-      [/Module format of the bundle/, ENTER],
-      [/Write readTodoProbe \(IAM; getTodo; esm\)\?/, ENTER],
+    const flags = await run('bin/add-function.ts', [
+      '--project',
+      byFlags.root,
+      '--name',
+      'readTodoProbe',
+      '--auth',
+      'iam',
+      '--operations',
+      'getTodo',
+      '--format',
+      'esm',
+      '--yes',
     ]);
+    const prompts = await runInTerminal(
+      ['--project', byPrompts.root],
+      [
+        [/Provide a name for your Lambda function/, `readTodoProbe${ENTER}`],
+        [/How should it call the GraphQL API/, `${DOWN}${ENTER}`],
+        [/Choose the function template/, ENTER],
+        [/Select the operations you want to permit on todoapi/, `${SPACE}${ENTER}`],
+        [/Module format of the bundle/, ENTER],
+        [/Write readTodoProbe \(IAM; getTodo; esm\)\?/, ENTER],
+      ],
+    );
     // THEN
     expect(flags).toMatchObject({ code: 0 });
     expect(prompts.answered).toBe(6);
@@ -81,11 +96,14 @@ describe('npm run add-function', () => {
 
   test('a name already taken is refused at the prompt, which asks again', async () => {
     const copy = newCopy();
-    const result = await runInTerminal(['--project', copy.root, '--auth', 'api-key', '--operations', 'listTodos', '--yes'], [
-      [/Provide a name for your Lambda function/, `listTodosIam${ENTER}`],
-      [/a function named listTodosIam already exists/, `\x15scanTodosProbe${ENTER}`],
-      [/Module format of the bundle/, ENTER],
-    ]);
+    const result = await runInTerminal(
+      ['--project', copy.root, '--auth', 'api-key', '--operations', 'listTodos', '--yes'],
+      [
+        [/Provide a name for your Lambda function/, `listTodosIam${ENTER}`],
+        [/a function named listTodosIam already exists/, `\x15scanTodosProbe${ENTER}`],
+        [/Module format of the bundle/, ENTER],
+      ],
+    );
     expect(result.answered).toBe(3);
     expect(result.code).toBe(0);
     expect(copy.read('lib/callers-stack.ts')).toContain("add('scanTodosProbe', 'scan-todos-probe.ts', CallerAuthMode.API_KEY");
@@ -112,7 +130,9 @@ describe('npm run remove-function', () => {
   test('removes what add-function wrote, and refuses a name it did not add', async () => {
     const copy = newCopy();
     const before = copy.snapshot();
-    expect((await run('bin/add-function.ts', ['--project', copy.root, '--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'getTodo', '--yes'])).code).toBe(0);
+    expect(
+      (await run('bin/add-function.ts', ['--project', copy.root, '--name', 'readTodoProbe', '--auth', 'iam', '--operations', 'getTodo', '--yes'])).code,
+    ).toBe(0);
     const removed = await run('bin/remove-function.ts', ['--project', copy.root, 'readTodoProbe']);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('Removed readTodoProbe');

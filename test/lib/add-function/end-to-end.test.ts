@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startTestCloud, type LocalCloudHandle } from '../../support/local-cloud-harness';
+import { type LocalCloudHandle, startTestCloud } from '../../support/local-cloud-harness';
 import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../../support/project-copy';
 
 const TS_NODE = ['-r', 'ts-node/register/transpile-only'];

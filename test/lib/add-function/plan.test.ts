@@ -1,13 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  type AddFunctionAnswers,
   FunctionAuth,
   InvalidAnswerError,
-  planAddFunction,
-  planRemoveFunction,
   Project,
   ProjectStateError,
-  type AddFunctionAnswers,
+  planAddFunction,
+  planRemoveFunction,
 } from '../../../lib/add-function';
 import { applyPlan } from '../../../lib/file-plan';
 import { copyProject, type ProjectCopy } from '../../support/project-copy';
@@ -33,9 +33,17 @@ describe('add-function writes a caller', () => {
     // WHEN
     const written = add(READ_TODO_PROBE);
     // THEN
-    expect(written.sort()).toEqual(['README.md', 'lambda/callers/read-todo-probe.ts', 'lib/added-functions.json', 'lib/callers-stack.ts', 'test/lambda/callers/added/read-todo-probe.test.ts']);
+    expect(written.sort()).toEqual([
+      'README.md',
+      'lambda/callers/read-todo-probe.ts',
+      'lib/added-functions.json',
+      'lib/callers-stack.ts',
+      'test/lambda/callers/added/read-todo-probe.test.ts',
+    ]);
     const after = copy.snapshot();
-    const changed = Object.keys(after).filter((file) => before[file] !== after[file]).sort();
+    const changed = Object.keys(after)
+      .filter((file) => before[file] !== after[file])
+      .sort();
     expect(changed).toEqual(written.sort());
     // The stack gets exactly one line, above the marker, granting exactly the chosen field.
     const addedLines = after['lib/callers-stack.ts'].split('\n').filter((line) => !before['lib/callers-stack.ts'].split('\n').includes(line));
@@ -76,7 +84,11 @@ describe('add-function refuses, writing nothing', () => {
     ['a name that is not camelCase', { ...READ_TODO_PROBE, name: 'Get-Todo' }, /function name "Get-Todo" must be camelCase/],
     ['a name too short', { ...READ_TODO_PROBE, name: 'ab' }, /must be camelCase/],
     ['a name the app already uses', { ...READ_TODO_PROBE, name: 'listTodosIam' }, /a function named listTodosIam already exists in lib\/callers-stack.ts/],
-    ['an unknown operation', { ...READ_TODO_PROBE, operations: ['searchTodos'] }, /unknown operation "searchTodos": the schema's generated documents offer getTodo, listTodos/],
+    [
+      'an unknown operation',
+      { ...READ_TODO_PROBE, operations: ['searchTodos'] },
+      /unknown operation "searchTodos": the schema's generated documents offer getTodo, listTodos/,
+    ],
     ['a subscription', { ...READ_TODO_PROBE, operations: ['onCreateTodo'] }, /onCreateTodo is a subscription: it needs a WebSocket client/],
     ['an operation twice', { ...READ_TODO_PROBE, operations: ['getTodo', 'getTodo'] }, /an operation is named twice/],
     ['an unknown auth mode', { ...READ_TODO_PROBE, auth: 'cognito' as FunctionAuth }, /auth must be one of apiKey, iam/],
@@ -126,6 +138,8 @@ describe('remove-function', () => {
 
   test('refuses a caller it did not add, naming those it did', () => {
     add(READ_TODO_PROBE);
-    expect(() => planRemoveFunction('listTodosIam', project)).toThrow(/no function named "listTodosIam" was added by npm run add-function; it added (.*, )?readTodoProbe/);
+    expect(() => planRemoveFunction('listTodosIam', project)).toThrow(
+      /no function named "listTodosIam" was added by npm run add-function; it added (.*, )?readTodoProbe/,
+    );
   });
 });

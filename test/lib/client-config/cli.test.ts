@@ -1,8 +1,8 @@
-import { runScript } from '../../support/run-script';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig } from '../../../lib/client-config';
+import { runScript } from '../../support/run-script';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..', '..');
 const API_KEY = 'da2-clisecretclisecretclisecre';
@@ -62,7 +62,11 @@ describe('npm run client-config (bin/client-config.ts)', () => {
     const expected = buildClientConfig(sampleOutputs());
     expect(readFileSync(paths[0], 'utf8')).toBe(`${JSON.stringify(expected.amplifyConfiguration, null, 2)}\n`);
     expect(readFileSync(paths[1], 'utf8')).toBe(`${JSON.stringify(expected.amplifyOutputs, null, 2)}\n`);
-    expect(JSON.parse(readFileSync(paths[0], 'utf8'))).toMatchObject({ aws_appsync_graphqlEndpoint: ENDPOINT, aws_appsync_apiKey: API_KEY, aws_appsync_region: 'eu-west-1' });
+    expect(JSON.parse(readFileSync(paths[0], 'utf8'))).toMatchObject({
+      aws_appsync_graphqlEndpoint: ENDPOINT,
+      aws_appsync_apiKey: API_KEY,
+      aws_appsync_region: 'eu-west-1',
+    });
     expect(JSON.parse(readFileSync(paths[1], 'utf8'))).toMatchObject({ version: '1.5', data: { url: ENDPOINT, api_key: API_KEY, aws_region: 'eu-west-1' } });
     for (const file of paths) expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: '600' });
   });

@@ -1,6 +1,6 @@
 import {
-  AmbiguousApiStackError,
   AMPLIFY_OUTPUTS_VERSION,
+  AmbiguousApiStackError,
   API_OUTPUTS,
   buildClientConfig,
   ClientConfigError,
@@ -191,7 +191,11 @@ describe('buildClientConfig', () => {
   describe('two API stacks', () => {
     const twoApis = () => ({
       ...sampleOutputs(),
-      'TodoApi-prod': { ...sampleOutputs()['TodoApi-dev'], GraphQLAPIEndpointOutput: ENDPOINT.replace('eu-west-1', 'us-east-1'), GraphQLAPIRegionOutput: 'us-east-1' },
+      'TodoApi-prod': {
+        ...sampleOutputs()['TodoApi-dev'],
+        GraphQLAPIEndpointOutput: ENDPOINT.replace('eu-west-1', 'us-east-1'),
+        GraphQLAPIRegionOutput: 'us-east-1',
+      },
     });
 
     test('without stackName: an error that lists them and asks for stackName', () => {

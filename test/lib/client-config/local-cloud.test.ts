@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { API_OUTPUTS, buildClientConfig, type AmplifyConfigurationGen1, type AmplifyOutputsGen2 } from '../../../lib/client-config';
+import { type AmplifyConfigurationGen1, type AmplifyOutputsGen2, API_OUTPUTS, buildClientConfig } from '../../../lib/client-config';
 import { startupReport } from '../../../local/outputs';
-import { PROJECT_ROOT, startTestCloud, type LocalCloudHandle } from '../../support/local-cloud-harness';
+import { type LocalCloudHandle, PROJECT_ROOT, startTestCloud } from '../../support/local-cloud-harness';
 import { sharedAssembly } from '../../support/shared-assembly';
 
 const LIST_TODOS = JSON.stringify({ query: 'query { listTodos { items { id } } }' });
@@ -25,7 +25,7 @@ describe('the local cloud writes Amplify client config pointing at itself', () =
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  test('both files are in the state dir (0600) with the running cloud\'s URL, key and region', () => {
+  test("both files are in the state dir (0600) with the running cloud's URL, key and region", () => {
     const gen1File = path.join(stateDir, 'amplifyconfiguration.json');
     const gen2File = path.join(stateDir, 'amplify_outputs.json');
     expect(local.cloud.files).toMatchObject({ amplifyConfiguration: gen1File, amplifyOutputs: gen2File });
@@ -73,7 +73,9 @@ describe('the local cloud writes Amplify client config pointing at itself', () =
   });
 
   test('the start-up report lists both files', () => {
-    const lines = reportOf(local).split('\n').filter((line) => line.startsWith('Amplify:'));
+    const lines = reportOf(local)
+      .split('\n')
+      .filter((line) => line.startsWith('Amplify:'));
     expect(lines).toEqual([`Amplify:     ${local.cloud.files.amplifyConfiguration} (Gen 1), ${local.cloud.files.amplifyOutputs} (Gen 2)`]);
   });
 });
@@ -124,9 +126,13 @@ describe('an assembly whose API stack lacks an output the client config needs (s
 
   test('the start-up report says so, and why, in one line', () => {
     expect(local.cloud.clientConfigSkipped).toContain('GraphQLAPIRegionOutput');
-    const lines = reportOf(local).split('\n').filter((line) => line.includes('client config'));
+    const lines = reportOf(local)
+      .split('\n')
+      .filter((line) => line.includes('client config'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Amplify: +no client config written: Stack TodoApi-dev has no output GraphQLAPIRegionOutput in the local outputs\. Synthesize the app again/);
+    expect(lines[0]).toMatch(
+      /^Amplify: +no client config written: Stack TodoApi-dev has no output GraphQLAPIRegionOutput in the local outputs\. Synthesize the app again/,
+    );
     expect(lines[0]).not.toContain(local.apiKey);
   });
 });

@@ -1,6 +1,6 @@
 /** `npm run codegen` as a process: --out-dir, --check, a broken schema, a bad command line. */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GENERATED_FILES, generateClientCode } from '../../../lib/codegen';
@@ -114,7 +114,10 @@ test.concurrent(
     const dir = tempDir();
     const schema = path.join(dir, 'invalid.graphql');
     writeFileSync(schema, readFileSync(SCHEMA_PATH, 'utf8').replace('  description: String\n  createdAt', '  description: Strin\n  createdAt'));
-    const line = readFileSync(schema, 'utf8').split('\n').findIndex((text) => text.trim() === 'description: Strin') + 1;
+    const line =
+      readFileSync(schema, 'utf8')
+        .split('\n')
+        .findIndex((text) => text.trim() === 'description: Strin') + 1;
     const out = tempDir();
     cpSync(path.join(REPO_ROOT, 'graphql'), path.join(out, 'graphql'), { recursive: true });
     writeFileSync(path.join(out, 'API.ts'), 'stale');

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GENERATED_FILES, describeStaleFiles, findStaleFiles, generateClientCode } from '../../../lib/codegen';
+import { describeStaleFiles, findStaleFiles, GENERATED_FILES, generateClientCode } from '../../../lib/codegen';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const SCHEMA_PATH = path.join(REPO_ROOT, 'schema', 'schema.graphql');

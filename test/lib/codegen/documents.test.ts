@@ -9,8 +9,8 @@ import {
   type GraphQLObjectType,
   Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   parse,
+  type SelectionSetNode,
   validate,
   visit,
 } from 'graphql';

@@ -2,9 +2,10 @@
  * A field added to the model (as Amplify's @model would add it: on the type, the create and update inputs, and the
  * filter and condition inputs) reaches the generated types and selection sets.
  */
-import { parse, print } from 'graphql';
+
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse, print } from 'graphql';
 import { generateClientCode } from '../../../lib/codegen';
 import { addTodoPriority } from '../../support/schema-edits';
 

@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CodegenError,
+  checkSchema,
   GeneratorError,
+  generateClientCode,
   SchemaError,
   SchemaSyntaxError,
   SchemaValidationError,
   UsageError,
-  checkSchema,
-  generateClientCode,
 } from '../../../lib/codegen';
 
 const projectSchema = readFileSync(path.resolve(__dirname, '../../../schema/schema.graphql'), 'utf8');
@@ -34,8 +34,20 @@ it.each([
   ['a syntax error', 'type Query {\n  a: Int\n  b\n}\n', SchemaSyntaxError, { line: 4, column: 1 }, /Syntax Error: Expected ":", found "}"/],
   ['an unknown type', 'type Query {\n  todo: Todoo\n}\ntype Todo { id: ID }\n', SchemaValidationError, { line: 2, column: 9 }, /Unknown type "Todoo"/],
   ['an unknown directive', 'type Query @aws_apikey {\n  a: Int\n}\n', SchemaValidationError, { line: 1, column: 12 }, /Unknown directive "@aws_apikey"/],
-  ['a redeclared AppSync scalar', 'scalar AWSJSON\ntype Query {\n  a: AWSJSON\n}\n', SchemaValidationError, { line: 1, column: 8 }, /only one type named "AWSJSON"/],
-  ['an object type as an argument', 'type Todo { id: ID }\ntype Query {\n  a(todo: Todo): Int\n}\n', SchemaValidationError, { line: 3, column: 11 }, /must be Input Type/],
+  [
+    'a redeclared AppSync scalar',
+    'scalar AWSJSON\ntype Query {\n  a: AWSJSON\n}\n',
+    SchemaValidationError,
+    { line: 1, column: 8 },
+    /only one type named "AWSJSON"/,
+  ],
+  [
+    'an object type as an argument',
+    'type Todo { id: ID }\ntype Query {\n  a(todo: Todo): Int\n}\n',
+    SchemaValidationError,
+    { line: 3, column: 11 },
+    /must be Input Type/,
+  ],
 ])('%s is refused with its class and location', async (_case, sdl, errorClass, location, problem) => {
   const error = await refusal(sdl);
   expect(error).toBeInstanceOf(errorClass);

@@ -19,10 +19,8 @@ type GeneratedMutation<InputType, OutputType> = string & {
 };
 
 /** The result (`data`) and variables types a generated statement carries. */
-export type DataOf<Q> =
-  Q extends GeneratedQuery<any, infer O> ? O : Q extends GeneratedMutation<any, infer O> ? O : never;
-export type VariablesOf<Q> =
-  Q extends GeneratedQuery<infer I, any> ? I : Q extends GeneratedMutation<infer I, any> ? I : never;
+export type DataOf<Q> = Q extends GeneratedQuery<any, infer O> ? O : Q extends GeneratedMutation<any, infer O> ? O : never;
+export type VariablesOf<Q> = Q extends GeneratedQuery<infer I, any> ? I : Q extends GeneratedMutation<infer I, any> ? I : never;
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;

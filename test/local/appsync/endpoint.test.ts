@@ -3,8 +3,23 @@
  * validation, scalars, Lambda errors and timeouts, the Lambda event, and the log lines. Statuses and bodies are
  * compared byte for byte where appsync-wire-facts.md gives them.
  */
-import { DENY_DELETE_ROLE, EXPIRED_KEY, DEFAULT_EXPIRY_KEY, EXTRA_API_ID, LIST_ONLY_ROLE, NOW, QUERY_WILDCARD_ROLE, TODO_API_ARN, TODO_API_ID, VALID_KEY, ADMIN, allSecrets, extraApi, todoApi } from './fixture';
-import { type Credentials, type PreparedRequest, type TestServer, gql, post, send, signRequest, startServer } from './harness';
+import {
+  ADMIN,
+  allSecrets,
+  DEFAULT_EXPIRY_KEY,
+  DENY_DELETE_ROLE,
+  EXPIRED_KEY,
+  EXTRA_API_ID,
+  extraApi,
+  LIST_ONLY_ROLE,
+  NOW,
+  QUERY_WILDCARD_ROLE,
+  TODO_API_ARN,
+  TODO_API_ID,
+  todoApi,
+  VALID_KEY,
+} from './fixture';
+import { type Credentials, gql, type PreparedRequest, post, send, signRequest, startServer, type TestServer } from './harness';
 
 const LIST_TODOS = 'query LIST_TODOS { listTodos { items { id name description } } }';
 const CREATE_TODO = 'mutation CREATE_TODO($input: CreateTodoInput!) { createTodo(input: $input) { id name createdAt } }';
@@ -38,7 +53,12 @@ const todoUrl = () => `${todo.base}/graphql`;
 const extraUrl = () => `${extra.base}/apis/${EXTRA_API_ID}/graphql`;
 const withKey = (url: string, body: string | Uint8Array | undefined, key = VALID_KEY) => post(url, body, { 'x-api-key': key });
 
-async function signed(url: string, body: string | undefined, credentials: Credentials, options: { signingDate?: Date; method?: string; headers?: Record<string, string> } = {}): Promise<PreparedRequest> {
+async function signed(
+  url: string,
+  body: string | undefined,
+  credentials: Credentials,
+  options: { signingDate?: Date; method?: string; headers?: Record<string, string> } = {},
+): Promise<PreparedRequest> {
   const request = await signRequest(url, { credentials, body, signingDate: options.signingDate ?? NOW, method: options.method, headers: options.headers });
   signatures.push(/Signature=([0-9a-f]+)/.exec(request.headers.authorization)?.[1] ?? '');
   return request;
@@ -61,7 +81,9 @@ describe('API key', () => {
   test('the Amplify CREATE_TODO document validates and runs', async () => {
     const response = await withKey(todoUrl(), gql(CREATE_TODO, { input: { name: 'buy milk', description: 'semi-skimmed' } }));
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ data: { createTodo: { id: expect.stringMatching(/^todo-\d+$/), name: 'buy milk', createdAt: '2024-05-01T12:00:00.000Z' } } });
+    expect(response.json).toEqual({
+      data: { createTodo: { id: expect.stringMatching(/^todo-\d+$/), name: 'buy milk', createdAt: '2024-05-01T12:00:00.000Z' } },
+    });
   });
 
   test('an unknown key: 401', async () => {
@@ -171,7 +193,10 @@ describe('IAM (SigV4)', () => {
   test('signed with the wrong secret: 403 InvalidSignatureException', async () => {
     const response = await send(await signed(todoUrl(), gql(LIST_TODOS), { ...ADMIN, secretAccessKey: 'wrong/secret' }));
     expect(response.status).toBe(403);
-    expect((response.json as { errors: Array<{ errorType: string; message: string }> }).errors[0]).toMatchObject({ errorType: 'InvalidSignatureException', message: expect.stringMatching(/^The request signature we calculated does not match/) });
+    expect((response.json as { errors: Array<{ errorType: string; message: string }> }).errors[0]).toMatchObject({
+      errorType: 'InvalidSignatureException',
+      message: expect.stringMatching(/^The request signature we calculated does not match/),
+    });
   });
 
   test.each([
@@ -269,7 +294,16 @@ describe('@aws_* directives (per field, every level)', () => {
     expect(response.status).toBe(200);
     expect(response.json).toEqual({
       data: { secret: 'secret!', open: null },
-      errors: [{ path: ['open'], data: null, errorType: 'Unauthorized', errorInfo: null, locations: [{ line: 1, column: 10, sourceName: null }], message: 'Not Authorized to access open on type Query' }],
+      errors: [
+        {
+          path: ['open'],
+          data: null,
+          errorType: 'Unauthorized',
+          errorInfo: null,
+          locations: [{ line: 1, column: 10, sourceName: null }],
+          message: 'Not Authorized to access open on type Query',
+        },
+      ],
     });
   });
 
@@ -278,8 +312,22 @@ describe('@aws_* directives (per field, every level)', () => {
     expect(response.json).toEqual({
       data: { nested: { visible: 'v', hidden: null, inner: { x: null } } },
       errors: [
-        { path: ['nested', 'hidden'], data: null, errorType: 'Unauthorized', errorInfo: null, locations: [{ line: 1, column: 20, sourceName: null }], message: 'Not Authorized to access hidden on type Outer' },
-        { path: ['nested', 'inner', 'x'], data: null, errorType: 'Unauthorized', errorInfo: null, locations: [{ line: 1, column: 35, sourceName: null }], message: 'Not Authorized to access x on type Inner' },
+        {
+          path: ['nested', 'hidden'],
+          data: null,
+          errorType: 'Unauthorized',
+          errorInfo: null,
+          locations: [{ line: 1, column: 20, sourceName: null }],
+          message: 'Not Authorized to access hidden on type Outer',
+        },
+        {
+          path: ['nested', 'inner', 'x'],
+          data: null,
+          errorType: 'Unauthorized',
+          errorInfo: null,
+          locations: [{ line: 1, column: 35, sourceName: null }],
+          message: 'Not Authorized to access x on type Inner',
+        },
       ],
     });
   });
@@ -292,14 +340,19 @@ describe('request bodies', () => {
     expect(response.text).toBe(EMPTY_BODY);
   });
 
-  test.each([['meow'], ['{}'], ['[]'], [JSON.stringify([{ query: '{ listTodos { nextToken } }' }])], ['{"query": 42}'], ['{"query":"{ listTodos { nextToken } }","variables":[1]}'], ['null']])(
-    'not a GraphQL request (%s): 400',
-    async (body) => {
-      const response = await withKey(todoUrl(), body);
-      expect(response.status).toBe(400);
-      expect(response.text).toBe(UNPARSABLE);
-    },
-  );
+  test.each([
+    ['meow'],
+    ['{}'],
+    ['[]'],
+    [JSON.stringify([{ query: '{ listTodos { nextToken } }' }])],
+    ['{"query": 42}'],
+    ['{"query":"{ listTodos { nextToken } }","variables":[1]}'],
+    ['null'],
+  ])('not a GraphQL request (%s): 400', async (body) => {
+    const response = await withKey(todoUrl(), body);
+    expect(response.status).toBe(400);
+    expect(response.text).toBe(UNPARSABLE);
+  });
 
   test('invalid UTF-8: 400', async () => {
     // A well-formed request but for one byte that is not UTF-8 (inside a GraphQL comment).
@@ -312,7 +365,9 @@ describe('request bodies', () => {
   test('a body over the limit: 413', async () => {
     const response = await withKey(extraUrl(), gql(`{ open } # ${'x'.repeat(8000)}`));
     expect(response.status).toBe(413);
-    expect(response.json).toEqual({ errors: [{ message: 'Request body is too large: the local AppSync endpoint accepts at most 4096 bytes.', errorType: 'PayloadTooLargeException' }] });
+    expect(response.json).toEqual({
+      errors: [{ message: 'Request body is too large: the local AppSync endpoint accepts at most 4096 bytes.', errorType: 'PayloadTooLargeException' }],
+    });
   });
 
   test('variables as a JSON string are accepted; the content type is not checked', async () => {
@@ -331,7 +386,9 @@ describe('request bodies', () => {
   });
 
   test('routes: /apis/<id>/graphql always, /graphql with one API, anything else 404', async () => {
-    expect((await withKey(`${todo.base}/apis/${TODO_API_ID}/graphql`, gql('{ listTodos { nextToken } }'))).json).toEqual({ data: { listTodos: { nextToken: null } } });
+    expect((await withKey(`${todo.base}/apis/${TODO_API_ID}/graphql`, gql('{ listTodos { nextToken } }'))).json).toEqual({
+      data: { listTodos: { nextToken: null } },
+    });
     expect((await withKey(`${todo.base}/apis/unknown/graphql`, gql('{ listTodos { nextToken } }'))).status).toBe(404);
     expect((await withKey(`${todo.base}/nope`, gql('{ listTodos { nextToken } }'))).status).toBe(404);
   });
@@ -365,7 +422,10 @@ describe('GraphQL errors', () => {
     ['{ getTodo(id: "1", x: 1) { id } }', "Validation error of type UnknownArgument: Unknown field argument x @ 'getTodo'"],
     ['{ getTodo(id: "1") }', "Validation error of type SubSelectionRequired: Sub selection required for type Todo of field getTodo @ 'getTodo'"],
     ['query Q($n: Int) { listTodos { nextToken } }', 'Validation error of type UnusedVariable: Unused variable n'],
-    ['{ listTodos(limit: "ten") { nextToken } }', "Validation error of type WrongType: argument 'limit' with value 'StringValue{value='ten'}' is not a valid 'Int' @ 'listTodos'"],
+    [
+      '{ listTodos(limit: "ten") { nextToken } }',
+      "Validation error of type WrongType: argument 'limit' with value 'StringValue{value='ten'}' is not a valid 'Int' @ 'listTodos'",
+    ],
   ])('%s → %s', async (query, message) => {
     const response = await withKey(todoUrl(), gql(query));
     expect(response.status).toBe(200);
@@ -374,7 +434,10 @@ describe('GraphQL errors', () => {
 
   test('a syntax error', async () => {
     const response = await withKey(todoUrl(), gql('{ listTodos { '));
-    expect(response.json).toEqual({ data: null, errors: [{ path: null, locations: [{ line: 1, column: 15, sourceName: null }], message: "Invalid Syntax : offending token '<EOF>' at line 1 column 15" }] });
+    expect(response.json).toEqual({
+      data: null,
+      errors: [{ path: null, locations: [{ line: 1, column: 15, sourceName: null }], message: "Invalid Syntax : offending token '<EOF>' at line 1 column 15" }],
+    });
   });
 
   test('an invalid AWSDateTime variable is refused as AppSync does', async () => {
@@ -393,7 +456,8 @@ describe('GraphQL errors', () => {
         {
           path: null,
           locations: [{ line: 1, column: 12, sourceName: null }],
-          message: "Validation error of type WrongType: argument 'at' with value 'StringValue{value='2024-02-30T00:00:00Z'}' is not a valid 'AWSDateTime' @ 'when'",
+          message:
+            "Validation error of type WrongType: argument 'at' with value 'StringValue{value='2024-02-30T00:00:00Z'}' is not a valid 'AWSDateTime' @ 'when'",
         },
       ],
     });
@@ -402,21 +466,37 @@ describe('GraphQL errors', () => {
   test('valid AWS scalars pass; AWSJSON reaches the Lambda parsed', async () => {
     const response = await withKey(
       extraUrl(),
-      gql('query Q($data: AWSJSON) { when(at: "2024-05-01T12:00+02:00") echo(text: "t", data: $data, day: "2024-02-29Z", mail: "a@b.c", phone: "+44 20 7946 0958", ip: "10.0.0.0/8", url: "https://example.com/a", ts: 1714564800, time: "12:30:00.123Z") }', {
-        data: '{"a":[1,2]}',
-      }),
+      gql(
+        'query Q($data: AWSJSON) { when(at: "2024-05-01T12:00+02:00") echo(text: "t", data: $data, day: "2024-02-29Z", mail: "a@b.c", phone: "+44 20 7946 0958", ip: "10.0.0.0/8", url: "https://example.com/a", ts: 1714564800, time: "12:30:00.123Z") }',
+        {
+          data: '{"a":[1,2]}',
+        },
+      ),
     );
     expect(response.status).toBe(200);
     const data = (response.json as { data: { when: string; echo: string } }).data;
     expect(data.when).toBe('at 2024-05-01T12:00+02:00');
-    expect(JSON.parse(data.echo)).toEqual({ text: 't', count: null, data: { a: [1, 2] }, day: '2024-02-29Z', mail: 'a@b.c', phone: '+44 20 7946 0958', ip: '10.0.0.0/8', url: 'https://example.com/a', ts: 1714564800, time: '12:30:00.123Z' });
+    expect(JSON.parse(data.echo)).toEqual({
+      text: 't',
+      count: null,
+      data: { a: [1, 2] },
+      day: '2024-02-29Z',
+      mail: 'a@b.c',
+      phone: '+44 20 7946 0958',
+      ip: '10.0.0.0/8',
+      url: 'https://example.com/a',
+      ts: 1714564800,
+      time: '12:30:00.123Z',
+    });
   });
 
   test('a value the Lambda returns for an AWSDateTime that is not one: a serialization error', async () => {
     const response = await withKey(extraUrl(), gql('{ badDate open }'));
     expect(response.json).toEqual({
       data: { badDate: null, open: 'open!' },
-      errors: [{ path: ['badDate'], locations: null, message: "Can't serialize value (/badDate) : Unable to serialize `yesterday` as a valid DateTime Object." }],
+      errors: [
+        { path: ['badDate'], locations: null, message: "Can't serialize value (/badDate) : Unable to serialize `yesterday` as a valid DateTime Object." },
+      ],
     });
   });
 
@@ -442,7 +522,8 @@ describe('GraphQL errors', () => {
           errorType: 'UnsupportedResolver',
           errorInfo: null,
           locations: [{ line: 1, column: 3, sourceName: null }],
-          message: 'The resolver of Query.unsupported cannot run in the local cloud: resolvers with mapping templates or code are not emulated (direct Lambda resolvers are).',
+          message:
+            'The resolver of Query.unsupported cannot run in the local cloud: resolvers with mapping templates or code are not emulated (direct Lambda resolvers are).',
         },
       ],
     });
@@ -462,7 +543,13 @@ describe('Lambda resolvers', () => {
     const response = await withKey(todoUrl(), gql('{ getTodo(id: "broken") { id createdAt } }'));
     expect(response.json).toEqual({
       data: { getTodo: null },
-      errors: [{ path: ['getTodo', 'createdAt'], locations: null, message: "Cannot return null for non-nullable type: 'AWSDateTime' within parent 'Todo' (/getTodo/createdAt)" }],
+      errors: [
+        {
+          path: ['getTodo', 'createdAt'],
+          locations: null,
+          message: "Cannot return null for non-nullable type: 'AWSDateTime' within parent 'Todo' (/getTodo/createdAt)",
+        },
+      ],
     });
   });
 
@@ -501,7 +588,12 @@ describe('Lambda resolvers', () => {
     await withKey(todoUrl(), gql(CREATE_TODO, { input: { name: 'n' } }));
     const { event } = todo.invocations[todo.invocations.length - 1];
     expect(event.arguments).toEqual({ input: { name: 'n' }, condition: null });
-    expect(event.info).toMatchObject({ fieldName: 'createTodo', parentTypeName: 'Mutation', variables: { input: { name: 'n' } }, selectionSetList: ['id', 'name', 'createdAt'] });
+    expect(event.info).toMatchObject({
+      fieldName: 'createTodo',
+      parentTypeName: 'Mutation',
+      variables: { input: { name: 'n' } },
+      selectionSetList: ['id', 'name', 'createdAt'],
+    });
   });
 });
 

@@ -58,7 +58,13 @@ type Subscription {
 `;
 
 export function todoApi(): LocalGraphqlApi {
-  const lambda = (typeName: string, fieldName: string) => ({ typeName, fieldName, dataSourceName: 'TodoLambda', kind: 'UNIT', lambdaFunctionArn: TODO_FUNCTION_ARN });
+  const lambda = (typeName: string, fieldName: string) => ({
+    typeName,
+    fieldName,
+    dataSourceName: 'TodoLambda',
+    kind: 'UNIT',
+    lambdaFunctionArn: TODO_FUNCTION_ARN,
+  });
   return {
     stackName: 'TodoApi-test',
     logicalId: 'TodoApi',
@@ -102,12 +108,23 @@ export function extraApi(): LocalGraphqlApi {
     ],
     resolvers: [
       ...['open', 'secret', 'slow', 'boom', 'when', 'echo', 'nested', 'badDate'].map(lambda),
-      { typeName: 'Query', fieldName: 'unsupported', dataSourceName: 'Table', kind: 'UNIT', unsupported: 'resolvers with mapping templates or code are not emulated (direct Lambda resolvers are)' },
+      {
+        typeName: 'Query',
+        fieldName: 'unsupported',
+        dataSourceName: 'Table',
+        kind: 'UNIT',
+        unsupported: 'resolvers with mapping templates or code are not emulated (direct Lambda resolvers are)',
+      },
     ],
   };
 }
 
-const statement = (Effect: 'Allow' | 'Deny', Resource: string | string[], Sid?: string) => ({ ...(Sid ? { Sid } : {}), Effect, Action: 'appsync:GraphQL', Resource });
+const statement = (Effect: 'Allow' | 'Deny', Resource: string | string[], Sid?: string) => ({
+  ...(Sid ? { Sid } : {}),
+  Effect,
+  Action: 'appsync:GraphQL',
+  Resource,
+});
 
 function role(logicalId: string, index: number, policies: NamedPolicy[]): LocalRole {
   return {
@@ -125,11 +142,17 @@ function role(logicalId: string, index: number, policies: NamedPolicy[]): LocalR
 }
 
 export const LIST_ONLY_ROLE = role('ListOnlyRole', 1, [
-  { source: 'Callers-test/ListOnlyRole/DefaultPolicy', document: { Version: '2012-10-17', Statement: [statement('Allow', `${TODO_API_ARN}/types/Query/fields/listTodos`, 'ListTodos')] } },
+  {
+    source: 'Callers-test/ListOnlyRole/DefaultPolicy',
+    document: { Version: '2012-10-17', Statement: [statement('Allow', `${TODO_API_ARN}/types/Query/fields/listTodos`, 'ListTodos')] },
+  },
 ]);
 export const DENY_DELETE_ROLE = role('DenyDeleteRole', 2, [
   { source: 'Callers-test/DenyDeleteRole/DefaultPolicy', document: { Version: '2012-10-17', Statement: [statement('Allow', `${TODO_API_ARN}/*`, 'All')] } },
-  { source: 'Callers-test/DenyDeleteRole/NoDelete', document: { Version: '2012-10-17', Statement: statement('Deny', `${TODO_API_ARN}/types/Mutation/fields/deleteTodo`, 'NoDelete') } },
+  {
+    source: 'Callers-test/DenyDeleteRole/NoDelete',
+    document: { Version: '2012-10-17', Statement: statement('Deny', `${TODO_API_ARN}/types/Mutation/fields/deleteTodo`, 'NoDelete') },
+  },
 ]);
 export const QUERY_WILDCARD_ROLE = role('QueryWildcardRole', 3, [
   {

@@ -5,10 +5,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSigV4Signer } from '../../../lambda/shared/sigv4';
+import { createAppSyncRequestHandler, type InvokeLambda, type MutationEvent } from '../../../local/appsync';
 import type { LocalGraphqlApi } from '../../../local/appsync/model';
-import { type InvokeLambda, type MutationEvent, createAppSyncRequestHandler } from '../../../local/appsync';
 import { PrincipalStore } from '../../../local/iam/principals';
-import { EXTRA_FUNCTION_ARN, REGION, TODO_FUNCTION_ARN, deployment } from './fixture';
+import { deployment, EXTRA_FUNCTION_ARN, REGION, TODO_FUNCTION_ARN } from './fixture';
 
 export interface Invocation {
   readonly functionArn: string;
@@ -109,7 +109,10 @@ export function fakeLambda(invocations: Invocation[]): InvokeLambda {
   };
 }
 
-export async function startServer(apis: LocalGraphqlApi[], options: { now: () => Date; executionTimeoutMs?: number; maxBodyBytes?: number }): Promise<TestServer> {
+export async function startServer(
+  apis: LocalGraphqlApi[],
+  options: { now: () => Date; executionTimeoutMs?: number; maxBodyBytes?: number },
+): Promise<TestServer> {
   const logs: string[] = [];
   const invocations: Invocation[] = [];
   const mutations: MutationEvent[] = [];

@@ -2,8 +2,8 @@
  * The hook after each mutation (the seam subscriptions will hang on): it hears every executed mutation's top-level
  * fields, with what the client selected, and nothing that was refused or only read.
  */
-import { LIST_ONLY_ROLE, NOW, TODO_API_ID, VALID_KEY, todoApi } from './fixture';
-import { type TestServer, gql, post, send, signRequest, startServer } from './harness';
+import { LIST_ONLY_ROLE, NOW, TODO_API_ID, todoApi, VALID_KEY } from './fixture';
+import { gql, post, send, signRequest, startServer, type TestServer } from './harness';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -33,7 +33,11 @@ test('GIVEN a query WHEN it runs THEN the hook hears nothing', async () => {
 });
 
 test('GIVEN a mutation the caller may not run WHEN it is refused THEN the hook hears nothing', async () => {
-  const request = await signRequest(url(), { credentials: LIST_ONLY_ROLE.credentials, body: gql('mutation { createTodo(input: { name: "x" }) { id } }'), signingDate: NOW });
+  const request = await signRequest(url(), {
+    credentials: LIST_ONLY_ROLE.credentials,
+    body: gql('mutation { createTodo(input: { name: "x" }) { id } }'),
+    signingDate: NOW,
+  });
   expect((await send(request)).status).toBe(401);
   expect((await withKey(gql('mutation { createTodo(input: { name: 1 }) { id } }'))).status).toBe(200);
   expect(server.mutations).toEqual([]);

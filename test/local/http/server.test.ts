@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { readBody, type BodyLimits } from '../../../local/http/body';
-import { listen, PortInUseError, type HttpListener } from '../../../local/http/server';
+import { type BodyLimits, readBody } from '../../../local/http/body';
+import { type HttpListener, listen, PortInUseError } from '../../../local/http/server';
 
 /** A server that answers with what readBody made of the request. */
 async function bodyEcho(limits: BodyLimits): Promise<HttpListener> {
@@ -39,10 +39,14 @@ describe('readBody', () => {
 
   test('a client that stops half-way is aborted, and the server keeps serving', async () => {
     const results: string[] = [];
-    const listener = await listen((req, res) => void readBody(req, { maxBytes: 100, maxDrainedBytes: 100 }).then((result) => {
-      results.push(result.kind);
-      res.end();
-    }), { host: '127.0.0.1', port: 0 });
+    const listener = await listen(
+      (req, res) =>
+        void readBody(req, { maxBytes: 100, maxDrainedBytes: 100 }).then((result) => {
+          results.push(result.kind);
+          res.end();
+        }),
+      { host: '127.0.0.1', port: 0 },
+    );
     listeners.push(listener);
     await new Promise<void>((resolve) => {
       const socket = net.connect(listener.port, '127.0.0.1', () => {

@@ -27,11 +27,21 @@ describe('parseQuery', () => {
 
 describe('accessLogLine', () => {
   test('logs the path without the query (a presigned URL holds a signature and a token)', () => {
-    const line = accessLogLine({ service: 'lambda', requestId: 'r-1', method: 'POST', url: '/fn?X-Amz-Signature=secret&X-Amz-Security-Token=token', detail: 'ok', status: 200, elapsedMs: 3 });
+    const line = accessLogLine({
+      service: 'lambda',
+      requestId: 'r-1',
+      method: 'POST',
+      url: '/fn?X-Amz-Signature=secret&X-Amz-Security-Token=token',
+      detail: 'ok',
+      status: 200,
+      elapsedMs: 3,
+    });
     expect(line).toBe('lambda r-1 POST /fn ok -> 200 (3 ms)');
   });
 
   test('says when no response was sent, and keeps a line one line', () => {
-    expect(accessLogLine({ service: 'appsync', requestId: 'r', method: undefined, url: '/a\r\nb', status: undefined, elapsedMs: 0 })).toBe('appsync r ? /a b -> no response (0 ms)');
+    expect(accessLogLine({ service: 'appsync', requestId: 'r', method: undefined, url: '/a\r\nb', status: undefined, elapsedMs: 0 })).toBe(
+      'appsync r ? /a b -> no response (0 ms)',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { ADMIN_PROFILE, PrincipalStore, renderAwsProfiles } from '../../../local/iam/principals';
-import { ACCOUNT, ADMIN, DENY_DELETE_ROLE, LIST_ONLY_ROLE, QUERY_WILDCARD_ROLE, deployment } from '../appsync/fixture';
+import { ACCOUNT, ADMIN, DENY_DELETE_ROLE, deployment, LIST_ONLY_ROLE, QUERY_WILDCARD_ROLE } from '../appsync/fixture';
 
 describe('PrincipalStore', () => {
   const store = PrincipalStore.fromDeployment(deployment());
@@ -46,7 +46,12 @@ describe('PrincipalStore', () => {
 
   test('two stacks with the same role logical id get distinct profiles', () => {
     const base = deployment();
-    const twin = { ...LIST_ONLY_ROLE, stackName: 'Other', arn: `${LIST_ONLY_ROLE.arn}-other`, credentials: { ...LIST_ONLY_ROLE.credentials, accessKeyId: 'ASIATWIN' } };
+    const twin = {
+      ...LIST_ONLY_ROLE,
+      stackName: 'Other',
+      arn: `${LIST_ONLY_ROLE.arn}-other`,
+      credentials: { ...LIST_ONLY_ROLE.credentials, accessKeyId: 'ASIATWIN' },
+    };
     const twins = PrincipalStore.fromDeployment({ ...base, roles: [...base.roles, twin] });
     expect(twins.principal(LIST_ONLY_ROLE.credentials.accessKeyId)?.profileName).toBe('Callers-test-ListOnlyRole');
     expect(twins.principal('ASIATWIN')?.profileName).toBe('Other-ListOnlyRole');

@@ -7,14 +7,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createSigV4Signer, signRequest } from '../../../lambda/shared/sigv4';
 import { DATE_HEADER_UNSUPPORTED_MESSAGE, type SigV4Request, type SigV4Result, type SigV4VerifyOptions, verifySigV4 } from '../../../local/iam/sigv4';
-import { type ReceivedSuiteRequest, type SigV4Vector, asReceived, openSigV4Suite } from '../../support/sigv4-suite';
+import { asReceived, openSigV4Suite, type ReceivedSuiteRequest, type SigV4Vector } from '../../support/sigv4-suite';
 
 jest.mock('node:crypto', () => {
   const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
   return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
 });
 
-const suite = openSigV4Suite('the verifier\'s SigV4 test-vector cases');
+const suite = openSigV4Suite("the verifier's SigV4 test-vector cases");
 const { vectors } = suite;
 
 /**
@@ -27,7 +27,8 @@ const KNOWN_FAILURES = new Set(['post-sts-header-after:query']);
 
 function secretsOf(vector: SigV4Vector) {
   const { credentials } = vector.context;
-  return (akid: string) => (akid === credentials.access_key_id ? { secretAccessKey: credentials.secret_access_key, sessionToken: credentials.token } : undefined);
+  return (akid: string) =>
+    akid === credentials.access_key_id ? { secretAccessKey: credentials.secret_access_key, sessionToken: credentials.token } : undefined;
 }
 
 function verifyVector(vector: SigV4Vector, request: SigV4Request, options: Partial<SigV4VerifyOptions> = {}): Promise<SigV4Result> {
@@ -58,9 +59,7 @@ function quotedCanonical(message: string): string | undefined {
 
 function redactToken(canonical: string, token: string | undefined): string {
   if (!token) return canonical;
-  return canonical
-    .replace(`x-amz-security-token:${token}`, 'x-amz-security-token:<redacted>')
-    .replace(/(X-Amz-Security-Token=)[^&\n]*/, '$1<redacted>');
+  return canonical.replace(`x-amz-security-token:${token}`, 'x-amz-security-token:<redacted>').replace(/(X-Amz-Security-Token=)[^&\n]*/, '$1<redacted>');
 }
 
 suite.describe('verifySigV4 against the AWS SigV4 test suite', () => {
@@ -90,7 +89,11 @@ suite.describe('verifySigV4 against the AWS SigV4 test suite', () => {
           const result = await verifyVector(vector, tamperSignature(request(), form));
           expect(result).toMatchObject({ ok: false, status: 403, errorType: 'InvalidSignatureException' });
           if (result.ok) return;
-          expect(result.message.startsWith('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.')).toBe(true);
+          expect(
+            result.message.startsWith(
+              'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+            ),
+          ).toBe(true);
           const expected = vector[form].canonicalRequest;
           expect(quotedCanonical(result.message)).toBe(redactToken(expected, vector.context.credentials.token));
           if (vector.context.credentials.token) expect(result.message).not.toContain(vector.context.credentials.token);
@@ -123,11 +126,11 @@ suite.describe('verifySigV4 against the AWS SigV4 test suite', () => {
 
   test("the suite's date is 'now': five minutes and one second later the signature has expired", async () => {
     const vector = suite.vector('get-vanilla');
-    const result = await verifySigV4(
-      asReceived(vector.header.request),
-      () => ({ secretAccessKey: vector.context.credentials.secret_access_key }),
-      { now: new Date(Date.parse(vector.context.timestamp) + 5 * 60_000 + 1000), service: 'service', region: 'us-east-1' },
-    );
+    const result = await verifySigV4(asReceived(vector.header.request), () => ({ secretAccessKey: vector.context.credentials.secret_access_key }), {
+      now: new Date(Date.parse(vector.context.timestamp) + 5 * 60_000 + 1000),
+      service: 'service',
+      region: 'us-east-1',
+    });
     expect(result).toEqual({
       ok: false,
       status: 403,
@@ -150,10 +153,15 @@ suite.describe('verifySigV4 against the AWS SigV4 test suite', () => {
   });
 });
 
-describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s signer, as an SDK configures it)', () => {
+describe("verifySigV4 with requests signed by @smithy/signature-v4 (the core's signer, as an SDK configures it)", () => {
   const now = new Date('2024-05-01T12:00:00Z');
-  const credentials = { accessKeyId: 'ASIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret/Example+Key0123456789abcdefghijklm', sessionToken: 'TOKEN-example-1234567890' };
-  const lookup = (akid: string) => (akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined);
+  const credentials = {
+    accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
+    secretAccessKey: 'secret/Example+Key0123456789abcdefghijklm',
+    sessionToken: 'TOKEN-example-1234567890',
+  };
+  const lookup = (akid: string) =>
+    akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined;
 
   async function signed(
     overrides: { signingDate?: Date; credentials?: typeof credentials; service?: string; region?: string; headers?: Record<string, string> } = {},
@@ -281,17 +289,38 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s 
     ['no Credential', (a: string) => a.replace(/Credential=[^,]*, /, ''), "Authorization header requires 'Credential' parameter."],
     ['no Signature', (a: string) => a.replace(/, Signature=.*$/, ''), "Authorization header requires 'Signature' parameter."],
     ['no SignedHeaders', (a: string) => a.replace(/SignedHeaders=[^,]*, /, ''), "Authorization header requires 'SignedHeaders' parameter."],
-    ['a malformed Credential', (a: string) => a.replace(/Credential=[^/]*\//, 'Credential='), "Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'."],
-    ['a credential scope without its terminator', (a: string) => a.replace('/aws4_request', ''), "Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'."],
-    ['another algorithm', (a: string) => a.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1'), "Unsupported Authorization Type: 'AWS4-HMAC-SHA1'. Only AWS4-HMAC-SHA256 is accepted."],
+    [
+      'a malformed Credential',
+      (a: string) => a.replace(/Credential=[^/]*\//, 'Credential='),
+      "Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'.",
+    ],
+    [
+      'a credential scope without its terminator',
+      (a: string) => a.replace('/aws4_request', ''),
+      "Credential must have the form '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request'.",
+    ],
+    [
+      'another algorithm',
+      (a: string) => a.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1'),
+      "Unsupported Authorization Type: 'AWS4-HMAC-SHA1'. Only AWS4-HMAC-SHA256 is accepted.",
+    ],
   ])('an Authorization header with %s is IncompleteSignatureException', async (_what, change, message) => {
     const request = await signed();
-    const result = await verifySigV4({ ...request, headers: { ...request.headers, authorization: change(String(request.headers.authorization)) } }, lookup, options);
+    const result = await verifySigV4(
+      { ...request, headers: { ...request.headers, authorization: change(String(request.headers.authorization)) } },
+      lookup,
+      options,
+    );
     expect(result).toMatchObject({ ok: false, status: 403, errorType: 'IncompleteSignatureException', message });
   });
 
   test.each([
-    ['no Authorization header (and no presigned query)', 'IncompleteSignatureException', { authorization: undefined }, 'Request is missing Authentication Token'],
+    [
+      'no Authorization header (and no presigned query)',
+      'IncompleteSignatureException',
+      { authorization: undefined },
+      'Request is missing Authentication Token',
+    ],
     [
       'an X-Amz-Date not in ISO-8601 basic format',
       'IncompleteSignatureException',
@@ -306,7 +335,12 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s 
     ],
   ])('%s: %s in AWS words', async (_what, errorType, headers, message) => {
     const request = await signed();
-    expect(await verifySigV4({ ...request, headers: { ...request.headers, ...headers } }, lookup, options)).toEqual({ ok: false, status: 403, errorType, message });
+    expect(await verifySigV4({ ...request, headers: { ...request.headers, ...headers } }, lookup, options)).toEqual({
+      ok: false,
+      status: 403,
+      errorType,
+      message,
+    });
   });
 
   test('a request that does not sign host: IncompleteSignatureException', async () => {
@@ -342,10 +376,13 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s 
   test('a SignedHeaders list naming the same header twice is refused', async () => {
     const request = await signed();
     const authorization = String(request.headers.authorization).replace('content-type;host', 'content-type;content-type;host');
-    expect(await verifySigV4({ ...request, headers: { ...request.headers, authorization } }, lookup, options)).toMatchObject({ ok: false, errorType: 'InvalidSignatureException' });
+    expect(await verifySigV4({ ...request, headers: { ...request.headers, authorization } }, lookup, options)).toMatchObject({
+      ok: false,
+      errorType: 'InvalidSignatureException',
+    });
   });
 
-  test('a declared X-Amz-Content-Sha256 that is not the body\'s: the mismatch message shows the body\'s hash as the payload line', async () => {
+  test("a declared X-Amz-Content-Sha256 that is not the body's: the mismatch message shows the body's hash as the payload line", async () => {
     const body = Buffer.from('{"query":"{ listTodos { items { id } } }"}');
     const bodyHash = createHash('sha256').update(body).digest('hex');
     const declared = createHash('sha256').update('another body').digest('hex');
@@ -358,15 +395,30 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s 
     const canonical = /should have been\n'([\s\S]*)'\n\nThe String-to-Sign should have been\n'([\s\S]*)'\n$/.exec(result.message);
     expect(canonical?.[1]).toContain(`\nx-amz-content-sha256:${declared}\n`);
     expect(canonical?.[1].endsWith(`\n${bodyHash}`)).toBe(true);
-    expect(canonical?.[2].endsWith(`\n${createHash('sha256').update(canonical?.[1] ?? '').digest('hex')}`)).toBe(true);
+    expect(
+      canonical?.[2].endsWith(
+        `\n${createHash('sha256')
+          .update(canonical?.[1] ?? '')
+          .digest('hex')}`,
+      ),
+    ).toBe(true);
   });
 
   test('a request dated by the Date header instead of X-Amz-Date is refused (the library signs X-Amz-Date only)', async () => {
     const { 'x-amz-date': _dropped, ...headers } = (await signed()).headers as Record<string, string>;
     const request = { ...(await signed()), headers: { ...headers, date: 'Wed, 01 May 2024 12:00:00 GMT' } };
-    expect(await verifySigV4(request, lookup, options)).toEqual({ ok: false, status: 403, errorType: 'IncompleteSignatureException', message: DATE_HEADER_UNSUPPORTED_MESSAGE });
+    expect(await verifySigV4(request, lookup, options)).toEqual({
+      ok: false,
+      status: 403,
+      errorType: 'IncompleteSignatureException',
+      message: DATE_HEADER_UNSUPPORTED_MESSAGE,
+    });
     const malformed = { ...request, headers: { ...headers, date: 'yesterday' } };
-    expect(await verifySigV4(malformed, lookup, options)).toMatchObject({ ok: false, errorType: 'IncompleteSignatureException', message: "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601" });
+    expect(await verifySigV4(malformed, lookup, options)).toMatchObject({
+      ok: false,
+      errorType: 'IncompleteSignatureException',
+      message: "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601",
+    });
     const signedDate = await signed({ headers: { date: 'Wed, 01 May 2024 12:00:00 GMT' } });
     const withDate = String(signedDate.headers.authorization).replace('content-type;host', 'content-type;date;host');
     expect(await verifySigV4({ ...signedDate, headers: { ...signedDate.headers, authorization: withDate } }, lookup, options)).toMatchObject({
@@ -379,13 +431,29 @@ describe('verifySigV4 with requests signed by @smithy/signature-v4 (the core\'s 
   test('no X-Amz-Date nor Date: IncompleteSignatureException in AWS words', async () => {
     const { 'x-amz-date': _dropped, ...headers } = (await signed()).headers as Record<string, string>;
     const result = await verifySigV4({ ...(await signed()), headers }, lookup, options);
-    expect(result).toMatchObject({ ok: false, errorType: 'IncompleteSignatureException', message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." });
+    expect(result).toMatchObject({
+      ok: false,
+      errorType: 'IncompleteSignatureException',
+      message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    });
   });
 
   test('never throws, whatever it is given', async () => {
     const weird: SigV4Request[] = [
-      { method: 'GET', path: '/', query: '%E0%A4%A', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=host, Signature=zz' }, body: Buffer.alloc(0) },
-      { method: 'GET', path: '/%%%', query: '&&==&', headers: { authorization: ['AWS4-HMAC-SHA256', 'x'], 'x-amz-date': '20241301T000000Z' }, body: Buffer.alloc(0) },
+      {
+        method: 'GET',
+        path: '/',
+        query: '%E0%A4%A',
+        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=host, Signature=zz' },
+        body: Buffer.alloc(0),
+      },
+      {
+        method: 'GET',
+        path: '/%%%',
+        query: '&&==&',
+        headers: { authorization: ['AWS4-HMAC-SHA256', 'x'], 'x-amz-date': '20241301T000000Z' },
+        body: Buffer.alloc(0),
+      },
       { method: '', path: '', query: '', headers: {}, body: Buffer.alloc(0) },
     ];
     for (const request of weird) {
@@ -403,13 +471,20 @@ describe("verifySigV4 with requests signed by the client's signer (lambda/shared
     sessionToken: 'verifier-test-session-token-0123456789abcdef',
   };
   const body = JSON.stringify({ query: 'query { listTodos { items { id } } }', variables: {} });
-  const lookup = (akid: string) => (akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined);
+  const lookup = (akid: string) =>
+    akid === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } : undefined;
   const options = { now: signedAt, service: 'appsync', region: 'eu-west-1' };
 
   async function signed(overrides: { credentials?: Omit<typeof credentials, 'sessionToken'>; sendPayloadHashHeader?: boolean } = {}): Promise<SigV4Request> {
     const { headers } = await signRequest(
       { method: 'POST', url: new URL('https://api.example.com/graphql'), headers: { 'content-type': 'application/json' }, body },
-      { service: 'appsync', region: 'eu-west-1', credentials: overrides.credentials ?? credentials, signingDate: signedAt, sendPayloadHashHeader: overrides.sendPayloadHashHeader },
+      {
+        service: 'appsync',
+        region: 'eu-west-1',
+        credentials: overrides.credentials ?? credentials,
+        signingDate: signedAt,
+        sendPayloadHashHeader: overrides.sendPayloadHashHeader,
+      },
     );
     // What a server sees besides: headers fetch adds on its own, never signed.
     return { method: 'POST', path: '/graphql', query: '', headers: { ...headers, 'user-agent': 'node', accept: '*/*' }, body: Buffer.from(body) };
@@ -440,7 +515,9 @@ describe("verifySigV4 with requests signed by the client's signer (lambda/shared
     await verifySigV4({ ...request, headers: { ...request.headers, 'content-type': 'text/plain' } }, lookup, options);
 
     // The verifier compares SHA-256 digests of the two signatures, so their lengths never show either.
-    const signatureDigest = createHash('sha256').update(signatureOf(request) ?? 'missing', 'utf8').digest();
+    const signatureDigest = createHash('sha256')
+      .update(signatureOf(request) ?? 'missing', 'utf8')
+      .digest();
     const comparedSignature = compare.mock.calls.some(([, received]) => Buffer.from(received as Uint8Array).equals(signatureDigest));
     expect(comparedSignature).toBe(true);
   });

@@ -68,7 +68,7 @@ test('AWS_ENDPOINT_URL set to the empty string (by the function or another servi
   expect(functionEnvironment(fn(), { region: REGION, extraEnvironment: { AWS_ENDPOINT_URL: 'http://elsewhere' } }).AWS_ENDPOINT_URL).toBe('http://elsewhere');
 });
 
-test("reserved variables cannot be overridden, and credentials come from the role only", () => {
+test('reserved variables cannot be overridden, and credentials come from the role only', () => {
   const reservedAttempt = {
     AWS_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: 'other',
@@ -83,14 +83,23 @@ test("reserved variables cannot be overridden, and credentials come from the rol
     AWS_PROFILE: 'prod',
   };
   const env = functionEnvironment(fn({ environment: reservedAttempt }), { region: REGION, extraEnvironment: reservedAttempt });
-  expect(env).toMatchObject({ AWS_REGION: REGION, AWS_LAMBDA_FUNCTION_NAME: 'my-fn', LAMBDA_TASK_ROOT: '/srv/asset.abc', _HANDLER: 'index.handler', TZ: ':UTC' });
+  expect(env).toMatchObject({
+    AWS_REGION: REGION,
+    AWS_LAMBDA_FUNCTION_NAME: 'my-fn',
+    LAMBDA_TASK_ROOT: '/srv/asset.abc',
+    _HANDLER: 'index.handler',
+    TZ: ':UTC',
+  });
   expect(env.AWS_CONFIG_FILE).toBe('/nonexistent/.aws/config');
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) expect(env).not.toHaveProperty(name);
 
-  const withRole = functionEnvironment(fn({ environment: reservedAttempt, credentials: { accessKeyId: 'AKIAROLE', secretAccessKey: 'role-secret', sessionToken: 'role-token' } }), {
-    region: REGION,
-    extraEnvironment: {},
-  });
+  const withRole = functionEnvironment(
+    fn({ environment: reservedAttempt, credentials: { accessKeyId: 'AKIAROLE', secretAccessKey: 'role-secret', sessionToken: 'role-token' } }),
+    {
+      region: REGION,
+      extraEnvironment: {},
+    },
+  );
   expect(withRole).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIAROLE', AWS_SECRET_ACCESS_KEY: 'role-secret', AWS_SESSION_TOKEN: 'role-token' });
   expect(withRole).not.toHaveProperty('AWS_PROFILE');
 });

@@ -35,7 +35,14 @@ test.each<[string, LambdaServiceError, number, string, string, 'User' | 'Service
     'Unknown operation GET /2015-03-31/functions. This local Lambda endpoint serves only Invoke: POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=$LATEST]',
     'User',
   ],
-  ['InvalidPathEncodingError', new InvalidPathEncodingError('%E0%A4%A'), 400, 'ValidationException', 'The function name in the path is not validly URL-encoded: %E0%A4%A', 'User'],
+  [
+    'InvalidPathEncodingError',
+    new InvalidPathEncodingError('%E0%A4%A'),
+    400,
+    'ValidationException',
+    'The function name in the path is not validly URL-encoded: %E0%A4%A',
+    'User',
+  ],
   ['RepeatedQualifierError', new RepeatedQualifierError(), 400, 'ValidationException', 'Qualifier may be given only once.', 'User'],
   ['InvalidFunctionNameError', new InvalidFunctionNameError('a b'), 400, 'ValidationException', invalidFunctionNameMessage('a b'), 'User'],
   [
@@ -79,7 +86,14 @@ test.each<[string, LambdaServiceError, number, string, string, 'User' | 'Service
     'Could not parse request body into json: Could not parse payload into json: Unexpected token',
     'User',
   ],
-  ['InvalidClientContextError', new InvalidClientContextError(), 400, 'InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.', 'User'],
+  [
+    'InvalidClientContextError',
+    new InvalidClientContextError(),
+    400,
+    'InvalidRequestContentException',
+    'Client context must be a valid Base64-encoded JSON object.',
+    'User',
+  ],
   [
     'AccessDeniedError',
     new AccessDeniedError('arn:aws:iam::123456789012:role/r', 'lambda:InvokeFunction', ARN),
@@ -89,7 +103,14 @@ test.each<[string, LambdaServiceError, number, string, string, 'User' | 'Service
     'User',
   ],
   ['ServiceShuttingDownError', new ServiceShuttingDownError(), 503, 'ServiceException', 'The local Lambda runtime is shutting down.', 'Service'],
-  ['WorkerStartError', new WorkerStartError('fn', 'spawn ENOENT'), 500, 'ServiceException', 'The local Lambda runtime could not start fn: spawn ENOENT', 'Service'],
+  [
+    'WorkerStartError',
+    new WorkerStartError('fn', 'spawn ENOENT'),
+    500,
+    'ServiceException',
+    'The local Lambda runtime could not start fn: spawn ENOENT',
+    'Service',
+  ],
   ['InternalServiceError', new InternalServiceError(), 500, 'ServiceException', 'The local Lambda service failed to process the request.', 'Service'],
 ])('%s: %p', (_name, error, statusCode, errorType, message, faultType) => {
   expect(error).toBeInstanceOf(LambdaServiceError);

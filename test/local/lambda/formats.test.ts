@@ -13,7 +13,10 @@ describe('parseFunctionName', () => {
       accountId: '123456789012',
       partition: 'aws',
     });
-    expect(parseFunctionName('arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f')).toMatchObject({ partition: 'aws-us-gov', region: 'us-gov-west-1' });
+    expect(parseFunctionName('arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f')).toMatchObject({
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+    });
   });
 
   test('names Lambda refuses', () => {
@@ -33,7 +36,17 @@ describe("the service's own lines and errors", () => {
     expect(reportLine({ requestId: 'r', durationMs: 12.344, memorySizeMb: 256, maxMemoryUsedMb: 70 })).toBe(
       'REPORT RequestId: r\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB',
     );
-    expect(reportLine({ requestId: 'r', durationMs: 1.5, memorySizeMb: 128, maxMemoryUsedMb: 40, initDurationMs: 100.25, status: 'error', errorType: 'Runtime.ExitError' })).toBe(
+    expect(
+      reportLine({
+        requestId: 'r',
+        durationMs: 1.5,
+        memorySizeMb: 128,
+        maxMemoryUsedMb: 40,
+        initDurationMs: 100.25,
+        status: 'error',
+        errorType: 'Runtime.ExitError',
+      }),
+    ).toBe(
       'REPORT RequestId: r\tDuration: 1.50 ms\tBilled Duration: 102 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 100.25 ms\tStatus: error\tError Type: Runtime.ExitError',
     );
   });

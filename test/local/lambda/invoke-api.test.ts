@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { startInvokeApi, type InvokeApiRequest, type RunningInvokeApi } from '../../../local/lambda/invoke-api';
+import * as path from 'node:path';
+import { type InvokeApiRequest, type RunningInvokeApi, startInvokeApi } from '../../../local/lambda/invoke-api';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
-import { ACCOUNT, PROJECT_ROOT, REGION, createFixtures, isAlive, workerChildren, type Fixtures } from './fixtures';
+import { ACCOUNT, createFixtures, type Fixtures, isAlive, PROJECT_ROOT, REGION, workerChildren } from './fixtures';
 
 let fixtures: Fixtures;
 let runtime: LambdaRuntime;
@@ -45,7 +45,12 @@ beforeAll(async () => {
   runtime = new LambdaRuntime({
     region: REGION,
     accountId: ACCOUNT,
-    functions: [fixtures.def('echo-esm'), fixtures.def('throws'), fixtures.def('noisy'), fixtures.def('forbidden-echo', { name: 'forbidden-echo', codeDir: fixtures.def('echo-esm').codeDir })],
+    functions: [
+      fixtures.def('echo-esm'),
+      fixtures.def('throws'),
+      fixtures.def('noisy'),
+      fixtures.def('forbidden-echo', { name: 'forbidden-echo', codeDir: fixtures.def('echo-esm').codeDir }),
+    ],
   });
   api = await startInvokeApi({
     runtime,
@@ -98,7 +103,11 @@ describe('RequestResponse', () => {
     }
     expect((await post('fixture-echo-esm', '{}', {}, '?Qualifier=%24LATEST')).status).toBe(200);
     // Raw, not encoded: colons are legal in a path segment.
-    const raw = await fetch(`${api.url}/2015-03-31/functions/${ECHO_ARN}/invocations`, { method: 'POST', headers: { authorization: 'Test alice' }, body: '{}' });
+    const raw = await fetch(`${api.url}/2015-03-31/functions/${ECHO_ARN}/invocations`, {
+      method: 'POST',
+      headers: { authorization: 'Test alice' },
+      body: '{}',
+    });
     expect(raw.status).toBe(200);
   });
 
@@ -234,7 +243,11 @@ describe('refusals', () => {
   });
 
   test('a malformed name → 400, never 5xx', async () => {
-    const badEncoding = await fetch(`${api.url}/2015-03-31/functions/%E0%A4%A/invocations`, { method: 'POST', headers: { authorization: 'Test alice' }, body: '{}' });
+    const badEncoding = await fetch(`${api.url}/2015-03-31/functions/%E0%A4%A/invocations`, {
+      method: 'POST',
+      headers: { authorization: 'Test alice' },
+      body: '{}',
+    });
     expect(badEncoding.status).toBe(400);
     expect(badEncoding.headers.get('x-amzn-errortype')).toBe('ValidationException');
     const badName = await post('bad name!');

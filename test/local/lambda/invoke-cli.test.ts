@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSigV4Signer } from '../../../lambda/shared/sigv4';
-import { startInvokeApi, type InvokeApiRequest, type RunningInvokeApi } from '../../../local/lambda/invoke-api';
+import { type InvokeApiRequest, type RunningInvokeApi, startInvokeApi } from '../../../local/lambda/invoke-api';
 import {
+  type CliIo,
   decodeLogTail,
   describeRefusal,
   formatPayload,
@@ -12,10 +13,9 @@ import {
   parseInvokeArgs,
   readLocalCloudAccess,
   resolvePayload,
-  type CliIo,
 } from '../../../local/lambda/invoke-cli';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
-import { ACCOUNT, REGION, createFixtures, isAlive, workerChildren, type Fixtures } from './fixtures';
+import { ACCOUNT, createFixtures, type Fixtures, isAlive, REGION, workerChildren } from './fixtures';
 
 const CREDENTIALS = { accessKeyId: 'AKIDLOCALPROFILE', secretAccessKey: 'local-profile-secret' };
 
@@ -54,7 +54,10 @@ describe('parseInvokeArgs', () => {
     expect(run(['f', '{}', '--event', 'e.json'])).toEqual({ kind: 'error', message: 'Give the payload inline or with --event, not both.' });
     expect(run(['f', '--event'])).toEqual({ kind: 'error', message: '--event needs a file name.' });
     expect(run(['f', '--verbose'])).toEqual({ kind: 'error', message: 'Unknown option --verbose. See --help.' });
-    expect(run(['f', '--invocation-type', 'Later'])).toEqual({ kind: 'error', message: '--invocation-type must be RequestResponse, Event or DryRun, not Later.' });
+    expect(run(['f', '--invocation-type', 'Later'])).toEqual({
+      kind: 'error',
+      message: '--invocation-type must be RequestResponse, Event or DryRun, not Later.',
+    });
     expect(run(['f', '{"a":', '1}'])).toEqual({ kind: 'error', message: 'Too many arguments: 1}. Quote the payload as one argument.' });
   });
 });
@@ -73,15 +76,25 @@ describe('resolvePayload', () => {
   });
 
   test('bad JSON and missing files get a clear message', () => {
-    expect(resolvePayload({ kind: 'inline', text: "{name: 'x'}" }, readFile)).toEqual({ ok: false, message: expect.stringMatching(/^The payload is not valid JSON: /) });
-    expect(resolvePayload({ kind: 'file', path: 'bad.json' }, readFile)).toEqual({ ok: false, message: expect.stringMatching(/^The event file bad\.json is not valid JSON: /) });
+    expect(resolvePayload({ kind: 'inline', text: "{name: 'x'}" }, readFile)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^The payload is not valid JSON: /),
+    });
+    expect(resolvePayload({ kind: 'file', path: 'bad.json' }, readFile)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^The event file bad\.json is not valid JSON: /),
+    });
     expect(resolvePayload({ kind: 'file', path: 'gone.json' }, readFile)).toEqual({ ok: false, message: 'Event file not found: gone.json' });
   });
 });
 
 describe('state files', () => {
   test('parseIni reads sections, skips comments and trims', () => {
-    expect(parseIni('# comment\n[local]\naws_access_key_id = AKID\n aws_secret_access_key=secret \n# aws_secret_access_key = old\n\n[profile other]\n; region = x\nregion = eu-west-1\n')).toEqual({
+    expect(
+      parseIni(
+        '# comment\n[local]\naws_access_key_id = AKID\n aws_secret_access_key=secret \n# aws_secret_access_key = old\n\n[profile other]\n; region = x\nregion = eu-west-1\n',
+      ),
+    ).toEqual({
       local: { aws_access_key_id: 'AKID', aws_secret_access_key: 'secret' },
       'profile other': { region: 'eu-west-1' },
     });
@@ -95,7 +108,12 @@ describe('state files', () => {
   const credentials = '[local]\naws_access_key_id = AKID\naws_secret_access_key = secret\n';
 
   test('endpoint, credentials and region from the state directory', () => {
-    expect(readLocalCloudAccess('/s', state({ 'endpoints.json': '{"lambda":"http://127.0.0.1:3001/"}', credentials, config: '[profile local]\nregion = ap-south-1\n' }))).toEqual({
+    expect(
+      readLocalCloudAccess(
+        '/s',
+        state({ 'endpoints.json': '{"lambda":"http://127.0.0.1:3001/"}', credentials, config: '[profile local]\nregion = ap-south-1\n' }),
+      ),
+    ).toEqual({
       ok: true,
       access: { url: 'http://127.0.0.1:3001', region: 'ap-south-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } },
     });
@@ -107,7 +125,10 @@ describe('state files', () => {
       ok: false,
       message: 'The local cloud is not running: /s/endpoints.json does not exist. Start the local cloud first (or give its --state-dir).',
     });
-    expect(readLocalCloudAccess('/s', state({ 'endpoints.json': '{"graphql":{}}', credentials }))).toMatchObject({ ok: false, message: expect.stringContaining('no "lambda" endpoint') });
+    expect(readLocalCloudAccess('/s', state({ 'endpoints.json': '{"graphql":{}}', credentials }))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('no "lambda" endpoint'),
+    });
     expect(readLocalCloudAccess('/s', state({ 'endpoints.json': '{"lambda":"http://h:1"}', credentials: '[default]\n' }))).toMatchObject({
       ok: false,
       message: '/s/credentials has no [local] profile with aws_access_key_id and aws_secret_access_key.',
@@ -132,7 +153,9 @@ describe('output formatting', () => {
     expect(describeRefusal(404, 'ResourceNotFoundException', '{"Type":"User","Message":"Function not found: arn:aws:lambda:r:1:function:x"}', 'x')).toBe(
       'Function not found: arn:aws:lambda:r:1:function:x. Check the function name (the local cloud prints the names it runs).',
     );
-    expect(describeRefusal(403, 'AccessDeniedException:http://internal', '{"Message":"User: u is not authorized"}', 'x')).toBe('AccessDeniedException: User: u is not authorized');
+    expect(describeRefusal(403, 'AccessDeniedException:http://internal', '{"Message":"User: u is not authorized"}', 'x')).toBe(
+      'AccessDeniedException: User: u is not authorized',
+    );
     expect(describeRefusal(500, null, '', 'x')).toBe('HTTP 500: no details');
   });
 });
@@ -154,7 +177,15 @@ describe('npm run invoke, against a running Invoke API', () => {
     const headers = Object.fromEntries(signedHeaders.map((name) => [name, request.headers[name] ?? '']));
     const signer = createSigV4Signer({ service: 'lambda', region: REGION, credentials: CREDENTIALS });
     const expected = await signer.sign(
-      { method: request.method, protocol: 'http:', hostname: headers.host.split(':')[0], path: request.path, query: request.query, headers, body: request.body },
+      {
+        method: request.method,
+        protocol: 'http:',
+        hostname: headers.host.split(':')[0],
+        path: request.path,
+        query: request.query,
+        headers,
+        body: request.body,
+      },
       { signingDate: date },
     );
     return expected.headers.authorization === authorization;
@@ -191,14 +222,22 @@ describe('npm run invoke, against a running Invoke API', () => {
         verified.push(ok);
         return ok
           ? { ok: true, principal: `arn:aws:iam::${ACCOUNT}:user/local` }
-          : { ok: false, status: 403, body: '{"message":"The request signature we calculated does not match the signature you provided."}', headers: { 'x-amzn-ErrorType': 'InvalidSignatureException' } };
+          : {
+              ok: false,
+              status: 403,
+              body: '{"message":"The request signature we calculated does not match the signature you provided."}',
+              headers: { 'x-amzn-ErrorType': 'InvalidSignatureException' },
+            };
       },
       authorize: () => true,
     });
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-cli-'));
     fs.mkdirSync(path.join(stateDir, '.local'));
     fs.writeFileSync(path.join(stateDir, '.local/endpoints.json'), JSON.stringify({ graphql: {}, lambda: api.url, dynamodb: 'http://127.0.0.1:8000' }));
-    fs.writeFileSync(path.join(stateDir, '.local/credentials'), `[local]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${CREDENTIALS.secretAccessKey}\n`);
+    fs.writeFileSync(
+      path.join(stateDir, '.local/credentials'),
+      `[local]\naws_access_key_id = ${CREDENTIALS.accessKeyId}\naws_secret_access_key = ${CREDENTIALS.secretAccessKey}\n`,
+    );
     fs.writeFileSync(path.join(stateDir, '.local/config'), `[profile local]\nregion = ${REGION}\n`);
     fs.writeFileSync(path.join(stateDir, 'event.json'), '{"from":"file"}');
   });
@@ -263,7 +302,9 @@ describe('npm run invoke, against a running Invoke API', () => {
 
     const noState = io();
     expect(await main(['fixture-echo-esm', '--state-dir', 'not-there'], noState)).toBe(2);
-    expect(noState.err).toBe(`invoke: The local cloud is not running: ${path.join(stateDir, 'not-there', 'endpoints.json')} does not exist. Start the local cloud first (or give its --state-dir).\n`);
+    expect(noState.err).toBe(
+      `invoke: The local cloud is not running: ${path.join(stateDir, 'not-there', 'endpoints.json')} does not exist. Start the local cloud first (or give its --state-dir).\n`,
+    );
 
     const usage = io();
     expect(await main([], usage)).toBe(2);

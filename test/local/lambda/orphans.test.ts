@@ -3,10 +3,10 @@
  * that part here: it starts an idle worker, a busy one (a handler spinning in a synchronous loop) and one stuck in a
  * loop at module load, then dies.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ACCOUNT, PROJECT_ROOT, REGION, createFixtures, eventually, isAlive, type Fixtures } from './fixtures';
+import { ACCOUNT, createFixtures, eventually, type Fixtures, isAlive, PROJECT_ROOT, REGION } from './fixtures';
 
 let fixtures: Fixtures;
 let script: string;
@@ -41,7 +41,11 @@ function startParent(mode: 'exit' | 'killed'): Promise<{ parent: ChildProcess; w
       REGION,
       ACCOUNT,
       MODE: mode,
-      FUNCTIONS: JSON.stringify([fixtures.def('echo-esm'), fixtures.def('spins', { timeoutSeconds: 60 }), fixtures.def('spins-at-init', { timeoutSeconds: 60 })]),
+      FUNCTIONS: JSON.stringify([
+        fixtures.def('echo-esm'),
+        fixtures.def('spins', { timeoutSeconds: 60 }),
+        fixtures.def('spins-at-init', { timeoutSeconds: 60 }),
+      ]),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

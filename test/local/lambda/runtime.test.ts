@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { LambdaRuntime, LambdaServiceError, workerScript, type InvokeResult } from '../../../local/lambda/runtime';
-import { ACCOUNT, REGION, createFixtures, eventually, isAlive, json, workerChildren, type Fixtures } from './fixtures';
+import { type InvokeResult, LambdaRuntime, LambdaServiceError, workerScript } from '../../../local/lambda/runtime';
+import { ACCOUNT, createFixtures, eventually, type Fixtures, isAlive, json, REGION, workerChildren } from './fixtures';
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -112,7 +112,7 @@ describe('running a bundle', () => {
     expect(body.env._X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
   });
 
-  test("no parent AWS_* variable, profile or config file leaks into a worker", async () => {
+  test('no parent AWS_* variable, profile or config file leaks into a worker', async () => {
     const { env } = payloadOf(await call('fixture-echo-cjs'));
     expect(env.AWS_ACCESS_KEY_ID).toBe('AKIANOTOKEN');
     expect(env.AWS_SECRET_ACCESS_KEY).toBe('secret-without-token');
@@ -336,7 +336,9 @@ describe('logs', () => {
     expect(coldLog).toContain('to stderr\n');
     expect(coldLog).toContain(`END RequestId: ${id}\n`);
     expect(coldLog).toMatch(
-      new RegExp(`REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms\\n$`),
+      new RegExp(
+        `REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms\\n$`,
+      ),
     );
     expect(tail(warm)).not.toContain('Init Duration');
     expect(tail(warm)).not.toContain(id);
@@ -455,7 +457,7 @@ describe('concurrency', () => {
       const results = await Promise.all(Array.from({ length: 5 }, () => capped.invoke('fixture-sleeps', Buffer.from('{"ms":400}'))));
       const elapsed = Date.now() - started;
       const pids = results.map((result) => payloadOf(result).pid as number);
-      pids.forEach((pid) => seenPids.add(pid));
+      for (const pid of pids) seenPids.add(pid);
       expect(new Set(pids).size).toBe(3);
       // Five calls of 400 ms on three workers: two rounds.
       expect(elapsed).toBeGreaterThanOrEqual(800);
@@ -477,7 +479,7 @@ describe('shutting down', () => {
     const spinning = own.invoke('fixture-spins', Buffer.from('{}'));
     expect(await eventually(() => own.listWorkers().some((w) => w.functionName === 'fixture-spins' && w.state === 'busy'), 3000)).toBe(true);
     const pids = own.listWorkers().map((worker) => worker.pid!);
-    pids.forEach((pid) => seenPids.add(pid));
+    for (const pid of pids) seenPids.add(pid);
     expect(pids).toHaveLength(2);
     await own.close();
     expect(pids.filter(isAlive)).toEqual([]);

@@ -8,9 +8,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FunctionNotFoundError } from '../../../local/lambda/errors';
-import { startLambdaService, type LambdaService } from '../../../local/lambda/service';
+import { type LambdaService, startLambdaService } from '../../../local/lambda/service';
 import { locateWorkerScript } from '../../../local/lambda/worker-script';
-import { ACCOUNT, PROJECT_ROOT, REGION, createFixtures, isAlive, json, workerChildren, type Fixtures } from './fixtures';
+import { ACCOUNT, createFixtures, type Fixtures, isAlive, json, PROJECT_ROOT, REGION, workerChildren } from './fixtures';
 
 let fixtures: Fixtures;
 const services: LambdaService[] = [];
@@ -53,7 +53,11 @@ describe('startLambdaService', () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { event: unknown }).event).toEqual({ over: 'http' });
 
-    const denied = await fetch(`${service.endpoint}/2015-03-31/functions/fixture-echo-esm/invocations`, { method: 'POST', headers: { 'x-test-principal': 'other' }, body: '{}' });
+    const denied = await fetch(`${service.endpoint}/2015-03-31/functions/fixture-echo-esm/invocations`, {
+      method: 'POST',
+      headers: { 'x-test-principal': 'other' },
+      body: '{}',
+    });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
   });
@@ -96,7 +100,8 @@ describe('npm run build:worker', () => {
 
   beforeAll(() => {
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-build-'));
-    for (const file of ['build-worker.mjs', 'worker.ts', 'worker-protocol.ts']) fs.copyFileSync(path.join(PROJECT_ROOT, 'local/lambda', file), path.join(copy, file));
+    for (const file of ['build-worker.mjs', 'worker.ts', 'worker-protocol.ts'])
+      fs.copyFileSync(path.join(PROJECT_ROOT, 'local/lambda', file), path.join(copy, file));
     // esbuild from the project, as `npm run` would find it.
     fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
   });

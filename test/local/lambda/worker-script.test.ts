@@ -6,7 +6,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COMPILED_WORKER, locateWorkerScript, WORKER_BUILD_COMMAND, WORKER_SOURCES, WorkerNotBuiltError, workerScript } from '../../../local/lambda/worker-script';
+import {
+  COMPILED_WORKER,
+  locateWorkerScript,
+  WORKER_BUILD_COMMAND,
+  WORKER_SOURCES,
+  WorkerNotBuiltError,
+  workerScript,
+} from '../../../local/lambda/worker-script';
 import { PROJECT_ROOT } from './fixtures';
 
 let dir: string;
