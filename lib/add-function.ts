@@ -9,6 +9,7 @@
  * - one line in lib/callers-stack.ts and one in the README, each inserted above a marker line;
  * - its entry in lib/added-functions.json, which records all of the above (with the files' hashes) for remove-function.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +21,9 @@ export const PROJECT_ROOT = path.join(__dirname, '..');
 export const CALLERS_STACK = 'lib/callers-stack.ts';
 export const README = 'README.md';
 export const MANIFEST = 'lib/added-functions.json';
+/** Biome's command-line entry point (a devDependency, like the rest of the tooling add-function needs). */
+const BIOME_CLI = require.resolve('@biomejs/biome/bin/biome');
+
 export const STACK_MARKER = '    // npm run add-function adds its callers above this line.';
 export const README_MARKER = '<!-- npm run add-function adds its invoke examples above this line -->';
 
@@ -108,6 +112,24 @@ export class Project {
   private schemaInputs?: Map<string, InputObjectTypeDefinitionNode>;
 
   constructor(readonly root: string = PROJECT_ROOT) {}
+
+  /**
+   * Source as the project's formatter (Biome, biome.json) writes it, so that what add-function writes passes
+   * `npm test`'s lint as it is, and the hash in the manifest is of the file as it stays.
+   */
+  formatted(relative: string, source: string): string {
+    const result = spawnSync(process.execPath, [BIOME_CLI, 'check', '--write', '--vcs-use-ignore-file=false', `--stdin-file-path=${relative}`], {
+      cwd: this.root,
+      input: source,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0 || result.stdout === '') {
+      throw new ProjectStateError(
+        `the formatter (Biome) could not format the ${relative} add-function wrote: ${(result.stderr || result.error?.message || '').trim()}`,
+      );
+    }
+    return result.stdout;
+  }
 
   read(relative: string): string {
     return readFileSync(path.join(this.root, relative), 'utf8');
@@ -209,8 +231,8 @@ export function planAddFunction(answers: AddFunctionAnswers, project: Project): 
   const handlerFile = `lambda/callers/${stem}.ts`;
   const testFile = `test/lambda/callers/added/${stem}.test.ts`;
   const create = {
-    [handlerFile]: handlerSource(answers, operations),
-    [testFile]: testSource(answers, operations, project),
+    [handlerFile]: project.formatted(handlerFile, handlerSource(answers, operations)),
+    [testFile]: project.formatted(testFile, testSource(answers, operations, project)),
   };
   const stackLine = stackLineOf(answers, operations, `${stem}.ts`);
   const readmeLine = readmeLineOf(answers, operations, project);

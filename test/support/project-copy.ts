@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
-const COMMAND_FILES = ['lib/callers-stack.ts', 'lib/added-functions.json', 'README.md', 'cdk.json', 'schema', 'graphql', 'API.ts'];
+const COMMAND_FILES = ['lib/callers-stack.ts', 'lib/added-functions.json', 'README.md', 'cdk.json', 'biome.json', 'schema', 'graphql', 'API.ts'];
 
 export interface ProjectCopy {
   readonly root: string;

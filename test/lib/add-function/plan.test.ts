@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -27,6 +28,21 @@ function add(answers: AddFunctionAnswers): string[] {
 }
 
 describe('add-function writes a caller', () => {
+  test("what it writes passes the project's lint and format check (Biome) as it is", () => {
+    // GIVEN two callers of each kind, several operations (a stack line longer than the line width)
+    add(READ_TODO_PROBE);
+    add({ name: 'everyTodoProbe', auth: FunctionAuth.API_KEY, operations: ['getTodo', 'listTodos', 'createTodo', 'updateTodo', 'deleteTodo'], format: 'cjs' });
+    // WHEN
+    const check = spawnSync(
+      process.execPath,
+      [require.resolve('@biomejs/biome/bin/biome'), 'check', '--vcs-use-ignore-file=false', 'lambda', 'test', 'lib', 'biome.json'],
+      { cwd: copy.root, encoding: 'utf8' },
+    );
+    // THEN
+    expect(check.stdout + check.stderr).toMatch(/Checked \d+ files/);
+    expect(check.status).toBe(0);
+  });
+
   test('its handler, its test, its stack line, its README example and its manifest entry, and nothing else', () => {
     // GIVEN
     const before = copy.snapshot();
