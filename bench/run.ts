@@ -308,7 +308,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * The environment the local Lambda runtime gives the function (local/lambda/runtime.ts), as Lambda does: the
+ * The environment the local Lambda runtime gives the function (local/lambda/environment.ts), as Lambda does: the
  * template's variables, the reserved AWS_* ones, the role's credentials; no AWS config files, no instance metadata,
  * and a closed local port as the default AWS endpoint. The twin gets the same, less NODE_OPTIONS (the docs'
  * function sets none).

@@ -67,7 +67,7 @@ export async function buildTwins(): Promise<Pick<Builds, 'twins' | 'twinMetafile
 /**
  * The benchmark's child processes, bundled (the project's own TypeScript inside, packages from node_modules), so
  * they start in milliseconds and their memory is theirs, not a TypeScript compiler's. The local Lambda worker is
- * compiled next to them as worker.mjs, which the runtime then uses as is (local/lambda/runtime.ts workerScript()).
+ * compiled next to them as worker.mjs, which the runtime then uses as is (local/lambda/worker-script.ts).
  */
 export function buildChildren(): Record<ChildName, string> {
   const outdir = path.join(WORK_DIR, 'build');
@@ -90,7 +90,7 @@ export function buildChildren(): Record<ChildName, string> {
     });
     children[name] = outfile;
   }
-  // As workerScript() compiles it.
+  // As npm run build:worker compiles it (local/lambda/build-worker.mjs).
   buildSync({
     entryPoints: [path.join(PROJECT_ROOT, 'local', 'lambda', 'worker.ts')],
     bundle: true,
