@@ -95,6 +95,11 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     const requestId = newRequestId();
     const started = Date.now();
     const log: string[] = [];
+    const logRequest = (status: number | undefined) =>
+      safeLog(
+        options.log,
+        accessLogLine({ service: 'appsync', requestId, method: req.method, url: req.url, detail: log.join(' '), status, elapsedMs: Date.now() - started }),
+      );
     const finish = (reply: Reply) => {
       if (!res.headersSent) {
         res.writeHead(reply.status, {
@@ -108,36 +113,14 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
         });
         res.end(reply.body);
       }
-      safeLog(
-        options.log,
-        accessLogLine({
-          service: 'appsync',
-          requestId,
-          method: req.method,
-          url: req.url,
-          detail: log.join(' '),
-          status: reply.status,
-          elapsedMs: Date.now() - started,
-        }),
-      );
+      logRequest(reply.status);
     };
     handle(req, log)
       .then(finish)
       .catch((error: unknown) => {
         if (error instanceof ClientGone) {
           log.push('the client closed the connection before sending its whole request');
-          safeLog(
-            options.log,
-            accessLogLine({
-              service: 'appsync',
-              requestId,
-              method: req.method,
-              url: req.url,
-              detail: log.join(' '),
-              status: undefined,
-              elapsedMs: Date.now() - started,
-            }),
-          );
+          logRequest(undefined);
           return;
         }
         log.push(`internal error: ${oneLine((error as Error)?.message ?? String(error))}`);
