@@ -118,7 +118,7 @@ describe('a resolver failure is a field error, the worker is replaced when it mu
 });
 
 describe('other requests keep being served', () => {
-  test('while one resolver hangs until its timeout, 20 other requests (some failing) are answered meanwhile', async () => {
+  test('while one resolver hangs until its timeout, 20 other requests (some failing) are answered, not queued behind it', async () => {
     let hangEnded = 0;
     const hanging = client.query('{ probe(mode: "hang") }').then((reply) => {
       hangEnded = Date.now();
@@ -141,8 +141,10 @@ describe('other requests keep being served', () => {
     }
     const hung = await hanging;
     expect(hung.json.errors[0].message).toMatch(/Task timed out after 1\.00 seconds/);
-    // None of them waited for the hanging one: another worker served them meanwhile.
-    expect(Math.max(...othersEnded)).toBeLessThan(hangEnded);
+    // They did not queue behind the hanging one: another worker answered them while it hung. (Only the first is
+    // compared: on a busy machine all 20 can take longer than the 1 s timeout, but one warm invocation cannot, and a
+    // pool that queued them behind the hung worker would answer none before it.)
+    expect(Math.min(...othersEnded)).toBeLessThan(hangEnded);
   });
 
   test("AppSync's execution limit ends a request whose function runs longer; the busy worker is not reused until it is done", async () => {
