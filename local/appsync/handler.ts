@@ -24,7 +24,19 @@
  * - SigV4 is only taken from the Authorization header here (AppSync's HTTP endpoint takes no presigned URLs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accessLogLine, discardBody, firstValue, flattenHeaders, newRequestId, oneLine, parseQuery, readBody, safeLog, splitTarget } from '../http';
+import {
+  accessLogLine,
+  discardBody,
+  firstValue,
+  flattenHeaders,
+  newRequestId,
+  oneLine,
+  parseQuery,
+  readBody,
+  safeLog,
+  sendResponse,
+  splitTarget,
+} from '../http';
 import type { PrincipalStore } from '../iam/principals';
 import { authenticateRequest, emulatedAuthenticators } from './auth';
 import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
@@ -101,18 +113,19 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
         accessLogLine({ service: 'appsync', requestId, method: req.method, url: req.url, detail: log.join(' '), status, elapsedMs: Date.now() - started }),
       );
     const finish = (reply: Reply) => {
-      if (!res.headersSent) {
-        res.writeHead(reply.status, {
+      sendResponse(
+        res,
+        reply.status,
+        {
           'content-type': 'application/json; charset=UTF-8',
-          'content-length': String(Buffer.byteLength(reply.body)),
           'x-amzn-RequestId': requestId,
           'access-control-allow-origin': '*',
           'access-control-expose-headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-user-agent,x-amzn-ErrorMessage,Date',
           ...(reply.errorType ? { 'x-amzn-ErrorType': reply.errorType } : {}),
           ...reply.extraHeaders,
-        });
-        res.end(reply.body);
-      }
+        },
+        reply.body,
+      );
       logRequest(reply.status);
     };
     handle(req, log)

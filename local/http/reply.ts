@@ -7,8 +7,3 @@ export function sendResponse(res: ServerResponse, status: number, headers: Reado
   res.writeHead(status, { ...headers, 'content-length': String(payload?.length ?? 0) });
   res.end(payload);
 }
-
-/** A JSON body (already serialised, so each service keeps its own error shape). */
-export function sendJson(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, json: string, contentType = 'application/json'): void {
-  sendResponse(res, status, { 'content-type': contentType, ...headers }, json);
-}
