@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { LocalPrincipal } from '../../iam/principals';
 import type { ApiRuntime, AuthMode } from '../schema';
 
@@ -46,7 +45,7 @@ export function refuse(errorType: string, message: string, status = 401): AuthOu
   return { ok: false, status, errorType, message };
 }
 
-export function firstHeader(headers: IncomingHttpHeaders | NodeJS.Dict<string[]>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+/** The first value of a header as received (a repeated header is not joined). */
+export function firstHeader(headers: NodeJS.Dict<string[]>, name: string): string | undefined {
+  return headers[name]?.[0];
 }
