@@ -38,7 +38,7 @@ import {
   splitTarget,
 } from '../http';
 import type { PrincipalStore } from '../iam/principals';
-import { authenticateRequest, emulatedAuthenticators } from './auth';
+import { authenticateRequest, authRequestOf, emulatedAuthenticators } from './auth';
 import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
 import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type MutationListener, makeFieldResolver, type OperationInput, runOperation } from './execute';
 import { documentNestingProblem, isStackOverflow, TOO_COMPLEX_MESSAGE, variablesNestingProblem } from './limits';
@@ -196,19 +196,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     }
     const { body } = read;
 
-    const authentication = await authenticateRequest(
-      authenticators,
-      {
-        method: req.method ?? 'GET',
-        path: rawPath,
-        rawQuery,
-        headers: req.headersDistinct,
-        body,
-        sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
-      },
-      runtime,
-      log,
-    );
+    const authentication = await authenticateRequest(authenticators, authRequestOf(req, { path: rawPath, rawQuery }, body), runtime, log);
     if (!authentication.ok)
       return { status: authentication.status, body: authErrorBody(authentication.errorType, authentication.message), errorType: authentication.errorType };
     const { auth } = authentication;

@@ -13,9 +13,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
-import { buildApiRuntime, type InvokeLambda } from '../../local/appsync';
-import { authenticateRequest, emulatedAuthenticators } from '../../local/appsync/auth';
+import type { GraphQLSchema } from 'graphql';
+import type { AuthMode, InvokeLambda } from '../../local/appsync';
+import { type AuthTarget, authenticateRequest, authRequestOf, emulatedAuthenticators } from '../../local/appsync/auth';
 import type { LocalGraphqlApi } from '../../local/appsync/model';
 import { type AppSyncService, startAppSyncService } from '../../local/appsync/service';
 import type { LocalDeployment } from '../../local/deployment';
@@ -113,9 +113,9 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
 
   const api = todoApi(region, options);
   const principals = PrincipalStore.fromDeployment(deploymentWith(api, options.iamCredentials ?? {}));
-  // The endpoint's own authenticators; the runtime is built only for their sake (its resolvers never run).
+  // The endpoint's own authenticators, over what they need of the API (its keys, modes and region).
   const authenticators = emulatedAuthenticators({ principals, now });
-  const runtime = buildApiRuntime(api, () => defaultFieldResolver);
+  const authTarget: AuthTarget = { api, region, modes: new Set([api.authenticationType, ...api.additionalAuthenticationTypes] as AuthMode[]) };
 
   const endpoint: AppSyncService = await startAppSyncService({ host: '127.0.0.1', port: 0, log: () => undefined });
   endpoint.serve({ apis: [api], principals, invokeLambda: todoResolver(todos, now, counter), log: () => undefined, now });
@@ -143,19 +143,7 @@ export async function startFakeAppSync(options: FakeAppSyncOptions = {}): Promis
     }
     const received = read.body;
     const { path, rawQuery } = splitTarget(req.url);
-    const authentication = await authenticateRequest(
-      authenticators,
-      {
-        method: req.method ?? 'GET',
-        path,
-        rawQuery,
-        headers: req.headersDistinct,
-        body: received,
-        sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
-      },
-      runtime,
-      [],
-    );
+    const authentication = await authenticateRequest(authenticators, authRequestOf(req, { path, rawQuery }, received), authTarget, []);
     const scripted = authentication.ok ? replies.shift() : undefined;
     const operation = operationOf(req.method ?? 'GET', rawQuery, received);
     const record: RecordedRequest = {

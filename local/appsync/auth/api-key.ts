@@ -20,11 +20,11 @@ export function apiKeyAuthenticator(now: () => Date): Authenticator {
       const apiKey = firstHeader(request.headers, 'x-api-key');
       return apiKey !== undefined && apiKey !== '';
     },
-    async authenticate(request, runtime, log) {
+    async authenticate(request, target, log) {
       const apiKey = firstHeader(request.headers, 'x-api-key') ?? '';
       log.push(`mode=API_KEY key=${redactKey(apiKey)}`);
       let match: { id: string; expires: number } | undefined;
-      for (const key of runtime.api.apiKeys) {
+      for (const key of target.api.apiKeys) {
         // Every key is compared, in constant time, whatever matched before.
         if (constantTimeEqual(key.value, apiKey) && !match) match = { id: key.id, expires: expiry(key.expires) };
       }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestTarget } from '../../http';
 import type { LocalPrincipal } from '../../iam/principals';
 import type { ApiRuntime, AuthMode } from '../schema';
 
@@ -8,6 +10,9 @@ export interface RequestAuth {
   readonly principal?: LocalPrincipal;
   readonly sourceIp: string;
 }
+
+/** What authentication needs of an API: its keys, the modes it enables, its region (SigV4's scope). */
+export type AuthTarget = Pick<ApiRuntime, 'api' | 'modes' | 'region'>;
 
 /** What an authenticator sees of a request: the headers as received (repeated ones kept apart), the raw target, the body. */
 export interface AuthRequest {
@@ -27,6 +32,18 @@ export interface AuthRefusal {
   readonly message: string;
 }
 
+/** A received request as authenticators see it (the body already read: the signature covers it). */
+export function authRequestOf(req: IncomingMessage, target: RequestTarget, body: Buffer): AuthRequest {
+  return {
+    method: req.method ?? 'GET',
+    path: target.path,
+    rawQuery: target.rawQuery,
+    headers: req.headersDistinct,
+    body,
+    sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+  };
+}
+
 export type AuthOutcome = { readonly ok: true; readonly auth: RequestAuth } | ({ readonly ok: false } & AuthRefusal);
 
 /** One auth mode of AppSync: which requests carry its credentials, and whether they are good. */
@@ -35,7 +52,7 @@ export interface Authenticator {
   /** Whether the request carries this mode's credentials (an x-api-key header, a SigV4 Authorization header, ...). */
   claims(request: AuthRequest): boolean;
   /** Checks the credentials; pushes what decided onto `log` (never a secret). Only called when the API enables the mode. */
-  authenticate(request: AuthRequest, runtime: ApiRuntime, log: string[]): Promise<AuthOutcome>;
+  authenticate(request: AuthRequest, target: AuthTarget, log: string[]): Promise<AuthOutcome>;
 }
 
 export const MISSING_AUTH_MESSAGE = 'Missing authorization header';

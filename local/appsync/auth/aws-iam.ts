@@ -13,12 +13,12 @@ export function awsIamAuthenticator(principals: PrincipalStore, now: () => Date)
   return {
     mode: 'AWS_IAM',
     claims: (request) => SIGV4_AUTHORIZATION.test((firstHeader(request.headers, 'authorization') ?? '').trim()),
-    async authenticate(request, runtime, log) {
+    async authenticate(request, target, log) {
       log.push('mode=AWS_IAM');
       const verdict = await verifySigV4(
         { method: request.method, path: request.path, query: request.rawQuery, headers: request.headers, body: request.body },
         (accessKeyId) => principals.credentials(accessKeyId),
-        { now: now(), service: 'appsync', region: runtime.region, allowPresigned: false },
+        { now: now(), service: 'appsync', region: target.region, allowPresigned: false },
       );
       if (!verdict.ok) {
         const accessKeyId = /Credential=([A-Za-z0-9]{1,128})\//.exec(firstHeader(request.headers, 'authorization') ?? '')?.[1];

@@ -4,9 +4,18 @@
  * Lambda authorizers), is a 401.
  */
 import type { PrincipalStore } from '../../iam/principals';
-import type { ApiRuntime, AuthMode } from '../schema';
+import type { AuthMode } from '../schema';
 import { apiKeyAuthenticator } from './api-key';
-import { type Authenticator, type AuthOutcome, type AuthRequest, firstHeader, MISSING_AUTH_MESSAGE, NOT_AUTHORIZED_MESSAGE, refuse } from './authenticator';
+import {
+  type Authenticator,
+  type AuthOutcome,
+  type AuthRequest,
+  type AuthTarget,
+  firstHeader,
+  MISSING_AUTH_MESSAGE,
+  NOT_AUTHORIZED_MESSAGE,
+  refuse,
+} from './authenticator';
 import { awsIamAuthenticator } from './aws-iam';
 
 export { DEFAULT_API_KEY_LIFETIME_SECONDS, redactKey } from './api-key';
@@ -15,6 +24,8 @@ export {
   type AuthOutcome,
   type AuthRefusal,
   type AuthRequest,
+  type AuthTarget,
+  authRequestOf,
   MISSING_AUTH_MESSAGE,
   NOT_AUTHORIZED_MESSAGE,
   type RequestAuth,
@@ -30,19 +41,19 @@ export function emulatedAuthenticators(deps: AuthenticatorDeps): readonly Authen
   return [apiKeyAuthenticator(deps.now), awsIamAuthenticator(deps.principals, deps.now)];
 }
 
-export function authenticateRequest(authenticators: readonly Authenticator[], request: AuthRequest, runtime: ApiRuntime, log: string[]): Promise<AuthOutcome> {
+export function authenticateRequest(authenticators: readonly Authenticator[], request: AuthRequest, target: AuthTarget, log: string[]): Promise<AuthOutcome> {
   const authenticator = authenticators.find((candidate) => candidate.claims(request));
   if (authenticator) {
-    if (!runtime.modes.has(authenticator.mode)) {
+    if (!target.modes.has(authenticator.mode)) {
       log.push(`mode=${authenticator.mode}`, `refused: the API does not enable ${authenticator.mode}`);
       return Promise.resolve(refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE));
     }
-    return authenticator.authenticate(request, runtime, log);
+    return authenticator.authenticate(request, target, log);
   }
   const authorization = firstHeader(request.headers, 'authorization');
   if (authorization !== undefined && authorization !== '') {
     const emulated = new Set<AuthMode>(authenticators.map((candidate) => candidate.mode));
-    const others = [...runtime.modes].filter((mode) => !emulated.has(mode));
+    const others = [...target.modes].filter((mode) => !emulated.has(mode));
     log.push(
       others.length > 0
         ? `refused: an Authorization header for ${others.join('/')}, which the local cloud does not emulate`
