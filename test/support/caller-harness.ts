@@ -2,10 +2,12 @@
  * Runs a caller handler against the fake AppSync the way Lambda would: settings from an Amplify-named environment,
  * console output captured, and static test credentials injected instead of the provider chain.
  */
+import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { CallerResponse } from '../../lambda/callers/responses';
 import { buildCallerRuntime, type CallerRuntimeOptions, memoizeRuntime, type RuntimeProvider } from '../../lambda/callers/runtime';
 import type { AuthMode } from '../../lambda/shared/settings';
+import { isolatedAwsEnvironment } from './aws-isolation';
 import { type ConsoleCapture, captureConsole } from './console-capture';
 import { type FakeAppSync, startFakeAppSync } from './fake-appsync';
 import { fakeLambdaContext } from './lambda-context';
@@ -154,3 +156,30 @@ export function logRecord(invocation: Invocation): { readonly [key: string]: unk
   }
   return JSON.parse(invocation.logLines[0]) as { readonly [key: string]: unknown };
 }
+
+/**
+ * process.env as inside Lambda, for tests of the exported handlers: each test sets it from `base()` (PATH and an AWS
+ * setup that cannot read the developer's ~/.aws) plus its own variables; it is restored after each test.
+ */
+export function useLambdaProcessEnvironment(): { base(): NodeJS.ProcessEnv } {
+  const savedEnv = process.env;
+  let baseEnv: NodeJS.ProcessEnv = {};
+  beforeAll(() => {
+    baseEnv = { PATH: savedEnv.PATH, ...isolatedAwsEnvironment() };
+  });
+  afterEach(() => {
+    process.env = savedEnv;
+  });
+  return { base: () => baseEnv };
+}
+
+/** A fresh instance of a caller module (`list-todos`, `create-todo.api-key`, ...): a new Lambda container. */
+export function coldStart<T>(callerModule: string): T {
+  let loaded: T | undefined;
+  jest.isolateModules(() => {
+    loaded = require(path.join(CALLERS_DIR, callerModule)) as T;
+  });
+  return loaded as T;
+}
+
+const CALLERS_DIR = path.join(__dirname, '..', '..', 'lambda', 'callers');

@@ -3,8 +3,7 @@
  * plain handlers with the key, refuse a configuration without it (their bundle has no signer), and neither they nor
  * the IAM handlers inside Lambda load the Node credential provider chain.
  */
-import { isolatedAwsEnvironment } from '../../support/aws-isolation';
-import { callerEnvironment, invoke, logRecord, TEST_CREDENTIALS, useCallerHarness } from '../../support/caller-harness';
+import { callerEnvironment, coldStart, invoke, logRecord, TEST_CREDENTIALS, useCallerHarness, useLambdaProcessEnvironment } from '../../support/caller-harness';
 
 /** How many times the Node provider chain was created, whichever module instance (jest.isolateModules) created it. */
 const mockChainCreations = { count: 0 };
@@ -21,31 +20,18 @@ jest.mock('@aws-sdk/credential-provider-node', () => {
 
 type Handler = typeof import('../../../lambda/callers/list-todos').handler;
 
-const savedEnv = process.env;
 const harness = useCallerHarness();
-let baseEnv: NodeJS.ProcessEnv;
+const lambdaEnv = useLambdaProcessEnvironment();
 
-beforeAll(() => {
-  baseEnv = { PATH: savedEnv.PATH, ...isolatedAwsEnvironment() };
-});
-
-afterEach(() => {
-  process.env = savedEnv;
-});
-
-/** A fresh module instance: a new Lambda container. */
-function coldStart(modulePath: string): { handler: Handler } {
+/** A new Lambda container of a caller, counting the provider chains it creates from now on. */
+function coldStartCounted(callerModule: string): { handler: Handler } {
   mockChainCreations.count = 0;
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    handler = (require(modulePath) as { handler: Handler }).handler;
-  });
-  return { handler: handler! };
+  return coldStart<{ handler: Handler }>(callerModule);
 }
 
 it.each(['list-todos', 'create-todo'])('%s.api-key calls with the API key', async (name) => {
-  process.env = { ...baseEnv, ...callerEnvironment('API_KEY', harness.server.url) };
-  const { handler } = coldStart(`../../../lambda/callers/${name}.api-key`);
+  process.env = { ...lambdaEnv.base(), ...callerEnvironment('API_KEY', harness.server.url) };
+  const { handler } = coldStartCounted(`${name}.api-key`);
 
   const invocation = await invoke(harness, handler, name === 'list-todos' ? { limit: 3 } : { name: 'from the API-key entry' });
 
@@ -57,12 +43,12 @@ it.each(['list-todos', 'create-todo'])('%s.api-key calls with the API key', asyn
 
 it('an API-key entry point without the key answers 500 naming the variable, and sends nothing', async () => {
   process.env = {
-    ...baseEnv,
+    ...lambdaEnv.base(),
     ...callerEnvironment('AWS_IAM', harness.server.url),
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
   };
-  const { handler } = coldStart('../../../lambda/callers/list-todos.api-key');
+  const { handler } = coldStartCounted('list-todos.api-key');
 
   const invocation = await invoke(harness, handler, {});
 
@@ -75,14 +61,14 @@ it('an API-key entry point without the key answers 500 naming the variable, and 
 
 it('inside Lambda, an IAM caller signs with the role credentials from the environment without loading the provider chain', async () => {
   process.env = {
-    ...baseEnv,
+    ...lambdaEnv.base(),
     ...callerEnvironment('AWS_IAM', harness.server.url),
     AWS_LAMBDA_FUNCTION_NAME: 'listTodosIam',
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: TEST_CREDENTIALS.sessionToken,
   };
-  const { handler } = coldStart('../../../lambda/callers/list-todos');
+  const { handler } = coldStartCounted('list-todos');
 
   const first = await invoke(harness, handler, { limit: 3 });
   const second = await invoke(harness, handler, {});
@@ -96,8 +82,8 @@ it('inside Lambda, an IAM caller signs with the role credentials from the enviro
 });
 
 it('inside Lambda without credentials in the environment, an IAM caller falls back to the provider chain', async () => {
-  process.env = { ...baseEnv, ...callerEnvironment('AWS_IAM', harness.server.url), AWS_LAMBDA_FUNCTION_NAME: 'listTodosIam' };
-  const { handler } = coldStart('../../../lambda/callers/list-todos');
+  process.env = { ...lambdaEnv.base(), ...callerEnvironment('AWS_IAM', harness.server.url), AWS_LAMBDA_FUNCTION_NAME: 'listTodosIam' };
+  const { handler } = coldStartCounted('list-todos');
 
   const invocation = await invoke(harness, handler, {});
 
