@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import type { AppSyncService } from './appsync/service';
 import type { LocalDeployment } from './deployment';
-import { evaluate, type LocalPrincipal, PrincipalStore, renderAwsProfiles, verifySigV4 } from './iam';
+import { type LocalPrincipal, PrincipalStore, renderAwsProfiles, verifySigV4 } from './iam';
+import { authorize } from './iam/authorizer';
 import { authenticationRefusal, missingAuthenticationToken, unrecognizedClient } from './lambda/errors';
 import type { InvokeApiRequest } from './lambda/invoke-api';
 import type { LambdaRuntime } from './lambda/runtime';
@@ -70,7 +71,9 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     authorize: (principalArn, action, resource) => {
       const principal = principalsByArn.get(principalArn);
       if (!principal) return false;
-      return principal.isAdmin || evaluate(principal.policies, action, resource).decision === 'Allow';
+      // The Invoke API is HTTPS-only on AWS; the facts of the request itself are not passed here yet.
+      const facts = { secureTransport: true, currentTime: now(), requestedRegion: deployment.region };
+      return authorize(principal, { action, resource, facts }).allowed;
     },
   });
 

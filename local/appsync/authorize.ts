@@ -12,7 +12,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from 'graphql';
-import { describeStatement, evaluate } from '../iam/policy-evaluator';
+import { authorize, type RequestFacts } from '../iam/authorizer';
 import type { RequestAuth } from './auth';
 import { authErrorBody } from './errors';
 import type { SelectedOperation } from './operation';
@@ -43,21 +43,10 @@ export function authorizeStage(
   );
   for (const fieldName of rootFieldNames(operation.definition.selectionSet, fragments, variables)) {
     const resource = `${runtime.api.arn}/types/${rootType.name}/fields/${fieldName}`;
-    if (auth.principal.isAdmin) {
-      decisions.push(`${rootType.name}.${fieldName} allowed: admin`);
-      continue;
-    }
-    const evaluation = evaluate(auth.principal.policies, 'appsync:GraphQL', resource);
-    for (const note of evaluation.notes) decisions.push(`note: ${note}`);
-    if (evaluation.decision === 'Allow') {
-      decisions.push(`${rootType.name}.${fieldName} allowed by ${describeStatement(evaluation.statement!)}`);
-      continue;
-    }
-    decisions.push(
-      evaluation.decision === 'ExplicitDeny'
-        ? `${rootType.name}.${fieldName} explicitly denied by ${describeStatement(evaluation.statement!)}`
-        : `${rootType.name}.${fieldName} implicitly denied: no statement allows appsync:GraphQL on ${resource}`,
-    );
+    const authorization = authorize(auth.principal, { action: 'appsync:GraphQL', resource, facts: requestFacts(runtime, auth) });
+    for (const note of authorization.notes) decisions.push(`note: ${note}`);
+    decisions.push(`${rootType.name}.${fieldName} ${authorization.reason}`);
+    if (authorization.allowed) continue;
     return {
       outcome: {
         status: IAM_PERMISSION_DENIED_STATUS,
@@ -69,6 +58,11 @@ export function authorizeStage(
     };
   }
   return { next: undefined };
+}
+
+/** The facts of an AppSync request IAM's global condition keys come from. AppSync is served over HTTPS only. */
+function requestFacts(runtime: ApiRuntime, auth: RequestAuth): RequestFacts {
+  return { sourceIp: auth.sourceIp, secureTransport: true, currentTime: auth.receivedAt, requestedRegion: runtime.region };
 }
 
 /** Names of the top-level fields an operation selects (fragments followed, @skip/@include applied), once each. */

@@ -36,7 +36,7 @@ export function apiKeyAuthenticator(now: () => Date): Authenticator {
         log.push(`refused: API key expired at ${new Date(match.expires * 1000).toISOString()}`);
         return refuse('UnauthorizedException', NOT_AUTHORIZED_MESSAGE);
       }
-      return { ok: true, auth: { mode: 'API_KEY', sourceIp: request.sourceIp } };
+      return { ok: true, auth: { mode: 'API_KEY', sourceIp: request.sourceIp, receivedAt: now() } };
     },
   };
 }

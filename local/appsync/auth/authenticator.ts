@@ -9,6 +9,8 @@ export interface RequestAuth {
   /** AWS_IAM only. */
   readonly principal?: LocalPrincipal;
   readonly sourceIp: string;
+  /** When the request was authenticated: the time IAM's conditions see (`aws:CurrentTime`). */
+  readonly receivedAt: Date;
 }
 
 /** What authentication needs of an API: its keys, the modes it enables, its region (SigV4's scope). */

@@ -27,7 +27,7 @@ export function awsIamAuthenticator(principals: PrincipalStore, now: () => Date)
       }
       const principal = principals.principal(verdict.accessKeyId) as LocalPrincipal;
       log.push(`principal=${principal.principalArn}${principal.isAdmin ? ' (admin)' : ''}`);
-      return { ok: true, auth: { mode: 'AWS_IAM', principal, sourceIp: request.sourceIp } };
+      return { ok: true, auth: { mode: 'AWS_IAM', principal, sourceIp: request.sourceIp, receivedAt: now() } };
     },
   };
 }
