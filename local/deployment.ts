@@ -23,6 +23,18 @@ export interface LocalDeployment {
   readonly adminCredentials: Required<Pick<AwsCredentials, 'accessKeyId' | 'secretAccessKey'>>;
   /** Resources the local cloud does not emulate, listed once at start-up. */
   readonly skipped: EngineDeployment['skipped'];
+  /** What the local cloud provisions but does not emulate fully (a setting, a policy element), one line each at start-up. */
+  readonly notEmulated: readonly EmulationGap[];
+}
+
+/** Something of a resource the local cloud does not emulate fully, and what it does instead (it fails closed). */
+export interface EmulationGap {
+  /** `<stack>/<logicalId>`. */
+  readonly resource: string;
+  /** The property or policy element, e.g. `Properties.LogConfig` or `PolicyDocument.Statement[0].Condition`. */
+  readonly element: string;
+  /** What the local cloud does instead, e.g. `ignored: logs go to the terminal`, `denies every request it governs`. */
+  readonly instead: string;
 }
 
 /**
@@ -42,5 +54,6 @@ export function deployApp(stacks: StackArtifact[], options: Omit<DeployOptions, 
     graphqlApis: graphqlApisOf(engine.provisioned),
     adminCredentials: adminCredentialsOf(options.identity),
     skipped: engine.skipped,
+    notEmulated: [],
   };
 }

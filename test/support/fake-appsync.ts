@@ -295,6 +295,7 @@ function deploymentWith(api: LocalGraphqlApi, credentials: Readonly<Record<strin
     roles,
     adminCredentials: { accessKeyId: `AKIA${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`, secretAccessKey: randomUUID() },
     skipped: [],
+    notEmulated: [],
   };
 }
 

@@ -187,6 +187,7 @@ export function deployment(): LocalDeployment {
     roles: [LIST_ONLY_ROLE, DENY_DELETE_ROLE, QUERY_WILDCARD_ROLE],
     adminCredentials: ADMIN,
     skipped: [],
+    notEmulated: [],
   };
 }
 
