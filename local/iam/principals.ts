@@ -23,6 +23,8 @@ export interface LocalPrincipal {
   /** `arn:aws:iam::<account>:root` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
   readonly principalArn: string;
   readonly accountId: string;
+  /** The role a session belongs to (`arn:aws:iam::<account>:role/<path><name>`); absent for the admin. */
+  readonly roleArn?: string;
   /** AppSync's `identity.username`. */
   readonly username: string;
   readonly policies: readonly NamedPolicy[];
@@ -79,6 +81,7 @@ export class PrincipalStore {
           kind: 'role',
           principalArn: `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${session}`,
           accountId,
+          roleArn: role.arn,
           username: `${pseudoRoleId(role.arn)}:${session}`,
           policies: role.policies,
           isAdmin: false,
@@ -99,6 +102,14 @@ export class PrincipalStore {
 
   principal(accessKeyId: string): LocalPrincipal | undefined {
     return this.byAccessKey.get(accessKeyId)?.principal;
+  }
+
+  /** The principal of a role's session, by the role's ARN (an AppSync data source's `ServiceRoleArn`); undefined for an unknown role. */
+  principalForRole(roleArn: string): LocalPrincipal | undefined {
+    for (const entry of this.byAccessKey.values()) {
+      if (entry.principal.roleArn === roleArn) return entry.principal;
+    }
+    return undefined;
   }
 
   list(): LocalPrincipal[] {

@@ -79,3 +79,17 @@ describe('renderAwsProfiles', () => {
     expect(files.profiles.map((p) => p.name)).toEqual(['local', 'ListOnlyRole', 'DenyDeleteRole', 'QueryWildcardRole']);
   });
 });
+
+describe('PrincipalStore.principalForRole', () => {
+  const store = PrincipalStore.fromDeployment(deployment());
+
+  test("a role's session principal by the role's ARN (AppSync's data-source roles are looked up this way)", () => {
+    expect(store.principalForRole(DENY_DELETE_ROLE.arn)).toBe(store.principal(DENY_DELETE_ROLE.credentials.accessKeyId));
+    expect(store.principalForRole(DENY_DELETE_ROLE.arn)?.roleArn).toBe(DENY_DELETE_ROLE.arn);
+  });
+
+  test('an unknown role, and the admin (no role), are not found', () => {
+    expect(store.principalForRole(`${DENY_DELETE_ROLE.arn}-gone`)).toBeUndefined();
+    expect(store.principal(ADMIN.accessKeyId)?.roleArn).toBeUndefined();
+  });
+});
