@@ -116,14 +116,14 @@ export class InvalidClientContextError extends LambdaServiceError {
   }
 }
 
-/** Authenticated, but the principal's policies do not allow lambda:InvokeFunction on the function. */
+/**
+ * Authenticated, but the principal's policies do not allow lambda:InvokeFunction on the function. `context` ends the
+ * message as IAM words it ("because no identity-based policy allows the … action", "with an explicit deny in a
+ * resource-based policy", … https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ */
 export class AccessDeniedError extends LambdaServiceError {
-  constructor(principal: string, action: string, resource: string) {
-    super(
-      403,
-      'AccessDeniedException',
-      `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
-    );
+  constructor(principal: string, action: string, resource: string, context = `because no identity-based policy allows the ${action} action`) {
+    super(403, 'AccessDeniedException', `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${context}`);
   }
 }
 

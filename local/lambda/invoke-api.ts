@@ -47,10 +47,26 @@ export interface InvokeApiRequest {
 /** A refusal is answered as is (errors.ts has Lambda's: missingAuthenticationToken(), unrecognizedClient(), …). */
 export type AuthenticationResult = { ok: true; principal: string } | AuthenticationRefusal;
 
+/** What the authorizer may need of the request besides who, what and which: the facts IAM's global condition keys come from. */
+export interface InvokeRequestFacts {
+  /** The caller's address as the socket saw it (`aws:SourceIp`). */
+  readonly sourceIp: string;
+  readonly userAgent?: string;
+  readonly referer?: string;
+}
+
+/** A refusal may say why, as the end of Lambda's AccessDeniedException message (AccessDeniedError's `context`). */
+export type InvokeAuthorization = boolean | { readonly allowed: boolean; readonly context?: string };
+
 export interface InvokeApiOptions {
   runtime: Pick<LambdaRuntime, 'invoke' | 'targetArn'>;
   authenticate(request: InvokeApiRequest): Promise<AuthenticationResult>;
-  authorize(principal: string, action: 'lambda:InvokeFunction', resource: string): boolean | Promise<boolean>;
+  authorize(
+    principal: string,
+    action: 'lambda:InvokeFunction',
+    resource: string,
+    facts: InvokeRequestFacts,
+  ): InvokeAuthorization | Promise<InvokeAuthorization>;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 = any free port. @default 0 */
@@ -155,9 +171,19 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
 
   // Authorization comes before the lookup, as on AWS: an unknown function is only revealed to those allowed to call it.
   const resource = options.runtime.targetArn(functionName, qualifier);
-  if (resource !== undefined && !(await options.authorize(authentication.principal, 'lambda:InvokeFunction', resource))) {
-    sendError(res, requestId, new AccessDeniedError(authentication.principal, 'lambda:InvokeFunction', resource));
-    return;
+  if (resource !== undefined) {
+    const facts: InvokeRequestFacts = {
+      sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      ...(headers['user-agent'] !== undefined ? { userAgent: headers['user-agent'] } : {}),
+      ...(headers.referer !== undefined ? { referer: headers.referer } : {}),
+    };
+    const verdict = await options.authorize(authentication.principal, 'lambda:InvokeFunction', resource, facts);
+    const allowed = typeof verdict === 'boolean' ? verdict : verdict.allowed;
+    if (!allowed) {
+      const context = typeof verdict === 'boolean' ? undefined : verdict.context;
+      sendError(res, requestId, new AccessDeniedError(authentication.principal, 'lambda:InvokeFunction', resource, context));
+      return;
+    }
   }
 
   try {
