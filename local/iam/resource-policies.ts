@@ -1,7 +1,7 @@
 /**
  * The resource-based policies of a deployment, compiled once and found by the ARN a request names: a Lambda
- * function's policy (its AWS::Lambda::Permission statements; `:$LATEST` is the unqualified function, which has no
- * policy of its own), a DynamoDB table's (which also governs the table's indexes) or a stream's.
+ * function's policy (its AWS::Lambda::Permission statements, for the function or the one version or alias they
+ * name), a DynamoDB table's (which also governs the table's indexes) or a stream's.
  */
 import type { ResourcePolicy } from './model';
 import { type CompiledPolicy, compilePolicy } from './policy-evaluator';
@@ -21,7 +21,7 @@ export class ResourcePolicyIndex {
   /** The policy governing a resource, if it has one. */
   policyFor(resourceArn: string): CompiledPolicy | undefined {
     if (this.byArn.size === 0) return undefined;
-    const exact = this.byArn.get(resourceArn.endsWith(':$LATEST') ? resourceArn.slice(0, -':$LATEST'.length) : resourceArn);
+    const exact = this.byArn.get(resourceArn);
     if (exact) return exact;
     return this.byPrefix.find(({ prefix }) => resourceArn.startsWith(prefix))?.policy;
   }

@@ -19,6 +19,8 @@ export const SESSION_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}/${
 export const ROOT_ARN = `arn:aws:iam::${ACCOUNT}:root`;
 export const API_ARN = `arn:aws:appsync:${REGION}:${ACCOUNT}:apis/abcdefghijklmnopqrstuvwxyz`;
 export const field = (type: string, name: string) => `${API_ARN}/types/${type}/fields/${name}`;
+const ROLE_ACCESS_KEY = 'ASIAROLEEXAMPLE00001';
+const ADMIN_ACCESS_KEY = 'AKIAADMINEXAMPLE0001';
 export const NOW = new Date('2024-05-01T12:00:00Z');
 export const ISSUED_AT = new Date('2024-05-01T09:00:00Z');
 
@@ -57,7 +59,7 @@ export function deploymentWith(setup: PrincipalSetup = {}): LocalDeployment {
     ...(setup.boundary ? { permissionsBoundary: setup.boundary } : {}),
     ...(setup.unknownManagedPolicies ? { unknownManagedPolicies: setup.unknownManagedPolicies } : {}),
     tags: setup.tags ?? {},
-    credentials: { accessKeyId: 'ASIAROLEEXAMPLE00001', secretAccessKey: 'roleSecret/abcdefghijklmnopqrstuvwxyz01234', sessionToken: 'IQoJb3JpZ2luX2VjEtoken' },
+    credentials: { accessKeyId: ROLE_ACCESS_KEY, secretAccessKey: 'roleSecret/abcdefghijklmnopqrstuvwxyz01234', sessionToken: 'IQoJb3JpZ2luX2VjEtoken' },
   };
   return {
     region: REGION,
@@ -82,7 +84,7 @@ export function deploymentWith(setup: PrincipalSetup = {}): LocalDeployment {
     tables: [],
     roles: [role],
     resourcePolicies: setup.resourcePolicies ?? [],
-    adminCredentials: { accessKeyId: 'AKIAADMINEXAMPLE0001', secretAccessKey: 'adminSecret/abcdefghijklmnopqrstuvwxyz0123' },
+    adminCredentials: { accessKeyId: ADMIN_ACCESS_KEY, secretAccessKey: 'adminSecret/abcdefghijklmnopqrstuvwxyz0123' },
     skipped: [],
     notEmulated: [],
   };
@@ -95,7 +97,7 @@ export interface Principals {
 
 export function principalsWith(setup: PrincipalSetup = {}): Principals {
   const store = PrincipalStore.fromDeployment(deploymentWith(setup), ISSUED_AT);
-  return { role: store.principalForRole(ROLE_ARN)!, admin: store.principal('AKIAADMINEXAMPLE0001')! };
+  return { role: store.principal(ROLE_ACCESS_KEY)!, admin: store.principal(ADMIN_ACCESS_KEY)! };
 }
 
 export const facts = (overrides: Partial<RequestFacts> = {}): RequestFacts => ({
