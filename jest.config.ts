@@ -19,6 +19,7 @@ const INTEGRATION = [
   '<rootDir>/test/local/appsync/endpoint.test.ts',
   '<rootDir>/test/local/appsync/mutation-hook.test.ts',
   '<rootDir>/test/local/http/server.test.ts',
+  '<rootDir>/test/local/iam/authorizer-over-http.test.ts',
   '<rootDir>/test/local/lambda/invoke-api.test.ts',
   '<rootDir>/test/local/lambda/invoke-cli.test.ts',
   '<rootDir>/test/lambda/resolver/handler.test.ts',
