@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseStartOptions, START_USAGE, UsageError } from './cli-options';
+import { IamError } from './iam/errors';
 import { WorkerNotBuiltError } from './lambda/worker-script';
 import { startLocalCloud } from './local-cloud';
 import { startupReport } from './outputs';
@@ -61,7 +62,12 @@ class StartError extends Error {
 }
 
 main().catch((error: Error) => {
-  const known = error instanceof UsageError || error instanceof StartError || error instanceof WorkerNotBuiltError || error.name === 'TemplateError';
+  const known =
+    error instanceof UsageError ||
+    error instanceof StartError ||
+    error instanceof WorkerNotBuiltError ||
+    error instanceof IamError ||
+    error.name === 'TemplateError';
   process.stderr.write(`npm start: ${error.message}\n${known ? '' : 'This looks like a bug in the local cloud; please report it with the message above.\n'}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

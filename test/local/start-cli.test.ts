@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, synthAssembly } from '../support/local-cloud-harness';
@@ -110,5 +110,43 @@ describe('npm start (local/start.ts)', () => {
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/No cloud assembly at .*run `npx cdk synth` first/);
     expect(cli.output()).not.toMatch(/\n\s+at /);
+  });
+
+  test('a policy IAM would refuse to store stops the start with the resource and the element, as the user’s mistake', async () => {
+    const dir = path.join(stateDir, 'malformed-policy-assembly');
+    mkdirSync(dir, { recursive: true });
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEqualz: { 'aws:username': 'x' } } }],
+    };
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    writeFileSync(
+      path.join(dir, 'Bad.template.json'),
+      JSON.stringify({
+        Resources: {
+          Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust, Policies: [{ PolicyName: 'P', PolicyDocument: policy }] } },
+        },
+      }),
+    );
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({
+        version: '36.0.0',
+        artifacts: {
+          Bad: {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://unknown-account/unknown-region',
+            properties: { templateFile: 'Bad.template.json', stackName: 'Bad' },
+          },
+        },
+      }),
+    );
+    const cli = startCli(['--no-synth', '--assembly', dir, '--in-memory', '--graphql-port', '0', '--lambda-port', '0', '--dynamodb-port', '0']);
+    cli.ready.catch(() => undefined);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain(
+      'npm start: Bad/Role: Properties.Policies[0].PolicyDocument.Statement[0].Condition.StringEqualz: unknown condition operator StringEqualz. "Invalid Condition type : StringEqualz" (IAM refuses to store this policy: MalformedPolicyDocument)',
+    );
+    expect(cli.output()).not.toMatch(/looks like a bug|\n\s+at /);
   });
 });
