@@ -1,6 +1,6 @@
 /**
  * The IAM model of a local deployment, read from what the engine provisioned: every role with its identity-based
- * policies (inline `Policies`, AWS::IAM::Policy and AWS::IAM::ManagedPolicy attached through their `Roles`, managed
+ * policies (inline `Policies`, AWS::IAM::RolePolicy, AWS::IAM::Policy and AWS::IAM::ManagedPolicy attached through their `Roles`, managed
  * policies named in `ManagedPolicyArns` by Ref or ARN, AWS managed ones from the catalogue), its permissions
  * boundary and tags; and the resource-based policies (AWS::Lambda::Permission, DynamoDB table and stream policies).
  *
@@ -61,6 +61,15 @@ export function iamOf(stacks: readonly ProvisionedStack[], identity: LocalIdenti
         // A role of the templates; one they do not declare is not emulated, and neither is its policy.
         byName.get(roleName)?.policies.push({ source: where, document: policy.properties.PolicyDocument as unknown as PolicyDocument });
       }
+    }
+    for (const policy of stack.byType('AWS::IAM::RolePolicy')) {
+      const where = `${stack.stackName}/${policy.logicalId}`;
+      if (policy.properties.PolicyDocument === undefined) continue;
+      validate(policy.properties.PolicyDocument, 'identity', where, 'Properties.PolicyDocument');
+      const roleName = policy.properties.RoleName;
+      if (typeof roleName !== 'string')
+        throw new InvalidIamPropertyError(where, 'Properties.RoleName', 'RoleName is the name of the role the policy is embedded in');
+      byName.get(roleName)?.policies.push({ source: where, document: policy.properties.PolicyDocument as unknown as PolicyDocument });
     }
     for (const policy of stack.byType('AWS::IAM::ManagedPolicy')) {
       const attached = managed.get(policy.ref)!;

@@ -83,6 +83,10 @@ describe('identity-based policies of a role', () => {
         },
       },
       Attached: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'Attached', PolicyDocument: doc(allow('dynamodb:GetItem')), Roles: [{ Ref: 'Role' }] } },
+      Embedded: {
+        Type: 'AWS::IAM::RolePolicy',
+        Properties: { PolicyName: 'Embedded', PolicyDocument: doc({ Effect: 'Deny', Action: 's3:PutObject', Resource: '*' }), RoleName: { Ref: 'Role' } },
+      },
       ByRef: {
         Type: 'AWS::IAM::ManagedPolicy',
         Properties: { PolicyDocument: doc(allow('s3:GetObject'), { Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }) },
@@ -91,7 +95,7 @@ describe('identity-based policies of a role', () => {
       ByItsRoles: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc(allow('sns:Publish')), Roles: [{ Ref: 'Role' }] } },
     });
 
-  test('inline, AWS::IAM::Policy, customer managed (by Ref, by ARN with its path, by its Roles) and AWS managed', () => {
+  test('inline, AWS::IAM::Policy, AWS::IAM::RolePolicy, customer managed (by Ref, by ARN with its path, by its Roles) and AWS managed', () => {
     const d = deployment();
     expect(d.roles[0].policies.map((policy) => policy.source)).toEqual([
       'Stack/Role/Inline',
@@ -99,6 +103,7 @@ describe('identity-based policies of a role', () => {
       'Stack/ByArn',
       'AWS managed policy service-role/AWSLambdaBasicExecutionRole (v1)',
       'Stack/Attached',
+      'Stack/Embedded',
       'Stack/ByItsRoles',
     ]);
     for (const action of ['appsync:GraphQL', 'dynamodb:GetItem', 's3:GetObject', 'sqs:SendMessage', 'sns:Publish', 'logs:PutLogEvents']) {
@@ -108,8 +113,9 @@ describe('identity-based policies of a role', () => {
     expect(d.notEmulated).toEqual([]);
   });
 
-  test("a customer managed policy's Deny applies", () => {
+  test("a customer managed policy's Deny applies, and an AWS::IAM::RolePolicy's", () => {
     expect(authorizeRole(deployment(), 'Role', 's3:DeleteObject').decision).toBe('ExplicitDeny');
+    expect(authorizeRole(deployment(), 'Role', 's3:PutObject').decision).toBe('ExplicitDeny');
   });
 
   test('tags and the role id reach the request context', () => {
