@@ -172,7 +172,10 @@ export class LambdaRuntime {
     if (invocationType === 'DryRun') return { ...base, statusCode: 204, payload: Buffer.alloc(0) };
 
     const pending: Pending = { requestId, payload: text, invokedFunctionArn: arn, clientContext };
-    const pool = this.poolFor(fn, await this.binaryFor(fn.runtime));
+    const node = await this.binaryFor(fn.runtime);
+    // Closed while the Node.js was being found: a pool made now would outlive close().
+    if (this.closing) throw new ServiceShuttingDownError();
+    const pool = this.poolFor(fn, node);
     if (invocationType === 'Event') {
       pool.submit(pending).then(
         (outcome) => {
