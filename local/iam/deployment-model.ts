@@ -110,42 +110,9 @@ function roleOf(
   gaps: EmulationGap[],
 ): LocalRole & { policies: NamedPolicy[] } {
   const where = `${stack.stackName}/${role.logicalId}`;
-  const purpose = `role:${where}`;
-  const policies: NamedPolicy[] = [];
   const unknownManagedPolicies: string[] = [];
-  const inline = role.properties.Policies;
-  if (inline !== undefined && !Array.isArray(inline))
-    throw new InvalidIamPropertyError(where, 'Properties.Policies', 'Policies is a list of {PolicyName, PolicyDocument}');
-  for (const [index, entry] of ((inline as TemplateValue[] | undefined) ?? []).entries()) {
-    const { PolicyName, PolicyDocument } = (entry ?? {}) as { PolicyName?: unknown; PolicyDocument?: unknown };
-    if (typeof PolicyName !== 'string' || PolicyName === '')
-      throw new InvalidIamPropertyError(where, `Properties.Policies[${index}].PolicyName`, 'each inline policy needs a PolicyName');
-    validate(PolicyDocument, 'identity', where, `Properties.Policies[${index}].PolicyDocument`);
-    policies.push({ source: `${where}/${PolicyName}`, document: PolicyDocument as PolicyDocument });
-  }
-  for (const [index, arn] of asStringList(role.properties.ManagedPolicyArns).entries()) {
-    const element = `Properties.ManagedPolicyArns[${index}]`;
-    const policy = managedPolicy(arn, where, element, managed);
-    if (policy) {
-      policies.push(policy);
-    } else {
-      unknownManagedPolicies.push(arn);
-      gaps.push({ resource: where, element, instead: unknownPolicyInstead(arn, 'policy') });
-    }
-  }
-  let permissionsBoundary: NamedPolicy | undefined;
-  if (role.properties.PermissionsBoundary !== undefined) {
-    const arn = role.properties.PermissionsBoundary;
-    if (typeof arn !== 'string')
-      throw new InvalidIamPropertyError(where, 'Properties.PermissionsBoundary', 'PermissionsBoundary is the ARN of a managed policy');
-    permissionsBoundary = managedPolicy(arn, where, 'Properties.PermissionsBoundary', managed);
-    if (!permissionsBoundary) {
-      unknownManagedPolicies.push(arn);
-      gaps.push({ resource: where, element: 'Properties.PermissionsBoundary', instead: unknownPolicyInstead(arn, 'boundary') });
-      // A boundary nothing is known of allows nothing: the role is denied everything its own policies grant.
-      permissionsBoundary = { source: `permissions boundary ${arn} (not known locally)`, document: { Version: '2012-10-17', Statement: [] } };
-    }
-  }
+  const policies = [...inlinePoliciesOf(role, where, validate), ...managedPoliciesOf(role, where, managed, unknownManagedPolicies, gaps)];
+  const permissionsBoundary = boundaryOf(role, where, managed, unknownManagedPolicies, gaps);
   return {
     stackName: stack.stackName,
     logicalId: role.logicalId,
@@ -156,8 +123,64 @@ function roleOf(
     ...(permissionsBoundary ? { permissionsBoundary } : {}),
     ...(unknownManagedPolicies.length > 0 ? { unknownManagedPolicies } : {}),
     tags: tagsOf(role.properties.Tags, where),
-    credentials: credentialsOf(identity, purpose),
+    credentials: credentialsOf(identity, `role:${where}`),
   };
+}
+
+/** The role's own `Policies`. */
+function inlinePoliciesOf(role: ProvisionedResource, where: string, validate: Validate): NamedPolicy[] {
+  const inline = role.properties.Policies;
+  if (inline === undefined) return [];
+  if (!Array.isArray(inline)) throw new InvalidIamPropertyError(where, 'Properties.Policies', 'Policies is a list of {PolicyName, PolicyDocument}');
+  return inline.map((entry, index) => {
+    const { PolicyName, PolicyDocument } = (entry ?? {}) as { PolicyName?: unknown; PolicyDocument?: unknown };
+    if (typeof PolicyName !== 'string' || PolicyName === '') {
+      throw new InvalidIamPropertyError(where, `Properties.Policies[${index}].PolicyName`, 'each inline policy needs a PolicyName');
+    }
+    validate(PolicyDocument, 'identity', where, `Properties.Policies[${index}].PolicyDocument`);
+    return { source: `${where}/${PolicyName}`, document: PolicyDocument as PolicyDocument };
+  });
+}
+
+/** The managed policies the role's `ManagedPolicyArns` names; those known nowhere become gaps (they allow nothing). */
+function managedPoliciesOf(
+  role: ProvisionedResource,
+  where: string,
+  managed: ReadonlyMap<string, CustomerManagedPolicy>,
+  unknown: string[],
+  gaps: EmulationGap[],
+): NamedPolicy[] {
+  const policies: NamedPolicy[] = [];
+  for (const [index, arn] of asStringList(role.properties.ManagedPolicyArns).entries()) {
+    const element = `Properties.ManagedPolicyArns[${index}]`;
+    const policy = managedPolicy(arn, where, element, managed);
+    if (policy) {
+      policies.push(policy);
+    } else {
+      unknown.push(arn);
+      gaps.push({ resource: where, element, instead: unknownPolicyInstead(arn, 'policy') });
+    }
+  }
+  return policies;
+}
+
+/** The role's `PermissionsBoundary`; one known nowhere is a gap, and a boundary that allows nothing. */
+function boundaryOf(
+  role: ProvisionedResource,
+  where: string,
+  managed: ReadonlyMap<string, CustomerManagedPolicy>,
+  unknown: string[],
+  gaps: EmulationGap[],
+): NamedPolicy | undefined {
+  const arn = role.properties.PermissionsBoundary;
+  if (arn === undefined) return undefined;
+  if (typeof arn !== 'string') throw new InvalidIamPropertyError(where, 'Properties.PermissionsBoundary', 'PermissionsBoundary is the ARN of a managed policy');
+  const boundary = managedPolicy(arn, where, 'Properties.PermissionsBoundary', managed);
+  if (boundary) return boundary;
+  unknown.push(arn);
+  gaps.push({ resource: where, element: 'Properties.PermissionsBoundary', instead: unknownPolicyInstead(arn, 'boundary') });
+  // A boundary nothing is known of allows nothing: the role is denied everything its own policies grant.
+  return { source: `permissions boundary ${arn} (not known locally)`, document: { Version: '2012-10-17', Statement: [] } };
 }
 
 /** A managed policy by ARN: one of the templates' customer managed policies, or an AWS managed one from the catalogue. */
