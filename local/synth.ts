@@ -64,7 +64,10 @@ function run(command: string, args: string[], options: SynthOptions): Promise<{ 
 export function cleanSynthOutput(output: string): string {
   const lines = output
     .split('\n')
-    .filter((line) => !/^Bundling asset |^\s+\S*\s+\d+(\.\d+)?[kmg]?b$|^⚡ Done in |^\d+ feature flags are not configured/.test(line));
+    .filter(
+      (line) =>
+        !/^Bundling asset |^\s+\S*\s+\d+(\.\d+)?[kmg]?b$|^⚡ Done in |^\d+ feature flags are not configured|: Subprocess exited with error \d+$/.test(line),
+    );
   const text = lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
