@@ -29,8 +29,9 @@ import {
   RequestTooLargeError,
   UnknownOperationError,
 } from './errors';
+import { answerFunctionsApi, type FunctionsApiContext, type FunctionsApiRoute, functionsApiRoute } from './functions-api';
 import type { LambdaRuntime } from './runtime';
-import { type InvocationType, type LogType, MAX_SYNC_REQUEST_BYTES } from './types';
+import { type InvocationType, type LambdaAction, type LogType, MAX_SYNC_REQUEST_BYTES } from './types';
 
 /** What the authenticator sees of a request: the raw path, decoded query values, lower-case headers, the body. */
 export interface InvokeApiRequest {
@@ -50,7 +51,9 @@ export type AuthenticationResult = { ok: true; principal: string } | Authenticat
 export interface InvokeApiOptions {
   runtime: Pick<LambdaRuntime, 'invoke' | 'targetArn'>;
   authenticate(request: InvokeApiRequest): Promise<AuthenticationResult>;
-  authorize(principal: string, action: 'lambda:InvokeFunction', resource: string): boolean | Promise<boolean>;
+  authorize(principal: string, action: LambdaAction, resource: string): boolean | Promise<boolean>;
+  /** ListFunctions, GetFunction and GetFunctionConfiguration (functions-api.ts); without it, only Invoke is served. */
+  functions?: Pick<FunctionsApiContext, 'runtime' | 'deployedAt'>;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 = any free port. @default 0 */
@@ -113,6 +116,8 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
   const { path: rawPath, rawQuery } = splitTarget(req.url);
   const method = req.method ?? 'GET';
   const match = INVOKE_PATH.exec(rawPath);
+  const functionsRoute = options.functions ? functionsApiRoute(method, rawPath) : undefined;
+  if (functionsRoute) return handleFunctionsApi(options, functionsRoute, req, res, requestId);
 
   if (!match || method !== 'POST') {
     discardBody(req);
@@ -177,6 +182,35 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
     } else {
       sendResponse(res, result.statusCode, responseHeaders);
     }
+  } catch (error) {
+    if (error instanceof LambdaServiceError) sendError(res, requestId, error);
+    else throw error;
+  }
+}
+
+/** ListFunctions, GetFunction(Configuration): authenticated as Invoke is, then answered by functions-api.ts. */
+async function handleFunctionsApi(
+  options: InvokeApiOptions,
+  route: FunctionsApiRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const { path: rawPath, rawQuery } = splitTarget(req.url);
+  const read = await readBody(req, { maxBytes: MAX_SYNC_REQUEST_BYTES, maxDrainedBytes: MAX_DRAINED_BYTES });
+  if (read.kind !== 'complete') {
+    req.destroy();
+    return;
+  }
+  const request: InvokeApiRequest = { method: 'GET', path: rawPath, rawQuery, query: parseQuery(rawQuery), headers: flattenHeaders(req), body: read.body };
+  const authentication = await options.authenticate(request);
+  if (!authentication.ok) {
+    sendResponse(res, authentication.status, { 'x-amzn-RequestId': requestId, ...authentication.headers }, authentication.body);
+    return;
+  }
+  try {
+    const answer = await answerFunctionsApi(route, request, { ...options.functions!, principal: authentication.principal, authorize: options.authorize });
+    sendResponse(res, 200, { 'content-type': 'application/json', 'x-amzn-RequestId': requestId }, JSON.stringify(answer));
   } catch (error) {
     if (error instanceof LambdaServiceError) sendError(res, requestId, error);
     else throw error;

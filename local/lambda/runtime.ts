@@ -190,6 +190,11 @@ export class LambdaRuntime {
     };
   }
 
+  /** Every function, in the order of the deployment (ListFunctions). */
+  listFunctions(): LocalFunctionDefinition[] {
+    return [...this.functions.values()];
+  }
+
   /** The live worker processes (for diagnostics and tests). */
   listWorkers(): WorkerInfo[] {
     return [...this.pools.values()].flatMap((pool) => pool.describe());

@@ -40,6 +40,7 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
   try {
     invokeApi = await startInvokeApi({
       runtime,
+      functions: { runtime, deployedAt: new Date() },
       authenticate: options.authenticate,
       authorize: options.authorize,
       host: options.host,
