@@ -25,7 +25,7 @@ describe('parseInvokeArgs', () => {
   test('a name alone: the event {} with the defaults', () => {
     expect(run(['my-fn'])).toEqual({
       kind: 'run',
-      options: { functionName: 'my-fn', payload: { kind: 'none' }, invocationType: 'RequestResponse', stateDir: '.local', logs: true },
+      options: { functionName: 'my-fn', payload: { kind: 'none' }, invocationType: 'RequestResponse', logs: true },
     });
   });
 
