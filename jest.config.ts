@@ -50,6 +50,7 @@ const SYSTEM = [
   '<rootDir>/test/local/schema-edits.test.ts',
   '<rootDir>/test/local/start-cli.test.ts',
   '<rootDir>/test/local/state-guard.test.ts',
+  '<rootDir>/test/local/signals.test.ts',
   '<rootDir>/test/local/lambda/orphans.test.ts',
   '<rootDir>/test/local/lambda/runtime.test.ts',
   '<rootDir>/test/local/lambda/service.test.ts',

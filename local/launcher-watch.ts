@@ -1,10 +1,11 @@
 /**
  * The processes that launched `npm start`'s node process, watched so that it never outlives them.
  *
- * `npm start` runs this process under `sh -c`, under npm. npm forwards SIGINT and SIGTERM to the shell only
- * (@npmcli/run-script's signal-manager), and the shell dies without passing SIGTERM on; SIGHUP and SIGKILL to npm
- * reach nobody. Either way this process would keep listening on every port, re-parented to init. So it polls its
- * launchers (the shell and npm) and stops cleanly once one of them is gone.
+ * npm forwards SIGINT and SIGTERM to the script's process only (@npmcli/run-script's signal-manager): `npm start` runs
+ * `exec ts-node …` so that this process is that one (a `sh -c` in between dies of SIGTERM, or ignores SIGINT,
+ * without passing it on). SIGHUP and SIGKILL to npm reach nobody: this process would keep listening on every port,
+ * re-parented to init. So it polls its launchers (npm, and a shell if there is one) and stops cleanly once one of
+ * them is gone.
  */
 import { readFileSync } from 'node:fs';
 import { isSameProcessAlive, processStartTicks } from './state-lock';
