@@ -51,6 +51,7 @@ const SYSTEM = [
   '<rootDir>/test/local/start-cli.test.ts',
   '<rootDir>/test/local/state-guard.test.ts',
   '<rootDir>/test/local/signals.test.ts',
+  '<rootDir>/test/local/try-it.test.ts',
   '<rootDir>/test/local/lambda/orphans.test.ts',
   '<rootDir>/test/local/lambda/runtime.test.ts',
   '<rootDir>/test/local/lambda/service.test.ts',
