@@ -22,6 +22,7 @@ const INTEGRATION = [
   '<rootDir>/test/local/lambda/invoke-api.test.ts',
   '<rootDir>/test/local/lambda/invoke-cli.test.ts',
   '<rootDir>/test/local/dynamodb/store-check.test.ts',
+  '<rootDir>/test/local/lambda/functions-api.test.ts',
   '<rootDir>/test/lambda/resolver/handler.test.ts',
   '<rootDir>/test/lambda/resolver/list-todos.test.ts',
   '<rootDir>/test/lambda/resolver/model-expression.test.ts',

@@ -10,6 +10,7 @@ import { checkStore, DamagedStoreError } from './dynamodb/store-check';
 import { DamagedStateError, PortTakenError, type ServicePort } from './errors';
 import { PortInUseError } from './http';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
+import { silenceSdkNodeVersionWarning } from './sdk-warning';
 import { type Services, startServices } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
 import { lockStateDir, registerRunningCloud, runningClouds, type StateLock } from './state-lock';
@@ -64,6 +65,8 @@ export interface RunningLocalCloud {
  * (DamagedStateError, every byte left as it was); a port in use is a PortTakenError naming its option.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<RunningLocalCloud> {
+  // Its own SDK clients (the store's) are an internal detail: their Node.js version warning is noise here.
+  silenceSdkNodeVersionWarning();
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

@@ -154,18 +154,21 @@ const FILE_SYSTEM_CODES = new Map([
   ['EISDIR', 'it is a folder'],
 ]);
 
-/** A fault of the local cloud: the message, and a log file with what is needed to find it. */
-function reportBug(error: unknown, run: Run): void {
-  const file = path.join(tmpdir(), `local-cloud-crash-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+/**
+ * A fault of the local cloud: writes a log file with what is needed to find it (command, versions, the error and its
+ * causes with their stacks, the last log lines) and returns the message for the user, naming that file.
+ */
+export function bugReport(error: unknown, recentLog: readonly string[], argv: readonly string[], dir = tmpdir()): string {
+  const file = path.join(dir, `local-cloud-crash-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
   const report = [
     `npm start crashed at ${new Date().toISOString()}`,
-    `command: npm start -- ${process.argv.slice(2).join(' ')}`,
+    `command: npm start -- ${argv.join(' ')}`,
     `node ${process.version} on ${process.platform}/${process.arch}`,
     '',
     errorChain(error),
     '',
-    `the last ${run.recentLog.length} log lines:`,
-    ...run.recentLog,
+    `the last ${recentLog.length} log lines:`,
+    ...recentLog,
   ].join('\n');
   let written = true;
   try {
@@ -173,9 +176,9 @@ function reportBug(error: unknown, run: Run): void {
   } catch {
     written = false;
   }
-  process.stderr.write(
+  return (
     `npm start: ${(error as Error)?.message ?? String(error)}\n` +
-      `This is a bug in the local cloud, not something you did. Please report it${written ? `, attaching ${file}` : ' with the message above'}.\n`,
+    `This is a bug in the local cloud, not something you did. Please report it${written ? `, attaching ${file}` : ' with the message above'}.\n`
   );
 }
 
@@ -203,7 +206,7 @@ if (require.main === module) {
       process.stderr.write(`npm start: ${known.message}\n`);
       process.exit(known.exitCode);
     }
-    reportBug(error, run);
+    process.stderr.write(bugReport(error, run.recentLog, process.argv.slice(2)));
     process.exit(70);
   });
 }
