@@ -143,18 +143,18 @@ async function chooseAuth(prefix: string): Promise<string> {
 /** Runs the operation in the editor and waits for AppSync's status line. */
 async function execute(): Promise<string> {
   const status = page.getByTestId('graphql-status');
-  const before = await status.innerText();
+  const before = (await status.textContent()) ?? '';
   await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
   await page.waitForFunction((previous) => {
     const text = document.querySelector('[data-testid="graphql-status"]')?.textContent ?? '';
     return text.startsWith('HTTP') && text !== previous;
   }, before);
-  return status.innerText();
+  return (await status.textContent()) ?? '';
 }
 
 /** What the response pane shows (CodeMirror renders the lines it shows). */
 async function responseText(): Promise<string> {
-  return page.locator('.graphiql-response .CodeMirror-code').innerText();
+  return (await page.locator('.graphiql-response .CodeMirror-code').textContent()) ?? '';
 }
 
 describe('the local console in Chromium', { timeout: 30 * 60_000 }, () => {
@@ -229,11 +229,11 @@ describe('the local console in Chromium', { timeout: 30 * 60_000 }, () => {
     await page.getByRole('button', { name: 'Invoke' }).click();
     const result = page.getByTestId('execution-result');
     await result.getByRole('heading', { name: 'Execution result: succeeded' }).waitFor({ timeout: 60_000 });
-    const response = JSON.parse(await page.getByTestId('execution-response').innerText()) as { statusCode: number; body: string };
+    const response = JSON.parse((await page.getByTestId('execution-response').textContent()) ?? '') as { statusCode: number; body: string };
     assert.equal(response.statusCode, 200);
     assert.equal((JSON.parse(response.body) as { data: { createTodo: { name: string } } }).data.createTodo.name, 'Buy milk');
-    assert.match(await page.getByTestId('execution-duration').innerText(), /^\d+\.\d\d ms$/);
-    const log = await page.getByTestId('execution-log').innerText();
+    assert.match((await page.getByTestId('execution-duration').textContent()) ?? '', /^\d+\.\d\d ms$/);
+    const log = (await page.getByTestId('execution-log').textContent()) ?? '';
     assert.match(log, /START RequestId: [0-9a-f-]{36} Version: \$LATEST/);
     assert.match(log, /REPORT RequestId: [0-9a-f-]{36}\s+Duration: /);
     await screenshot('05-test-tab-result');
