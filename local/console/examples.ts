@@ -118,7 +118,8 @@ const SCALAR_PLACEHOLDERS: Readonly<Record<string, unknown>> = {
   AWSIPAddress: '127.0.0.1',
 };
 
-function placeholder(type: GraphQLInputType, depth: number): unknown {
+/** A value of an input type that its validation accepts: required fields filled in, recursively. */
+export function placeholder(type: GraphQLInputType, depth: number): unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) return [];
   const named = getNamedType(inner);

@@ -13,6 +13,7 @@ import { ConsoleGate, TOKEN_QUERY_PARAMETER } from './gate';
 import { GraphqlConsole } from './graphql';
 import { type ConsoleRequestHandler, createConsoleHandler } from './handler';
 import type { Invoke } from './invoke';
+import { resolverEventsByFunction } from './resolver-events';
 import { sampleEventsFor } from './sample-events';
 import { TableBrowser } from './tables';
 import { TestEventStore } from './test-events';
@@ -50,11 +51,14 @@ export function createLocalConsole(options: LocalConsoleOptions): LocalConsole {
   const gate = ConsoleGate.create(Number(endpoint.port || 80), options.token);
   const functions = describeFunctions(options.deployment, options.principals);
   const callerIds = new Map(functions.map((fn) => [fn.name, fn.callerId]));
+  const resolverEvents = resolverEventsByFunction(options.deployment.graphqlApis);
+  const arns = new Map(functions.map((fn) => [fn.name, fn.arn]));
+  const samples = (name: string) => resolverEvents.get(arns.get(name) ?? '') ?? sampleEventsFor(callerIds.get(name));
   const handler = createConsoleHandler({
     gate,
     graphql: new GraphqlConsole(options.deployment, options.principals, options.now),
     functions,
-    testEvents: new TestEventStore(path.join(options.directory, 'test-events'), (name) => sampleEventsFor(callerIds.get(name))),
+    testEvents: new TestEventStore(path.join(options.directory, 'test-events'), samples),
     invoke: options.invoke,
     tables: new TableBrowser(options.dynamodb, options.deployment.tables),
     log: options.log,

@@ -1,7 +1,7 @@
 /**
  * The test events a function's Test tab starts with, before anything is saved: the README's sample payloads for the
- * callers (its "Invoke the callers" table; test/local/console/sample-events.test.ts checks the two agree), and an
- * empty event for any other function. Keyed by the caller's construct id (`listTodosIam`), which the callers stack
+ * callers (its "Invoke the callers" table; test/local/console/sample-events.test.ts checks the two agree), AppSync's
+ * events for a resolver function (resolver-events.ts), and an empty event for any other function. Keyed by the caller's construct id (`listTodosIam`), which the callers stack
  * names its `<Id>FunctionName` output after (lib/graphql-caller.ts).
  */
 import type { TestEvent } from './test-events';

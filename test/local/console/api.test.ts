@@ -249,6 +249,28 @@ describe('the local console (API over HTTP)', () => {
       expect(refused.json).toMatchObject({ status: 'Refused', statusCode: 400, errorType: 'InvalidRequestContentException' });
     });
 
+    test("the resolver function's test events are AppSync's events for each field it resolves, and run as AppSync would run them", async () => {
+      const resolver = local.cloud.deployment.functions.find((fn) => fn.stackName === 'TodoApi-dev')!.name;
+      const list = await request<{ events: Array<{ name: string; event: Record<string, any> }>; saved: boolean }>(
+        `/console/api/functions/${resolver}/test-events`,
+      );
+      expect(list.json.saved).toBe(false);
+      expect(list.json.events.map((event) => event.name)).toEqual(expect.arrayContaining(['Query.listTodos', 'Query.getTodo', 'Mutation.createTodo']));
+      const listTodos = list.json.events.find((event) => event.name === 'Query.listTodos')!.event;
+      expect(listTodos).toMatchObject({
+        arguments: { filter: null, limit: null, nextToken: null },
+        identity: null,
+        source: null,
+        info: { fieldName: 'listTodos', parentTypeName: 'Query', selectionSetList: expect.arrayContaining(['items', 'items/id', 'nextToken']) },
+      });
+      const answer = await request<Record<string, any>>(`/console/api/functions/${resolver}/invoke`, {
+        method: 'POST',
+        body: { event: JSON.stringify(listTodos) },
+      });
+      expect(answer.json).toMatchObject({ status: 'Succeeded', statusCode: 200 });
+      expect(JSON.parse(answer.json.response)).toMatchObject({ items: expect.any(Array) });
+    });
+
     test('an unknown function, or an event that is not text, is refused with what to do', async () => {
       const unknown = await request('/console/api/functions/nope/invoke', { method: 'POST', body: { event: '{}' } });
       expect(unknown.status).toBe(404);
