@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildProblem, pageHtml, readAsset, refusalHtml } from '../../../local/console/assets';
@@ -39,6 +39,12 @@ describe("the console's page", () => {
     build();
     writeFileSync(path.join(dist, 'console.js.LEGAL.txt'), 'licenses');
     for (const name of ['console.js.LEGAL.txt', '../ui/main.tsx', '__proto__', 'constructor']) expect(readAsset(name, dist)).toBeUndefined();
+  });
+
+  test('npm ci (prepare), npm test and npm start build it, with the command the page names', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts['build:console']).toBe('node local/console/build-ui.mjs');
+    for (const script of ['prepare', 'pretest', 'prestart']) expect(scripts[script].split(' && ')).toContain('npm run build:console');
   });
 
   test('the shell holds the token for its script, escaped; a refusal page holds only its message', () => {
