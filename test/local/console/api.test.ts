@@ -93,7 +93,8 @@ describe('the local console (API over HTTP)', () => {
     origin = consoleUrl.origin;
     host = consoleUrl.host;
     token = consoleUrl.searchParams.get('token') as string;
-  });
+    // The first suite to need the shared synth builds it (real bundles): minutes on a busy machine.
+  }, 300_000);
   afterAll(async () => {
     await local?.close();
     rmSync(stateDir, { recursive: true, force: true });
@@ -205,7 +206,7 @@ describe('the local console (API over HTTP)', () => {
       expect(caller).toMatchObject({
         callerId: 'listTodosApiKey',
         output: 'TodoCallers-dev.ListTodosApiKeyFunctionName',
-        runtime: 'nodejs22.x',
+        runtime: local.cloud.deployment.functions.find((fn) => fn.name === functionName('ListTodosApiKeyFunctionName'))!.runtime,
         handler: 'index.handler',
         memorySize: expect.any(Number),
         timeoutSeconds: expect.any(Number),
