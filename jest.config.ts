@@ -48,6 +48,7 @@ const SYSTEM = [
   '<rootDir>/test/hardening/hygiene.test.ts',
   '<rootDir>/test/hardening/load.test.ts',
   '<rootDir>/test/hardening/store-faults.test.ts',
+  '<rootDir>/test/local/console/api.test.ts',
   '<rootDir>/test/local/local-cloud.test.ts',
   '<rootDir>/test/local/schema-edits.test.ts',
   '<rootDir>/test/local/start-cli.test.ts',

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, type ClientConfig, ClientConfigError, clientConfigFiles } from '../lib/client-config';
 import { startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
+import { createLocalConsole } from './console';
 import { deployApp, type LocalDeployment } from './deployment';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { checkStore, DamagedStoreError } from './dynamodb/store-check';
@@ -114,10 +115,23 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     );
     closers.push(() => services.close());
 
+    const localConsole = createLocalConsole({
+      deployment,
+      principals: services.principals,
+      invoke: (name, payload, invokeOptions) => services.lambda.invoke(name, payload, invokeOptions),
+      dynamodb: dynamodb.client,
+      directory: path.join(options.inMemory ? workDir : stateDir, 'console'),
+      endpoint: appsync.endpoint,
+      log,
+      now: options.now,
+    });
+    appsync.serveConsole(localConsole.handler);
+
     const endpoints: LocalEndpoints = {
       graphql: Object.fromEntries(deployment.graphqlApis.map((api) => [api.logicalId, api.url])),
       lambda: services.lambdaUrl,
       dynamodb: dynamodb.url,
+      console: localConsole.url,
     };
     const files = {
       credentials: path.join(filesDir, 'credentials'),
@@ -127,7 +141,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     };
     writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
     writeFileAtomic(files.config, services.configFile, 0o600);
-    writeFileAtomic(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    // The console's token is printed, never written to a file.
+    writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, console: localConsole.baseUrl }, null, 2)}\n`);
     const outputsContent = outputsFileContent(deployment);
     const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
     writeFileAtomic(files.outputs, outputs, 0o600);

@@ -6,6 +6,8 @@ export interface LocalEndpoints {
   readonly graphql: Record<string, string>;
   readonly lambda: string;
   readonly dynamodb: string;
+  /** The local console's URL with this start's token (endpoints.json holds it without). */
+  readonly console?: string;
 }
 
 /** `cdk deploy --outputs-file` shape: outputs by stack name. */
@@ -29,6 +31,7 @@ export function startupReport(
   }
   lines.push('', 'Local endpoints:');
   for (const [logicalId, url] of Object.entries(endpoints.graphql)) lines.push(`  GraphQL (${logicalId}): ${url}`);
+  if (endpoints.console) lines.push(`  Console:           ${endpoints.console}`);
   lines.push(`  Lambda Invoke API: ${endpoints.lambda}`, `  DynamoDB:          ${endpoints.dynamodb}`, '');
   lines.push(`Credentials: ${files.credentials} (profile "local" may do anything; one profile per IAM role, named by its logical id)`);
   lines.push(`Endpoints:   ${files.endpoints}`);

@@ -78,6 +78,14 @@ describe('npm start (local/start.ts)', () => {
         dynamodb: string;
       };
       expect(Object.values(endpoints.graphql)).toEqual([endpoint]);
+      // The console's URL is printed with this start's token, which opens it; endpoints.json has it without.
+      const consoleUrl = /Console: +(\S+)/.exec(text)?.[1];
+      expect(consoleUrl).toMatch(new RegExp(`^${new URL(endpoint!).origin}/\\?token=[A-Za-z0-9_-]{43}$`));
+      const page = await fetch(consoleUrl!, { redirect: 'manual' });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+      expect((endpoints as { console?: string }).console).toBe(`${new URL(endpoint!).origin}/`);
+      expect(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')).not.toContain(new URL(consoleUrl!).searchParams.get('token'));
     } finally {
       cli.child.kill('SIGINT');
     }
