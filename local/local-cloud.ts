@@ -6,6 +6,8 @@ import { startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployApp, type LocalDeployment } from './deployment';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import { PrincipalStore } from './iam';
+import { authorize } from './iam/authorizer';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
 import { type Services, startServices } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
@@ -68,6 +70,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
       port: options.dynamodbPort ?? 8000,
       dataDir: options.inMemory ? undefined : path.join(stateDir, 'dynamodb'),
       region,
+      now: options.now,
+      log,
     });
     closers.push(() => dynamodb.close());
 
@@ -77,10 +81,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const graphqlBaseUrl = appsync.endpoint;
 
     const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
+    // The store has refused every call until now (503): it needs the deployment's principals to verify and authorize.
+    const principals = PrincipalStore.fromDeployment(deployment);
+    dynamodb.authorizeWith(principals, authorize);
     await dynamodb.createTables(deployment.tables);
 
     const services = await startServices({
       deployment,
+      principals,
       appsync,
       dependencies: [dynamodb],
       host,
@@ -105,7 +113,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     };
     writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
     writeFileAtomic(files.config, services.configFile, 0o600);
-    writeFileAtomic(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, notEmulated: deployment.notEmulated }, null, 2)}\n`);
     const outputsContent = outputsFileContent(deployment);
     const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
     writeFileAtomic(files.outputs, outputs, 0o600);
