@@ -28,7 +28,8 @@ function toGraphqlApi(stack: ProvisionedStack, api: ProvisionedResource): LocalG
     }
     if (dataSource?.properties.Type !== 'AWS_LAMBDA' || !lambdaArn)
       return { ...base, unsupported: `data source ${String(props.DataSourceName)} is not a Lambda data source` };
-    return { ...base, lambdaFunctionArn: lambdaArn };
+    const serviceRoleArn = typeof dataSource.properties.ServiceRoleArn === 'string' ? dataSource.properties.ServiceRoleArn : undefined;
+    return { ...base, lambdaFunctionArn: lambdaArn, ...(serviceRoleArn !== undefined ? { serviceRoleArn } : {}) };
   });
   const apiKeys: LocalApiKey[] = ofApi('AWS::AppSync::ApiKey').map((r) => ({
     id: String(r.attributes.ApiKeyId),

@@ -14,6 +14,11 @@ export interface LocalResolver {
   readonly kind: string;
   /** Set for a direct Lambda resolver (Lambda data source, no mapping templates). */
   readonly lambdaFunctionArn?: string;
+  /**
+   * The data source's `ServiceRoleArn`: the role AppSync assumes to invoke the function, which must be allowed
+   * `lambda:InvokeFunction` on it (data-source-role.ts). Undefined when the data source names none.
+   */
+  readonly serviceRoleArn?: string;
   /** Why the resolver cannot run locally, when it cannot. */
   readonly unsupported?: string;
 }

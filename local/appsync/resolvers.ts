@@ -4,7 +4,9 @@
  */
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, Kind, print, type SelectionSetNode } from 'graphql';
 import type { RequestAuth } from './auth';
+import type { InvokeDecision } from './data-source-role';
 import { FieldError } from './errors';
+import type { LocalResolver } from './model';
 import type { FieldResolverFactory } from './schema';
 
 export type InvokeLambdaResult = { ok: true; payload: unknown } | { ok: false; errorType: string; errorMessage: string };
@@ -19,6 +21,8 @@ export interface ResolverContext {
   readonly headers: Record<string, string>;
   readonly rawVariables: Record<string, unknown>;
   readonly invokeLambda: InvokeLambda;
+  /** Whether the resolver's data-source role may invoke its function (data-source-role.ts), asked before each invoke. */
+  readonly authorizeInvoke: (resolver: LocalResolver, functionArn: string) => InvokeDecision;
   readonly deadline: Promise<typeof TIMED_OUT>;
   timedOut: boolean;
   readonly decisions: string[];
@@ -41,21 +45,26 @@ export const makeFieldResolver: FieldResolverFactory = (runtime, typeName, field
       context.decisions.push(`resolver ${typeName}.${fieldName} not emulated`);
       throw new FieldError('UnsupportedResolver', `The resolver of ${typeName}.${fieldName} cannot run in the local cloud: ${why}.`);
     }
-    return invokeDirectLambda(resolver.lambdaFunctionArn, source, args, context, info, typeName, fieldName);
+    return invokeDirectLambda(resolver, resolver.lambdaFunctionArn, source, args, context, info);
   };
   return resolve as GraphQLFieldResolver<unknown, unknown>;
 };
 
 async function invokeDirectLambda(
+  resolver: LocalResolver,
   functionArn: string,
   source: unknown,
   args: Record<string, unknown>,
   context: ResolverContext,
   info: GraphQLResolveInfo,
-  typeName: string,
-  fieldName: string,
 ): Promise<unknown> {
+  const { typeName, fieldName } = resolver;
   if (context.timedOut) throw new FieldError('Lambda:ExecutionTimeoutException', 'Execution timed out.');
+  const permission = context.authorizeInvoke(resolver, functionArn);
+  if (!permission.allowed) {
+    context.decisions.push(`${typeName}.${fieldName} not invoked: ${permission.reason}`);
+    throw permission.error;
+  }
   const event = lambdaEvent(source, args, context, info);
   const invocation = Promise.resolve()
     .then(() => context.invokeLambda(functionArn, event))

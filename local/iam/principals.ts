@@ -40,17 +40,23 @@ export const ADMIN_PROFILE = 'local';
 interface Entry {
   readonly principal: LocalPrincipal;
   readonly secret: SigningSecret;
+  /** For a role's entry: the role's ARN and name. */
+  readonly role?: { readonly arn: string; readonly name: string };
 }
 
 export class PrincipalStore {
   private readonly byAccessKey = new Map<string, Entry>();
+  private readonly byRoleArn = new Map<string, Entry>();
 
   private constructor(
     readonly accountId: string,
     readonly region: string,
     entries: readonly Entry[],
   ) {
-    for (const entry of entries) this.byAccessKey.set(entry.principal.accessKeyId, entry);
+    for (const entry of entries) {
+      this.byAccessKey.set(entry.principal.accessKeyId, entry);
+      if (entry.role) this.byRoleArn.set(entry.role.arn, entry);
+    }
   }
 
   static fromDeployment(deployment: LocalDeployment): PrincipalStore {
@@ -87,6 +93,7 @@ export class PrincipalStore {
           description: `role ${role.stackName}/${role.logicalId}`,
         },
         secret: { secretAccessKey: role.credentials.secretAccessKey, sessionToken: role.credentials.sessionToken },
+        role: { arn: role.arn, name: role.roleName },
       });
     }
     return new PrincipalStore(accountId, deployment.region, entries);
@@ -99,6 +106,22 @@ export class PrincipalStore {
 
   principal(accessKeyId: string): LocalPrincipal | undefined {
     return this.byAccessKey.get(accessKeyId)?.principal;
+  }
+
+  /**
+   * The principal of a role by its ARN (`arn:aws:iam::<account>:role/<name>`), as a session named `sessionName` when
+   * given (a service assuming the role names its own session: AppSync's is `APPSYNC_ASSUME_ROLE`); undefined for a role
+   * the deployment does not define.
+   */
+  principalForRole(roleArn: string, sessionName?: string): LocalPrincipal | undefined {
+    const entry = this.byRoleArn.get(roleArn);
+    if (!entry?.role || sessionName === undefined) return entry?.principal;
+    const { principal, role } = entry;
+    return {
+      ...principal,
+      principalArn: `arn:aws:sts::${principal.accountId}:assumed-role/${role.name}/${sessionName}`,
+      username: `${principal.username.slice(0, principal.username.indexOf(':'))}:${sessionName}`,
+    };
   }
 
   list(): LocalPrincipal[] {
