@@ -16,6 +16,7 @@ const INTEGRATION = [
   '<rootDir>/test/lambda/shared/default-credentials.test.ts',
   '<rootDir>/test/lambda/shared/graphql-client.test.ts',
   '<rootDir>/test/hardening/resolver-faults.test.ts',
+  '<rootDir>/test/local/appsync/api-limits.test.ts',
   '<rootDir>/test/local/appsync/data-source-role.test.ts',
   '<rootDir>/test/local/appsync/endpoint.test.ts',
   '<rootDir>/test/local/appsync/mutation-hook.test.ts',

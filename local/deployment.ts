@@ -1,8 +1,10 @@
 import { graphqlApisOf } from './appsync/deployment-model';
+import { appSyncGapsOf } from './appsync/emulation-gaps';
 import type { LocalGraphqlApi } from './appsync/model';
 import type { StackArtifact } from './cloudformation/cloud-assembly';
 import { type DeployOptions, deployLocally, type EngineDeployment, type StackOutputs } from './cloudformation/deployment';
 import { tablesOf } from './dynamodb/deployment-model';
+import { dynamoDbGapsOf } from './dynamodb/emulation-gaps';
 import type { LocalTable } from './dynamodb/model';
 import { adminCredentialsOf, rolesOf } from './iam/deployment-model';
 import type { AwsCredentials, LocalRole } from './iam/model';
@@ -44,16 +46,17 @@ export interface EmulationGap {
 export function deployApp(stacks: StackArtifact[], options: Omit<DeployOptions, 'providers'> & Partial<Pick<DeployOptions, 'providers'>>): LocalDeployment {
   const engine = deployLocally(stacks, { ...options, providers: options.providers ?? defaultResourceProviders() });
   const roles = rolesOf(engine.provisioned, options.identity);
+  const tables = tablesOf(engine.provisioned);
   return {
     region: engine.region,
     accountId: engine.accountId,
     stacks: engine.stacks,
     roles,
     functions: functionsOf(engine.provisioned, roles, options.workDir),
-    tables: tablesOf(engine.provisioned),
+    tables,
     graphqlApis: graphqlApisOf(engine.provisioned),
     adminCredentials: adminCredentialsOf(options.identity),
     skipped: engine.skipped,
-    notEmulated: [],
+    notEmulated: [...appSyncGapsOf(engine.provisioned, new Set(roles.map((role) => role.arn))), ...dynamoDbGapsOf(tables)],
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Runs one GraphQL operation against an API the way AppSync does, once the request is authenticated, in stages:
- * document (parsed and validated, cached) → operation → variables → authorize (IAM per top-level field) → execute
+ * document (parsed and validated, cached) → introspection (IntrospectionConfig, api-limits.ts) → operation → variables
+ * → authorize (IAM per top-level field) → execute (QueryDepthLimit and ResolverCountLimit checked per field)
  * (per-field @aws_* rules and direct Lambda resolvers, resolvers.ts, under a deadline) → format (AppSync's shapes).
  * After a mutation, `onMutation` hears what each top-level field returned: the seam for subscriptions.
  */
 import { type DocumentNode, execute, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { executionLimitsOf, introspectionStage } from './api-limits';
 import type { RequestAuth } from './auth';
 import { authorizeStage } from './authorize';
 import type { InvokeAuthorizer } from './data-source-role';
@@ -60,6 +62,8 @@ export async function runOperation(runtime: ApiRuntime, input: OperationInput, a
 
   const document = documentStage(schema, input.query, decisions);
   if ('outcome' in document) return document.outcome;
+  const introspection = introspectionStage(runtime.api, document.next, decisions);
+  if ('outcome' in introspection) return introspection.outcome;
   const operation = operationStage(document.next, input.operationName, input.httpMethod, decisions);
   if ('outcome' in operation) return operation.outcome;
   const variables = variablesStage(schema, operation.next, input.variables, decisions);
@@ -103,6 +107,8 @@ async function executeStage(
       }, deps.timeoutMs);
     }),
     timedOut: false,
+    limits: executionLimitsOf(runtime.api),
+    resolverExecutions: 0,
     decisions,
   };
   try {

@@ -3,6 +3,7 @@
  * direct Lambda resolver (invoked with AppSync's event, within the request's deadline) or the default resolver.
  */
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, Kind, print, type SelectionSetNode } from 'graphql';
+import { type ExecutionLimits, queryDepthProblem, resolverCountProblem } from './api-limits';
 import type { RequestAuth } from './auth';
 import type { InvokeDecision } from './data-source-role';
 import { FieldError } from './errors';
@@ -25,6 +26,10 @@ export interface ResolverContext {
   readonly authorizeInvoke: (resolver: LocalResolver, functionArn: string) => InvokeDecision;
   readonly deadline: Promise<typeof TIMED_OUT>;
   timedOut: boolean;
+  /** The API's QueryDepthLimit and ResolverCountLimit (api-limits.ts). */
+  readonly limits: ExecutionLimits;
+  /** Resolver executions so far in this request. */
+  resolverExecutions: number;
   readonly decisions: string[];
 }
 
@@ -33,6 +38,11 @@ export const makeFieldResolver: FieldResolverFactory = (runtime, typeName, field
   const rule = runtime.fieldAuth(typeName, fieldName);
   const resolver = runtime.resolver(typeName, fieldName);
   const resolve: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, context, info) => {
+    const tooDeep = queryDepthProblem(context.limits, info.path);
+    if (tooDeep) {
+      context.decisions.push(`${typeName}.${fieldName} beyond QueryDepthLimit`);
+      throw tooDeep;
+    }
     if (!rule.modes.has(context.auth.mode)) {
       context.decisions.push(`field ${typeName}.${fieldName} refused to ${context.auth.mode} (${rule.source})`);
       throw new FieldError('Unauthorized', `Not Authorized to access ${fieldName} on type ${typeName}`);
@@ -44,6 +54,12 @@ export const makeFieldResolver: FieldResolverFactory = (runtime, typeName, field
       const why = resolver.unsupported ?? 'it is not a direct Lambda resolver';
       context.decisions.push(`resolver ${typeName}.${fieldName} not emulated`);
       throw new FieldError('UnsupportedResolver', `The resolver of ${typeName}.${fieldName} cannot run in the local cloud: ${why}.`);
+    }
+    const overLimit = resolverCountProblem(context.limits, ++context.resolverExecutions);
+    if (overLimit) {
+      // Once per request: every later resolver is over the limit too.
+      if (context.resolverExecutions === context.limits.resolverCount + 1) context.decisions.push(`resolver limit of ${context.limits.resolverCount} reached`);
+      throw overLimit;
     }
     return invokeDirectLambda(resolver, resolver.lambdaFunctionArn, source, args, context, info);
   };

@@ -66,6 +66,8 @@ export interface DynamoDbGate {
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** From now on, requests are verified against these principals and authorized by this authorizer. */
   authorizeWith(principals: PrincipalStore, authorize: Authorizer): void;
+  /** Tables (by ARN) whose resource-based policy is not evaluated: every call to them by a role is refused. */
+  refuseRolesOn(tableArns: readonly string[]): void;
   readonly principals: PrincipalStore | undefined;
 }
 
@@ -93,6 +95,12 @@ const refuse = (error: DynamoDbServiceError, detail: string = error.errorType): 
 
 export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
   let authority: Authority | undefined;
+  const unevaluatedTables = new Set<string>();
+  /** The table of a table, index or stream ARN, when its resource policy is not evaluated. */
+  const unevaluatedTableOf = (resource: string): string | undefined => {
+    const table = /^(arn:aws:dynamodb:[^:]+:\d{12}:table\/[^/]+)/.exec(resource)?.[1];
+    return table !== undefined && unevaluatedTables.has(table) ? table : undefined;
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
@@ -205,6 +213,12 @@ export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
   ): void {
     const facts = requestFacts(req, options);
     for (const permission of permissions) {
+      if (!principal.isAdmin && unevaluatedTableOf(permission.resource) !== undefined) {
+        refuse(
+          new AccessDeniedError(principal.principalArn, permission.action, permission.resource, AccessDeniedReason.ResourcePolicyNotEvaluated),
+          `${operation} by ${principal.principalArn} (${principal.description}): AccessDeniedException, ${permission.action} on ${permission.resource}: the table's ResourcePolicy is not evaluated`,
+        );
+      }
       const decision = current.authorize(principal, { ...permission, facts });
       if (decision.allowed) continue;
       const reason = decision.decision === 'ExplicitDeny' ? AccessDeniedReason.ExplicitDeny : AccessDeniedReason.NoAllow;
@@ -219,6 +233,9 @@ export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
     handle,
     authorizeWith(principals, authorize) {
       authority = { principals, authorize };
+    },
+    refuseRolesOn(tableArns) {
+      for (const arn of tableArns) unevaluatedTables.add(arn);
     },
     get principals() {
       return authority?.principals;

@@ -161,7 +161,16 @@ export class UnrecognizedClientError extends DynamoDbServiceError {
 export enum AccessDeniedReason {
   NoAllow = 'no-allow',
   ExplicitDeny = 'explicit-deny',
+  /** The local cloud's own: a table whose ResourcePolicy it does not evaluate (emulation-gaps.ts). */
+  ResourcePolicyNotEvaluated = 'resource-policy-not-evaluated',
 }
+
+const ACCESS_DENIED_ENDINGS: Readonly<Record<AccessDeniedReason, (action: string) => string>> = {
+  [AccessDeniedReason.NoAllow]: (action) => `because no identity-based policy allows the ${action} action`,
+  [AccessDeniedReason.ExplicitDeny]: () => 'with an explicit deny in an identity-based policy',
+  [AccessDeniedReason.ResourcePolicyNotEvaluated]: () =>
+    "because the local cloud does not evaluate the table's resource-based policy (ResourcePolicy): only the admin profile may use this table locally",
+};
 
 /** Authenticated, but the principal may not perform the action on the resource. */
 export class AccessDeniedError extends DynamoDbServiceError {
@@ -171,10 +180,7 @@ export class AccessDeniedError extends DynamoDbServiceError {
     readonly resource: string,
     readonly reason: AccessDeniedReason,
   ) {
-    const why =
-      reason === AccessDeniedReason.ExplicitDeny
-        ? 'with an explicit deny in an identity-based policy'
-        : `because no identity-based policy allows the ${action} action`;
+    const why = ACCESS_DENIED_ENDINGS[reason](action);
     super(
       400,
       DynamoDbErrorNamespace.Coral,

@@ -4,6 +4,7 @@ import { adopt } from '../http';
 import type { PrincipalStore } from '../iam/principals';
 import type { LocalService } from '../service';
 import { type Authorizer, createDynamoDbGate } from './auth';
+import { tablesWithResourcePolicy } from './emulation-gaps';
 import type { LocalTable } from './model';
 
 export type { Authorizer } from './auth';
@@ -29,7 +30,10 @@ export interface LocalDynamoDb extends LocalService {
    * then every call is refused with 503 (the store listens before the deployment, whose principals it needs, is built).
    */
   authorizeWith(principals: PrincipalStore, authorize: Authorizer): void;
-  /** Creates the tables the templates define; tables that already exist (a restart on the same state) are kept. */
+  /**
+   * Creates the tables the templates define; tables that already exist (a restart on the same state) are kept. A
+   * table with a ResourcePolicy (not evaluated) is refused to every role from then on.
+   */
   createTables(tables: LocalTable[]): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -93,6 +97,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     },
     async createTables(tables) {
       const client = ready('create tables');
+      gate.refuseRolesOn(tablesWithResourcePolicy(tables));
       const existing = new Set<string>();
       let start: string | undefined;
       do {

@@ -206,6 +206,28 @@ describe('once it has its principals', () => {
     await expect(as(NO_DELETE).send(transaction)).rejects.toMatchObject({ name: 'UnknownOperationException' });
   });
 
+  test('a table with a ResourcePolicy (not evaluated) is refused to every role, even one allowed dynamodb:* on *', async () => {
+    await store.createTables([
+      {
+        stackName: 'Store-test',
+        logicalId: 'Guarded',
+        tableName: 'Guarded',
+        arn: tableArn('Guarded'),
+        properties: {
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          ResourcePolicy: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 'dynamodb:*', Resource: '*' }] } },
+        },
+      },
+    ]);
+    await expect(as(NO_DELETE).send(new ScanCommand({ TableName: 'Guarded' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: `User: ${arnOf(NO_DELETE)} is not authorized to perform: dynamodb:Scan on resource: ${tableArn('Guarded')} because the local cloud does not evaluate the table's resource-based policy (ResourcePolicy): only the admin profile may use this table locally`,
+    });
+    expect((await admin().send(new ScanCommand({ TableName: 'Guarded' }))).Count).toBe(0);
+  });
+
   test('the admin may do anything', async () => {
     expect((await admin().send(new ScanCommand({ TableName: 'Other' }))).$metadata.httpStatusCode).toBe(200);
   });
