@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { IntrospectionConfig as CdkIntrospectionConfig, Definition, GraphqlApi, SchemaFile } from 'aws-cdk-lib/aws-appsync';
 import { IntrospectionConfig } from '../../../local/appsync/model';
+import { readCloudAssembly } from '../../../local/cloudformation/cloud-assembly';
 import { appSyncStack, deployStacks, FUNCTION_ARN, IMPORTED_ROLE_ARN } from '../../support/appsync-template';
 
 const apiOf = (properties: Parameters<typeof appSyncStack>[0] = {}) => deployStacks([appSyncStack(properties)]).graphqlApis[0];
@@ -52,5 +58,26 @@ describe("each Lambda resolver carries its data source's role", () => {
     expect(byField.b.serviceRoleArn).toBeUndefined();
     expect(byField.c.serviceRoleArn).toBe(IMPORTED_ROLE_ARN);
     expect(byField.d.unsupported).toMatch(/not a Lambda data source/);
+  });
+});
+
+describe("CDK's GraphqlApi props reach the local API", () => {
+  test('introspectionConfig, queryDepthLimit and resolverCountLimit', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-settings-')) });
+    const stack = new Stack(app, 'Settings', { stackName: 'Settings-test' });
+    new GraphqlApi(stack, 'Api', {
+      name: 'settings',
+      definition: Definition.fromSchema(SchemaFile.fromAsset(path.join(__dirname, '../../../schema/schema.graphql'))),
+      introspectionConfig: CdkIntrospectionConfig.DISABLED,
+      queryDepthLimit: 12,
+      resolverCountLimit: 345,
+    });
+    const outdir = app.synth().directory;
+    try {
+      const [api] = deployStacks(readCloudAssembly(outdir)).graphqlApis;
+      expect(api).toMatchObject({ introspectionConfig: IntrospectionConfig.Disabled, queryDepthLimit: 12, resolverCountLimit: 345 });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
