@@ -82,15 +82,19 @@ interface Refusal {
   readonly detail: string;
 }
 
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.detail);
-    this.name = 'Refused';
+/** How a check ends the request: the catalogue's answer and the words of its log line (control flow inside the gate). */
+class RefusedRequest extends Error {
+  constructor(
+    readonly refusal: Refusal,
+    options?: ErrorOptions,
+  ) {
+    super(refusal.detail, options);
+    this.name = 'RefusedRequest';
   }
 }
 
 const refuse = (error: DynamoDbServiceError, detail: string = error.errorType): never => {
-  throw new Refused({ error, detail });
+  throw new RefusedRequest({ error, detail }, { cause: error });
 };
 
 export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
@@ -122,8 +126,9 @@ export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
         options.store(replayed(req, admitted.body), res);
       })
       .catch((error: unknown) => {
-        // Refused carries the log line's words; a catalogue error thrown as is (an unknown operation) is its own.
-        const refusal = error instanceof Refused ? error.refusal : error instanceof DynamoDbServiceError ? { error, detail: error.errorType } : undefined;
+        // RefusedRequest carries the log line's words; a catalogue error thrown as is (an unknown operation) is its own.
+        const refusal =
+          error instanceof RefusedRequest ? error.refusal : error instanceof DynamoDbServiceError ? { error, detail: error.errorType } : undefined;
         if (refusal) {
           const reply = refusal.error.render(responseContentType(req));
           answer(reply);
