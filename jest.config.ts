@@ -52,6 +52,7 @@ const SYSTEM = [
   '<rootDir>/test/local/local-cloud.test.ts',
   '<rootDir>/test/local/schema-edits.test.ts',
   '<rootDir>/test/local/start-cli.test.ts',
+  '<rootDir>/test/local/lambda/node-runtime.test.ts',
   '<rootDir>/test/local/lambda/orphans.test.ts',
   '<rootDir>/test/local/lambda/runtime.test.ts',
   '<rootDir>/test/local/lambda/service.test.ts',

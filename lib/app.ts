@@ -17,16 +17,22 @@ export interface BuildAppOptions {
    * @default 'esm'
    */
   readonly callerModuleFormat?: ModuleFormat;
+  /**
+   * The time the configuration is checked against (the API key's expiry); never part of the templates.
+   * @default now
+   */
+  readonly now?: Date;
 }
 
 /** Composes the app's two stacks; `bin/app.ts` and the tests build the same app through this. */
 export function buildApp(app: App, options: BuildAppOptions = {}): TodoAppStacks {
-  const config = readAppConfig(app.node);
+  const config = readAppConfig(app.node, options.now);
   // Environment-agnostic on purpose: synth needs no account lookups, and `cdk deploy` targets the CLI's account.
   const apiStack = new TodoApiStack(app, 'TodoApiStack', {
     stackName: `TodoApi-${config.envName}`,
     description: `Todo GraphQL API (${config.apiName}, ${config.envName}): AppSync, resolver Lambda, DynamoDB`,
     config,
+    now: options.now,
   });
   const callersStack = new TodoCallersStack(app, 'TodoCallersStack', {
     stackName: `TodoCallers-${config.envName}`,

@@ -1,6 +1,8 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { Policy } from 'aws-cdk-lib/aws-iam';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { nodeMajorOfRuntime, RUNTIME_WARNING_DAYS, runtimeLifecycle } from './lambda-runtimes';
 import { TodoFunction } from './todo-function';
 
 /** Plugin name of cdk-nag's AwsSolutionsChecks in CDK's validation report. */
@@ -21,14 +23,32 @@ export interface NagSuppression {
   readonly reason: string;
 }
 
-/** Lambda runtime pinned on purpose (`TodoFunction.RUNTIME`), one runtime behind the newest. */
-export const PINNED_RUNTIME: NagSuppression = {
-  id: 'AwsSolutions-L1',
-  reason:
-    `The runtime is pinned on purpose (TodoFunction.RUNTIME = ${TodoFunction.RUNTIME.name}) so a CDK upgrade never changes it silently, ` +
-    'and the bundles are built for it (esbuild target). It is a supported Lambda runtime; moving to a newer one is a deliberate ' +
-    'change of TodoFunction.RUNTIME and the bundling target, after which this acknowledgment no longer matches anything.',
-};
+/**
+ * The newest Node.js runtime this CDK knows: what cdk-nag's AwsSolutions-L1 ("latest runtime version") compares a
+ * function's runtime with (it reads the same list, aws-lambda's Runtime.ALL).
+ */
+export function newestKnownNodeRuntime(): string {
+  const majors = Runtime.ALL.map((runtime) => nodeMajorOfRuntime(runtime.name)).filter((major): major is number => major !== undefined);
+  return `nodejs${Math.max(...majors)}.x`;
+}
+
+/**
+ * Lambda runtime pinned on purpose (`TodoFunction.RUNTIME`). Only acknowledged while it is behind the newest runtime
+ * CDK knows (L1 raises nothing otherwise, and an acknowledgment of nothing would be stale); its reason quotes
+ * Lambda's dates for it (lib/lambda-runtimes.ts), which a test keeps at least RUNTIME_WARNING_DAYS ahead.
+ */
+export function pinnedRuntimeSuppression(runtime = TodoFunction.RUNTIME.name): NagSuppression {
+  const dates = runtimeLifecycle(runtime);
+  return {
+    id: 'AwsSolutions-L1',
+    reason:
+      `The runtime is pinned on purpose (TodoFunction.RUNTIME = ${runtime}) so a CDK upgrade never changes it silently, and the bundles ` +
+      `and the local cloud are built for it. Lambda supports it until ${dates.deprecation} (function creation blocked from ` +
+      `${dates.blockFunctionCreate}, updates from ${dates.blockFunctionUpdate}: lib/lambda-runtimes.ts), and ` +
+      `test/lib/lambda-runtimes.test.ts fails ${RUNTIME_WARNING_DAYS} days before that date; moving to ${newestKnownNodeRuntime()} is a ` +
+      'deliberate change of TodoFunction.RUNTIME.',
+  };
+}
 
 /** The `Resource: *` statement that `tracing: Tracing.ACTIVE` adds to a function's role. */
 export const XRAY_WRITE: NagSuppression = {
@@ -45,8 +65,9 @@ export const XRAY_WRITE: NagSuppression = {
  * resources are found through the construct tree, so a caller added with one line gets the same treatment.
  */
 export function applyNagSuppressions(scope: IConstruct): void {
+  const behindNewest = TodoFunction.RUNTIME.name !== newestKnownNodeRuntime();
   for (const fn of scope.node.findAll().filter((c): c is TodoFunction => c instanceof TodoFunction)) {
-    acknowledge(fn.node.defaultChild, PINNED_RUNTIME);
+    if (behindNewest) acknowledge(fn.node.defaultChild, pinnedRuntimeSuppression());
     const defaultPolicy = fn.role?.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy instanceof Policy) acknowledge(defaultPolicy.node.defaultChild, XRAY_WRITE);
   }

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, Expiration, Fn, Stack } from 'aws-cdk-lib';
-import { AuthorizationType, Definition, FieldLogLevel, GraphqlApi, type IGraphqlApi, LambdaDataSource } from 'aws-cdk-lib/aws-appsync';
+import { Annotations, CfnOutput, Expiration, Fn, Stack } from 'aws-cdk-lib';
+import { AuthorizationType, CfnApiKey, Definition, FieldLogLevel, GraphqlApi, type IGraphqlApi, LambdaDataSource } from 'aws-cdk-lib/aws-appsync';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ROOT_TYPE_OF } from '../lambda/resolver/api-resolver';
 import type { ApiModels, ModelOperation } from '../lambda/resolver/model';
+import { type ApiKeyLifetime, apiKeyExpiry, checkApiKeyExpiry, utcDate } from './api-key-lifetime';
+import { ConfigError } from './config-error';
 import { GraphqlApiLogging } from './graphql-api-logging';
 import { ModelTable } from './model-table';
 import { capitalize } from './schema-fields';
@@ -32,15 +34,23 @@ export interface TodoApiProps {
   /** Amplify-style environment name, part of the API's display name and of the key's SSM parameter. */
   readonly envName: string;
   /**
-   * Days until the API key expires, counted from each deploy; AppSync accepts 1 to 365.
-   * @default 365
+   * When the API keys expire (lib/api-key-lifetime.ts): a fixed date, so that the template does not change between
+   * synths; checked at synth against what AppSync accepts.
+   * @default - 365 days after today (UTC), so same-day synths agree
    */
-  readonly apiKeyExpiresInDays?: number;
+  readonly apiKeyLifetime?: ApiKeyLifetime;
   /**
-   * Bump to rotate the API key: the key is named after its generation, so a new one replaces it.
-   * @default 1
+   * The live key generations: one key each, named after its generation, so that a new generation is a new key. The
+   * newest is the one published (SSM parameter, GraphQLAPIKeyOutput) and held by the callers; list two while
+   * rotating, so that the older keeps working until the callers have the newer (README: API key expiry and rotation).
+   * @default [1]
    */
-  readonly apiKeyGeneration?: number;
+  readonly apiKeyGenerations?: readonly number[];
+  /**
+   * The time the expiry is checked against (tests move it).
+   * @default now
+   */
+  readonly now?: Date;
   /**
    * Whether deleting the stack deletes the table and its data.
    * @default false
@@ -62,6 +72,8 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
   readonly graphqlApi: GraphqlApi;
   readonly graphqlUrl: string;
   readonly apiKeyParameterName: string;
+  /** The live key generations, oldest first; the last is the one the callers hold. */
+  readonly apiKeyGenerations: readonly number[];
   readonly resolverFunction: TodoFunction;
   /** The schema's models, as the resolver serves them. */
   readonly models: ApiModels;
@@ -72,7 +84,14 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
     super(scope, id);
     this.apiName = props.apiName;
     const schemaPath = props.schemaPath ?? SCHEMA_PATH;
-    const generation = props.apiKeyGeneration ?? 1;
+    const now = props.now ?? new Date();
+    const generations = liveGenerations(props.apiKeyGenerations ?? [1]);
+    const newest = generations[generations.length - 1];
+    const lifetime = props.apiKeyLifetime ?? { issuedOn: utcDate(now), days: 365 };
+    const { warning } = checkApiKeyExpiry(lifetime, now);
+    const expires = Expiration.atDate(apiKeyExpiry(lifetime));
+    const keyDescription = (generation: number) => `${props.apiName} ${props.envName} API key, generation ${generation}`;
+    this.apiKeyGenerations = generations;
     this.models = readModels(schemaPath, this.node.path);
 
     this.graphqlApi = new GraphqlApi(this, 'GraphQLAPI', {
@@ -83,11 +102,10 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
           authorizationType: AuthorizationType.API_KEY,
           apiKeyConfig: {
             // The key's logical id comes from its name, so a new generation is a new key (see README: rotation).
-            name: `Generation${generation}`,
-            description: `${props.apiName} ${props.envName} API key, generation ${generation}`,
-            // Set on purpose: CDK's default silently expires the key after 7 days. Counted from each deploy,
-            // so a deploy at least once a year keeps the key alive.
-            expires: Expiration.after(Duration.days(props.apiKeyExpiresInDays ?? 365)),
+            name: `Generation${newest}`,
+            description: keyDescription(newest),
+            // No `expires` here: CDK would check it against the real clock, not `now`. Set below, on purpose (AppSync's
+            // default silently expires a key after 7 days), to the fixed date checked above.
           },
         },
         additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
@@ -95,6 +113,18 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
       xrayEnabled: true,
     });
     this.graphqlUrl = this.graphqlApi.graphqlUrl;
+    (this.graphqlApi.node.findChild(`Generation${newest}ApiKey`) as CfnApiKey).expires = expires.toEpoch();
+    // The older generation of a rotation: the same construct id GraphqlApi gives its own key (`<name>ApiKey`), so a
+    // key keeps its logical id, and so stays the same key, whether it is the newest or the one being retired.
+    for (const generation of generations.slice(0, -1)) {
+      const retiring = new CfnApiKey(this.graphqlApi, `Generation${generation}ApiKey`, {
+        apiId: this.graphqlApi.apiId,
+        description: keyDescription(generation),
+        expires: expires.toEpoch(),
+      });
+      this.graphqlApi.addSchemaDependency(retiring);
+    }
+    if (warning) Annotations.of(this.graphqlApi).addWarningV2('todo:apiKeyExpiresSoon', warning);
     new GraphqlApiLogging(this, 'RequestLogging', { api: this.graphqlApi, fieldLogLevel: FieldLogLevel.ERROR });
 
     // One table per model, named after it (`TodoTable`), so adding a model never moves another's table.
@@ -157,6 +187,12 @@ export class TodoApi extends Construct implements CallableGraphqlApi {
     // Amplify's client configuration needs the API's region (aws_appsync_region); `npm run client-config` reads it here.
     new CfnOutput(stack, 'GraphQLAPIRegionOutput', { value: stack.region, description: 'Region of the GraphQL API' });
   }
+}
+
+/** Generations sorted, oldest first; at least one. */
+function liveGenerations(generations: readonly number[]): readonly number[] {
+  if (generations.length === 0) throw new ConfigError('TodoApi needs at least one API key generation');
+  return [...new Set(generations)].sort((a, b) => a - b);
 }
 
 /** The schema's models; a schema the resolver cannot serve fails the synth here, naming this construct and each field. */

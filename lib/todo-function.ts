@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { nodeMajorOfRuntime } from './lambda-runtimes';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 
@@ -50,8 +51,22 @@ export interface TodoFunctionProps {
 
 /** The one Lambda function shape of this project: pinned runtime, ARM64, esbuild bundling tuned for size. */
 export class TodoFunction extends NodejsFunction {
-  /** The runtime every function of the app uses: pinned, so a CDK upgrade never changes it silently. */
-  static readonly RUNTIME = Runtime.NODEJS_22_X;
+  /**
+   * The runtime every function of the app uses, chosen here only: pinned, so a CDK upgrade never changes it silently.
+   * The bundles target its Node.js version, the local cloud runs the functions on that version (local/lambda/
+   * node-runtime.ts), and test/lib/lambda-runtimes.test.ts fails 180 days before Lambda deprecates it.
+   */
+  static readonly RUNTIME = Runtime.NODEJS_24_X;
+
+  /** The Node.js major version of RUNTIME (24 for nodejs24.x). */
+  static get NODE_MAJOR(): number {
+    const major = nodeMajorOfRuntime(TodoFunction.RUNTIME.name);
+    if (major === undefined) throw new Error(`TodoFunction.RUNTIME must be a Node.js runtime, not ${TodoFunction.RUNTIME.name}`);
+    return major;
+  }
+
+  /** Path of the TypeScript handler file it bundles. */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: TodoFunctionProps) {
     const format = props.moduleFormat ?? 'esm';
@@ -98,10 +113,10 @@ export class TodoFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node22',
+        target: `node${TodoFunction.NODE_MAJOR}`,
         // Bundled CommonJS dependencies may still call require() for Node built-ins; ESM has no require of its own.
         banner: format === 'esm' ? "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" : undefined,
-        // The Node.js 22 runtime ships AWS SDK v3: the resolver uses it instead of carrying its own copy.
+        // Lambda's Node.js runtimes (18 and later) ship AWS SDK v3: the resolver uses it instead of carrying its own copy.
         externalModules: ['@aws-sdk/*'],
         // esbuild takes each value as JSON text: a value is bundled as its JSON, read back with JSON.parse.
         define: props.bundledValues
@@ -109,5 +124,6 @@ export class TodoFunction extends NodejsFunction {
           : undefined,
       },
     });
+    this.entry = props.entry;
   }
 }

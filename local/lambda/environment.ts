@@ -3,8 +3,9 @@
  * from this process's own environment (PATH aside).
  *
  * Precedence, lowest first; each layer overrides the ones before it:
- * 1. defaults: PATH (this process's), LANG=en_US.UTF-8, TZ=:UTC, and AWS_ENDPOINT_URL = UNROUTED_AWS_ENDPOINT, so that
- *    an SDK client for a service the local cloud does not emulate fails at once instead of reaching AWS;
+ * 1. defaults: PATH (this process's), LANG=en_US.UTF-8, TZ=:UTC, NODE_PATH as the Node.js runtime's bootstrap sets it
+ *    (node-runtime.ts), and AWS_ENDPOINT_URL = UNROUTED_AWS_ENDPOINT, so that an SDK client for a service the local
+ *    cloud does not emulate fails at once instead of reaching AWS;
  * 2. the function's own variables (its template's Environment.Variables, already resolved);
  * 3. the extra environment of the other local services (e.g. AWS_ENDPOINT_URL_DYNAMODB of the local store): what
  *    points the function's SDK clients at them wins over the function's configuration. An AWS_ENDPOINT_URL set to
@@ -14,6 +15,7 @@
  *    function runs with its role's keys or none; it never reads ~/.aws nor the instance metadata service.
  */
 import { randomBytes } from 'node:crypto';
+import { lambdaNodePath } from './node-runtime';
 import type { LocalFunctionDefinition } from './types';
 
 /**
@@ -45,6 +47,7 @@ export function functionEnvironment(fn: LocalFunctionDefinition, context: Enviro
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
+    NODE_PATH: lambdaNodePath(fn.runtime, fn.codeDir),
     AWS_ENDPOINT_URL: UNROUTED_AWS_ENDPOINT,
     // 2
     ...fn.environment,

@@ -12,6 +12,7 @@ export {
   type RunningInvokeApi,
   startInvokeApi,
 } from './invoke-api';
+export { lambdaNodeArguments, type NodeBinary, nodeBinaryFor, nodeBinaryLine } from './node-runtime';
 export { LambdaRuntime, type LambdaRuntimeOptions, type WorkerInfo, workerScript } from './runtime';
 export { type LambdaService, type LambdaServiceOptions, startLambdaService } from './service';
 export * from './types';

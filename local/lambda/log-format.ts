@@ -45,11 +45,14 @@ export function reportLine(fields: ReportFields): string {
   return parts.join('\t');
 }
 
-/** `INIT_START Runtime Version: nodejs:22.v…` (the version suffix is local). */
-export function initStartLine(runtime: string): string {
+/**
+ * `INIT_START Runtime Version: nodejs:24.local\tNode.js: v24.22.3`: Lambda's line (`nodejs:24.v12\tRuntime Version
+ * ARN: ...`) with a local runtime version, and the Node.js version the worker really runs on.
+ */
+export function initStartLine(runtime: string, nodeVersion?: string): string {
   const match = /^nodejs(\d+)\.x$/.exec(runtime);
   const version = match ? `nodejs:${match[1]}.local` : `${runtime}.local`;
-  return `INIT_START Runtime Version: ${version}`;
+  return `INIT_START Runtime Version: ${version}${nodeVersion ? `\tNode.js: ${nodeVersion}` : ''}`;
 }
 
 export function initReportLine(initDurationMs: number, errorType: string): string {

@@ -9,8 +9,9 @@
  * service.ts starts it together with its HTTP Invoke API (invoke-api.ts) as one local service.
  *
  * Choices worth knowing:
- * - Workers are plain Node.js processes of the Node.js running this code, not of the function's `runtime`
- *   (`nodeExecutable` is the seam to change that).
+ * - Workers are Node.js processes of the major version of the function's `runtime` (`nodejs24.x` → Node.js 24,
+ *   node-runtime.ts: fetched from the npm registry once per machine), started with the arguments Lambda's bootstrap
+ *   uses; the host's Node.js only stands in, with a one-line warning, when that one cannot be had.
  * - More concurrent invocations of one function start more workers, up to `maxWorkersPerFunction`; further calls
  *   wait in a FIFO queue (Lambda would throttle with 429 at its concurrency limit instead).
  * - Event invocations run in the background once; Lambda's two retries of failed async invocations are not emulated.
@@ -32,6 +33,7 @@ import {
 import { functionArn, parseFunctionName } from './function-name';
 import { FunctionPool, type WorkerInfo } from './function-pool';
 import { tailLog } from './log-format';
+import { lambdaNodeArguments, type NodeBinary, nodeBinaryFor, nodeBinaryLine } from './node-runtime';
 import {
   DEFAULT_MAX_WORKERS_PER_FUNCTION,
   type InvocationType,
@@ -65,10 +67,10 @@ export interface LambdaRuntimeOptions {
   /** Receives every log line, prefixed with `[function-name] `. @default discard */
   log?: (line: string) => void;
   /**
-   * The Node.js executable that runs a function's workers. The seam for running each function on its template's
-   * Node.js version; nothing sets it yet. @default this process's own (process.execPath)
+   * The Node.js that runs the workers of a runtime, asked once per runtime (`nodejs24.x`).
+   * @default nodeBinaryFor: that runtime's Node.js major, the host's as a fallback (node-runtime.ts)
    */
-  nodeExecutable?: (fn: LocalFunctionDefinition) => string;
+  nodeBinary?: (runtime: string) => Promise<NodeBinary>;
 }
 
 export class LambdaRuntime {
@@ -79,7 +81,8 @@ export class LambdaRuntime {
   private readonly maxWorkers: number;
   private readonly log: (line: string) => void;
   private readonly extraEnvironment: Record<string, string>;
-  private readonly nodeExecutable: (fn: LocalFunctionDefinition) => string;
+  private readonly nodeBinary: (runtime: string) => Promise<NodeBinary>;
+  private readonly binaries = new Map<string, Promise<NodeBinary>>();
   private closing?: Promise<void>;
 
   constructor(options: LambdaRuntimeOptions) {
@@ -96,7 +99,7 @@ export class LambdaRuntime {
       }
     };
     this.extraEnvironment = { ...options.extraEnvironment };
-    this.nodeExecutable = options.nodeExecutable ?? (() => process.execPath);
+    this.nodeBinary = options.nodeBinary ?? ((runtime) => nodeBinaryFor(runtime, { log: (line) => this.log(`[lambda] ${line}`) }));
     for (const fn of options.functions) {
       if (this.functions.has(fn.name)) throw new Error(`Two functions are named ${fn.name}`);
       this.functions.set(fn.name, {
@@ -169,7 +172,10 @@ export class LambdaRuntime {
     if (invocationType === 'DryRun') return { ...base, statusCode: 204, payload: Buffer.alloc(0) };
 
     const pending: Pending = { requestId, payload: text, invokedFunctionArn: arn, clientContext };
-    const pool = this.poolFor(fn);
+    const node = await this.binaryFor(fn.runtime);
+    // Closed while the Node.js was being found: a pool made now would outlive close().
+    if (this.closing) throw new ServiceShuttingDownError();
+    const pool = this.poolFor(fn, node);
     if (invocationType === 'Event') {
       pool.submit(pending).then(
         (outcome) => {
@@ -190,6 +196,16 @@ export class LambdaRuntime {
     };
   }
 
+  /**
+   * Finds (and fetches, the first time on a machine) the Node.js of every runtime of the deployment, so that no
+   * invocation waits for it; says which runs each, once.
+   */
+  async prepare(): Promise<ReadonlyMap<string, NodeBinary>> {
+    const runtimes = [...new Set([...this.functions.values()].map((fn) => fn.runtime))];
+    const binaries = await Promise.all(runtimes.map((runtime) => this.binaryFor(runtime)));
+    return new Map(runtimes.map((runtime, index) => [runtime, binaries[index]]));
+  }
+
   /** The live worker processes (for diagnostics and tests). */
   listWorkers(): WorkerInfo[] {
     return [...this.pools.values()].flatMap((pool) => pool.describe());
@@ -201,16 +217,34 @@ export class LambdaRuntime {
     return this.closing;
   }
 
-  private poolFor(fn: LocalFunctionDefinition): FunctionPool {
+  /** The Node.js of a runtime, asked once; its line (or its fallback's warning) logged once. */
+  private binaryFor(runtime: string): Promise<NodeBinary> {
+    let binary = this.binaries.get(runtime);
+    if (!binary) {
+      binary = this.nodeBinary(runtime).then((found) => {
+        this.log(`[lambda] ${nodeBinaryLine(runtime, found)}`);
+        return found;
+      });
+      this.binaries.set(runtime, binary);
+    }
+    return binary;
+  }
+
+  private poolFor(fn: LocalFunctionDefinition, node: NodeBinary): FunctionPool {
     let pool = this.pools.get(fn.name);
     if (!pool) {
       pool = new FunctionPool(fn, this.maxWorkers, {
         log: (line) => this.log(`[${fn.name}] ${line}`),
-        launch: () => ({
-          environment: functionEnvironment(fn, { region: this.region, extraEnvironment: this.extraEnvironment }),
-          script: workerScript(),
-          nodeExecutable: this.nodeExecutable(fn),
-        }),
+        launch: () => {
+          const environment = functionEnvironment(fn, { region: this.region, extraEnvironment: this.extraEnvironment });
+          return {
+            environment,
+            script: workerScript(),
+            nodeExecutable: node.path,
+            nodeVersion: node.version,
+            execArgv: lambdaNodeArguments(fn.memorySize, environment.NODE_OPTIONS),
+          };
+        },
       });
       this.pools.set(fn.name, pool);
     }

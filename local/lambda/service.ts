@@ -31,13 +31,15 @@ export interface LambdaService extends LocalService {
 }
 
 /**
- * Starts the runtime and its Invoke API. Fails (having freed what it took) when the worker is not built
+ * Starts the runtime and its Invoke API, with the Node.js of every runtime of the deployment at hand (node-runtime.ts;
+ * the first start on a machine fetches it). Fails (having freed what it took) when the worker is not built
  * (WorkerNotBuiltError, naming `npm run build:worker`) or the port is taken.
  */
 export async function startLambdaService(options: LambdaServiceOptions): Promise<LambdaService> {
   const runtime = new LambdaRuntime(options);
   let invokeApi: Awaited<ReturnType<typeof startInvokeApi>>;
   try {
+    await runtime.prepare();
     invokeApi = await startInvokeApi({
       runtime,
       authenticate: options.authenticate,

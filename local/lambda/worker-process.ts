@@ -9,8 +9,8 @@
  * - Workers never outlive this process: kill() ends them, an 'exit' hook kills every live one if their runtime was
  *   never closed, and each worker kills itself once its parent is gone (IPC 'disconnect', plus a watchdog thread for
  *   handlers stuck in a synchronous loop: worker.ts).
- * - Which Node.js runs a worker is one field, `nodeExecutable` (today always this process's own: the function's
- *   `runtime` is only reported, in AWS_EXECUTION_ENV and the INIT_START line).
+ * - Which Node.js runs a worker, and with which arguments, is the launch's (`nodeExecutable`, `execArgv`: chosen
+ *   by node-runtime.ts for the function's `runtime`); the INIT_START line names that Node.js version.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,11 +54,12 @@ export interface WorkerLaunch {
   environment: Record<string, string>;
   /** The compiled worker to fork (worker-script.ts). */
   script: string;
-  /**
-   * The Node.js executable that runs the worker. Today always `process.execPath`; the seam for running each function
-   * on its template's Node.js version.
-   */
+  /** The Node.js executable that runs the worker: the one of the function's runtime (node-runtime.ts). */
   nodeExecutable: string;
+  /** Its version (`v24.22.3`), shown in the INIT_START line. */
+  nodeVersion: string;
+  /** Node.js arguments, as Lambda's bootstrap gives them (node-runtime.ts: lambdaNodeArguments). */
+  execArgv: string[];
 }
 
 export interface WorkerProcessOptions extends WorkerLaunch {
@@ -192,15 +193,13 @@ export class WorkerProcess {
     this.onGone = options.onGone;
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     const spawnedAt = performance.now();
-    this.emit(initStartLine(fn.runtime));
+    this.emit(initStartLine(fn.runtime, options.nodeVersion));
     const settings: WorkerSettings = { maxResponseBytes: MAX_SYNC_RESPONSE_BYTES };
-    const memory = Math.max(64, Math.floor(fn.memorySize));
     this.child = fork(options.script, [JSON.stringify(settings)], {
       execPath: options.nodeExecutable,
       cwd: fs.existsSync(fn.codeDir) ? fn.codeDir : os.tmpdir(),
       env: options.environment,
-      // As the Node.js runtime's bootstrap sizes the heap from the function's memory (unconfirmed detail).
-      execArgv: [`--max-semi-space-size=${Math.max(1, Math.floor(memory / 128))}`, `--max-old-space-size=${memory - Math.floor(memory / 64)}`],
+      execArgv: options.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -94,6 +94,17 @@ describe('where the API key goes', () => {
     expect(referencesTo(api, [parameterId])).toEqual([]);
   });
 
+  test('during a rotation, the same two places hold the newest key, and nothing holds the retiring one', () => {
+    const { api } = synthApp({ context: { 'todo:apiKeyGenerations': '[1,2]' } });
+    const keyIds = Object.keys(api.findResources('AWS::AppSync::ApiKey'));
+    expect(keyIds).toHaveLength(2);
+    const newest = keyIds.filter((id) => id.includes('Generation2'));
+    const retiring = keyIds.filter((id) => id.includes('Generation1'));
+    const [parameterId] = Object.keys(api.findResources('AWS::SSM::Parameter', { Properties: { Name: KEY_PARAMETER_NAME } }));
+    expect(referencesTo(api, newest)).toEqual([`Outputs.GraphQLAPIKeyOutput.Value`, `Resources.${parameterId}.Properties.Value`]);
+    expect(referencesTo(api, retiring)).toEqual([]);
+  });
+
   test("in the callers stack, only the API-key callers' environment holds the key, read from SSM at deploy time", () => {
     const { callers } = synthApp();
     const keyParameters = Object.entries(callers.toJSON().Parameters as Record<string, { Type: string; Default?: string }>)

@@ -1,8 +1,8 @@
 import { normalizeTemplate } from '../support/cdk-snapshot-serializer';
 
 describe('the snapshot serializer', () => {
-  test('replaces asset hashes in values and keys, and the API key expiry', () => {
-    // GIVEN a template with what changes across machines and days
+  test('replaces asset hashes in values and keys, and keeps the API key expiry (a date fixed by cdk.json)', () => {
+    // GIVEN a template with what changes across machines
     const hash = `${'a'.repeat(40)}0123456789abcdef01234567`;
     const template = {
       Resources: {
@@ -16,7 +16,7 @@ describe('the snapshot serializer', () => {
     // THEN
     expect(JSON.stringify(stable)).not.toContain(hash);
     expect(stable.Resources.Fn.Properties.Code.S3Key).toBe('[ASSET HASH].zip');
-    expect(stable.Resources.Key.Properties.Expires).not.toBe(1893456000);
+    expect(stable.Resources.Key.Properties.Expires).toBe(1893456000);
     expect(Object.keys(stable.Outputs)).toEqual(['Asset[ASSET HASH]']);
   });
 

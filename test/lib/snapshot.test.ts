@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { withoutAddedCallers } from '../support/added-callers';
 import { synthApp } from '../support/synth';
 
-// One snapshot per stack, synthesized with the real bundles. The serializer (jest.config.ts) replaces asset hashes
-// and the API key's expiry, so the snapshots hold on another machine and another day. Callers that `npm run
+// One snapshot per stack, synthesized with the real bundles. The serializer (jest.config.ts) replaces asset hashes, so
+// the snapshots hold on another machine; the API key's expiry is a date fixed by cdk.json, so they hold on another day. Callers that `npm run
 // add-function` added are left out of the callers' snapshot: test/lib/callers-stack.test.ts checks them.
 describe('synthesized templates', () => {
   let outdir: string;

@@ -74,7 +74,7 @@ export function writeFaultAssembly(): { dir: string; remove(): void } {
   mkdirSync(dir, { recursive: true });
   const fn = (timeout: number) => ({
     Type: 'AWS::Lambda::Function',
-    Properties: { Code: { ZipFile: FAULT_FUNCTION_CODE }, Handler: 'index.handler', Runtime: 'nodejs22.x', Timeout: timeout, MemorySize: 128 },
+    Properties: { Code: { ZipFile: FAULT_FUNCTION_CODE }, Handler: 'index.handler', Runtime: 'nodejs24.x', Timeout: timeout, MemorySize: 128 },
   });
   const dataSource = (name: string, fnId: string) => ({
     Type: 'AWS::AppSync::DataSource',

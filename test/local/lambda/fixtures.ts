@@ -187,7 +187,7 @@ export function createFixtures(): Fixtures {
         arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
         codeDir: path.join(dir, folder),
         handler: 'index.handler',
-        runtime: 'nodejs22.x',
+        runtime: 'nodejs24.x',
         timeoutSeconds: 5,
         memorySize: 128,
         environment: { FIXTURE: folder },

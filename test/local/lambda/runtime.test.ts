@@ -99,7 +99,7 @@ describe('running a bundle', () => {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
       AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/fixture-echo-esm',
       AWS_LAMBDA_LOG_STREAM_NAME: body.context.logStreamName,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       LAMBDA_TASK_ROOT: fixtures.def('echo-esm').codeDir,
       _HANDLER: 'index.handler',
       TZ: ':UTC',
@@ -367,7 +367,7 @@ describe('logs', () => {
   test('every line goes to the logger, prefixed with the function name, init logs first', async () => {
     const result = await call('fixture-echo-esm', { logged: true });
     const mine = logLines.filter((line) => line.startsWith('[fixture-echo-esm] '));
-    expect(mine[0]).toBe('[fixture-echo-esm] INIT_START Runtime Version: nodejs:22.local');
+    expect(mine[0]).toMatch(/^\[fixture-echo-esm\] INIT_START Runtime Version: nodejs:24\.local\tNode\.js: v24\.\d+\.\d+$/);
     expect(mine[1]).toMatch(/^\[fixture-echo-esm\] \S+Z\tundefined\tINFO\techo-esm initialising$/);
     const start = mine.indexOf(`[fixture-echo-esm] START RequestId: ${result.requestId} Version: $LATEST`);
     expect(start).toBeGreaterThan(1);

@@ -50,7 +50,9 @@ describe('locating the compiled worker', () => {
     const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['build:worker']).toBe('node local/lambda/build-worker.mjs');
     // npm ci runs prepare; the commands that run workers build it first.
-    for (const script of ['prepare', 'pretest', 'prestart', 'prebench']) expect(scripts[script]).toBe('npm run build:worker');
+    // (pretest and prestart then fetch the functions' Node.js: npm run lambda-node, local/lambda/node-runtime.ts.)
+    for (const script of ['prepare', 'pretest', 'prestart', 'prebench']) expect(scripts[script]).toMatch(/^npm run build:worker($| && )/);
+    for (const script of ['pretest', 'prestart']) expect(scripts[script]).toContain('npm run lambda-node');
   });
 
   test('a missing worker is refused, naming the file and the command to run', () => {
