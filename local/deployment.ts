@@ -1,8 +1,10 @@
 import { graphqlApisOf } from './appsync/deployment-model';
+import { appSyncGapsOf } from './appsync/emulation-gaps';
 import type { LocalGraphqlApi } from './appsync/model';
 import type { StackArtifact } from './cloudformation/cloud-assembly';
 import { type DeployOptions, deployLocally, type EngineDeployment, type StackOutputs } from './cloudformation/deployment';
 import { tablesOf } from './dynamodb/deployment-model';
+import { dynamoDbGapsOf } from './dynamodb/emulation-gaps';
 import type { LocalTable } from './dynamodb/model';
 import { adminCredentialsOf, iamOf } from './iam/deployment-model';
 import type { AwsCredentials, LocalRole, ResourcePolicy } from './iam/model';
@@ -47,6 +49,7 @@ export function deployApp(stacks: StackArtifact[], options: Omit<DeployOptions, 
   const engine = deployLocally(stacks, { ...options, providers: options.providers ?? defaultResourceProviders() });
   const iam = iamOf(engine.provisioned, options.identity, { region: engine.region, accountId: engine.accountId });
   const { roles } = iam;
+  const tables = tablesOf(engine.provisioned);
   return {
     region: engine.region,
     accountId: engine.accountId,
@@ -54,10 +57,10 @@ export function deployApp(stacks: StackArtifact[], options: Omit<DeployOptions, 
     roles,
     resourcePolicies: iam.resourcePolicies,
     functions: functionsOf(engine.provisioned, roles, options.workDir),
-    tables: tablesOf(engine.provisioned),
+    tables,
     graphqlApis: graphqlApisOf(engine.provisioned),
     adminCredentials: adminCredentialsOf(options.identity),
     skipped: engine.skipped,
-    notEmulated: [...iam.gaps],
+    notEmulated: [...iam.gaps, ...appSyncGapsOf(engine.provisioned, new Set(roles.map((role) => role.arn))), ...dynamoDbGapsOf(tables)],
   };
 }

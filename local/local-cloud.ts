@@ -10,6 +10,8 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { checkStore, DamagedStoreError } from './dynamodb/store-check';
 import { DamagedStateError, PortTakenError, type ServicePort } from './errors';
 import { PortInUseError } from './http';
+import { PrincipalStore } from './iam';
+import { authorize } from './iam/authorizer';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
 import { silenceSdkNodeVersionWarning } from './sdk-warning';
 import { type Services, startServices } from './services';
@@ -88,7 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const stacks = readCloudAssembly(path.resolve(options.assemblyDir));
 
     const dynamodb: LocalDynamoDb = await listening('dynamodb', host, options.dynamodbPort ?? 8000, (port) =>
-      startLocalDynamoDb({ host, port, dataDir, region }),
+      startLocalDynamoDb({ host, port, dataDir, region, now: options.now, log }),
     );
     closers.push(() => dynamodb.close());
 
@@ -98,11 +100,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const graphqlBaseUrl = appsync.endpoint;
 
     const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
+    // The store has refused every call until now (503): it needs the deployment's principals to verify and authorize.
+    const principals = PrincipalStore.fromDeployment(deployment);
+    dynamodb.authorizeWith(principals, authorize);
     await dynamodb.createTables(deployment.tables);
 
     const services = await listening('lambda', host, options.lambdaPort ?? 3001, (lambdaPort) =>
       startServices({
         deployment,
+        principals,
         appsync,
         dependencies: [dynamodb],
         host,
@@ -142,7 +148,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
     writeFileAtomic(files.config, services.configFile, 0o600);
     // The console's token is printed, never written to a file.
-    writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, console: localConsole.baseUrl }, null, 2)}\n`);
+    writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, console: localConsole.baseUrl, notEmulated: deployment.notEmulated }, null, 2)}\n`);
     const outputsContent = outputsFileContent(deployment);
     const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
     writeFileAtomic(files.outputs, outputs, 0o600);

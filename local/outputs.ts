@@ -46,6 +46,10 @@ export function startupReport(
   if (deployment.skipped.length > 0) {
     lines.push('', `Not emulated (skipped): ${deployment.skipped.map((s) => `${s.stackName}/${s.logicalId} (${s.type})`).join(', ')}`);
   }
+  if (deployment.notEmulated.length > 0) {
+    lines.push('', 'Not fully emulated (also in endpoints.json, "notEmulated"):');
+    for (const gap of deployment.notEmulated) lines.push(`  ${gap.resource} ${gap.element}: ${gap.instead}`);
+  }
   lines.push('', 'Press Ctrl-C to stop.');
   return lines.join('\n');
 }

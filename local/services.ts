@@ -22,6 +22,8 @@ export interface Services {
 
 export interface ServicesOptions {
   readonly deployment: LocalDeployment;
+  /** The principals the other services already verify against (the store's). @default PrincipalStore.fromDeployment(deployment) */
+  readonly principals?: PrincipalStore;
   /** Started already: the deployment needed its URL. It is told what to serve here. */
   readonly appsync: AppSyncService;
   /** The services the functions reach (their `environment` goes into every function's). */
@@ -55,7 +57,7 @@ export function defaultMaxWorkersPerFunction(): number {
 export async function startServices(options: ServicesOptions): Promise<Services> {
   const { deployment, log } = options;
   const now = options.now ?? (() => new Date());
-  const principals = PrincipalStore.fromDeployment(deployment);
+  const principals = options.principals ?? PrincipalStore.fromDeployment(deployment);
   const lambda = await startLambdaService({
     functions: deployment.functions.map((fn) => ({ ...fn })),
     region: deployment.region,

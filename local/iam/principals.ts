@@ -61,17 +61,23 @@ export const ADMIN_PROFILE = 'local';
 interface Entry {
   readonly principal: LocalPrincipal;
   readonly secret: SigningSecret;
+  /** For a role's entry: the role's ARN and name. */
+  readonly role?: { readonly arn: string; readonly name: string };
 }
 
 export class PrincipalStore {
   private readonly byAccessKey = new Map<string, Entry>();
+  private readonly byRoleArn = new Map<string, Entry>();
 
   private constructor(
     readonly accountId: string,
     readonly region: string,
     entries: readonly Entry[],
   ) {
-    for (const entry of entries) this.byAccessKey.set(entry.principal.accessKeyId, entry);
+    for (const entry of entries) {
+      this.byAccessKey.set(entry.principal.accessKeyId, entry);
+      if (entry.role) this.byRoleArn.set(entry.role.arn, entry);
+    }
   }
 
   /** `issuedAt`: when the sessions' credentials count as issued (`aws:TokenIssueTime`); the local cloud's start. */
@@ -138,6 +144,7 @@ export class PrincipalStore {
           description: `role ${role.stackName}/${role.logicalId}`,
         },
         secret: { secretAccessKey: role.credentials.secretAccessKey, sessionToken: role.credentials.sessionToken },
+        role: { arn: role.arn, name: role.roleName },
       });
     }
     return new PrincipalStore(accountId, deployment.region, entries);
@@ -152,12 +159,24 @@ export class PrincipalStore {
     return this.byAccessKey.get(accessKeyId)?.principal;
   }
 
-  /** The principal of a role's session, by the role's ARN (an AppSync data source's `ServiceRoleArn`); undefined for an unknown role. */
-  principalForRole(roleArn: string): LocalPrincipal | undefined {
-    for (const entry of this.byAccessKey.values()) {
-      if (entry.principal.roleArn === roleArn) return entry.principal;
-    }
-    return undefined;
+  /**
+   * The principal of a role by its ARN (`arn:aws:iam::<account>:role/<name>`), as a session named `sessionName` when
+   * given (a service assuming the role names its own session: AppSync's is `APPSYNC_ASSUME_ROLE`); undefined for a role
+   * the deployment does not define.
+   */
+  principalForRole(roleArn: string, sessionName?: string): LocalPrincipal | undefined {
+    const entry = this.byRoleArn.get(roleArn);
+    if (!entry?.role || sessionName === undefined) return entry?.principal;
+    const { principal, role } = entry;
+    const principalArn = `arn:aws:sts::${principal.accountId}:assumed-role/${role.name}/${sessionName}`;
+    // The session is the service's, not a function's: no lambda:SourceFunctionArn.
+    const { sourceFunctionArn: _notAFunction, ...identity } = principal.permissions.identity as SessionIdentity & { sourceFunctionArn?: string };
+    return {
+      ...principal,
+      principalArn,
+      username: `${principal.username.slice(0, principal.username.indexOf(':'))}:${sessionName}`,
+      permissions: { ...principal.permissions, identity: { ...identity, principalArn, sessionName } as SessionIdentity },
+    };
   }
 
   list(): LocalPrincipal[] {
