@@ -18,6 +18,7 @@ const INTEGRATION = [
   '<rootDir>/test/hardening/resolver-faults.test.ts',
   '<rootDir>/test/local/appsync/endpoint.test.ts',
   '<rootDir>/test/local/appsync/mutation-hook.test.ts',
+  '<rootDir>/test/local/appsync/realtime/amplify.test.ts',
   '<rootDir>/test/local/appsync/realtime/protocol.test.ts',
   '<rootDir>/test/local/http/server.test.ts',
   '<rootDir>/test/local/lambda/invoke-api.test.ts',
