@@ -6,6 +6,7 @@ import { startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployApp, type LocalDeployment } from './deployment';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import { localCertificate } from './http/local-certificate';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
 import { type Services, startServices } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
@@ -41,6 +42,8 @@ export interface RunningLocalCloud {
   readonly endpoints: LocalEndpoints;
   /** `amplifyConfiguration` and `amplifyOutputs` (Amplify's client config) only when the assembly has an API stack with the outputs they need. */
   readonly files: { credentials: string; config: string; endpoints: string; outputs: string; amplifyConfiguration?: string; amplifyOutputs?: string };
+  /** The local authority the AppSync port's TLS certificate comes from (trust it for wss:// and https://), and the server key's SPKI hash. */
+  readonly tls: { readonly caFile: string; readonly spkiSha256: string };
   /** Why no Amplify client config was written (undefined when it was). */
   readonly clientConfigSkipped?: string;
   close(): Promise<void>;
@@ -71,8 +74,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     });
     closers.push(() => dynamodb.close());
 
-    // Listen first, so the real ports (0 = any free one) are known when the templates are resolved.
-    const appsync = await startAppSyncService({ host, port: options.graphqlPort ?? 20002, log });
+    // Listen first, so the real ports (0 = any free one) are known when the templates are resolved. TLS on the same
+    // port, from a local authority kept in the state directory: Amplify's real-time client dials wss:// for any URL.
+    const certificate = localCertificate(path.join(options.inMemory ? workDir : stateDir, 'tls'), [host]);
+    const appsync = await startAppSyncService({ host, port: options.graphqlPort ?? 20002, log, tls: { key: certificate.key, cert: certificate.certificate } });
     closers.push(() => appsync.close());
     const graphqlBaseUrl = appsync.endpoint;
 
@@ -118,6 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
       services,
       endpoints,
       files: { ...files, ...clientConfig.files },
+      tls: { caFile: certificate.caFile as string, spkiSha256: certificate.spkiSha256 },
       clientConfigSkipped: clientConfig.skipped,
       close: closeAll,
     };

@@ -19,6 +19,7 @@ export function startupReport(
   endpoints: LocalEndpoints,
   files: { credentials: string; config: string; endpoints: string; amplifyConfiguration?: string; amplifyOutputs?: string },
   clientConfigSkipped?: string,
+  tls?: { readonly caFile: string },
 ): string {
   const lines: string[] = [];
   for (const stack of deployment.stacks) {
@@ -30,9 +31,14 @@ export function startupReport(
   const someFunction = deployment.stacks.flatMap((stack) => Object.entries(stack.outputs)).find(([name]) => name.endsWith('FunctionName'))?.[1].value;
   lines.push('', 'Local endpoints:');
   for (const [logicalId, url] of Object.entries(endpoints.graphql)) lines.push(`  GraphQL (${logicalId}): ${url}`);
+  for (const [logicalId, url] of Object.entries(endpoints.graphql)) {
+    // Amplify derives wss://<host>/graphql/realtime from the URL; the port speaks TLS and plain alike.
+    lines.push(`  Subscriptions (${logicalId}): ${url.replace(/^http:/, 'wss:')}/realtime (or ws://)`);
+  }
   lines.push(`  Lambda Invoke API: ${endpoints.lambda}`, `  DynamoDB:          ${endpoints.dynamodb}`, '');
   lines.push(`Credentials: ${files.credentials} (profile "local" may do anything; one profile per IAM role, named by its logical id)`);
   lines.push(`Endpoints:   ${files.endpoints}`);
+  if (tls) lines.push(`TLS:         ${tls.caFile} (the local CA of wss:// and https://: trust it once; README, Subscriptions)`);
   if (files.amplifyConfiguration && files.amplifyOutputs) {
     lines.push(`Amplify:     ${files.amplifyConfiguration} (Gen 1), ${files.amplifyOutputs} (Gen 2)`);
   } else {

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 
   const startedAt = Date.now();
   const cloud = await startLocalCloud({ ...options, assemblyDir: path.resolve(PROJECT_ROOT, options.assemblyDir) });
-  process.stdout.write(`${startupReport(cloud.deployment, cloud.endpoints, cloud.files, cloud.clientConfigSkipped)}\n`);
+  process.stdout.write(`${startupReport(cloud.deployment, cloud.endpoints, cloud.files, cloud.clientConfigSkipped, cloud.tls)}\n`);
   process.stderr.write(`local cloud ready in ${Date.now() - startedAt} ms\n`);
 
   let stopping = false;

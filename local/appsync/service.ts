@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { listen } from '../http';
+import { acceptTlsOnSamePort, type TlsCredentials } from '../http/same-port-tls';
 import type { LocalService } from '../service';
 import { type AppSyncHandlerOptions, createAppSyncRequestHandler } from './handler';
 import { createRealtimeEndpoint, type RealtimeEndpoint, type RealtimeState } from './realtime';
@@ -17,6 +18,8 @@ export async function startAppSyncService(options: {
   readonly host: string;
   readonly port: number;
   readonly log: (line: string) => void;
+  /** Also serve TLS (https://, wss://) on the same port, with this certificate: Amplify dials wss:// for any URL. */
+  readonly tls?: TlsCredentials;
 }): Promise<AppSyncService> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
   const listener = await listen((req, res) => handler(req, res), {
@@ -24,6 +27,7 @@ export async function startAppSyncService(options: {
     port: options.port,
     onError: (error) => options.log(`appsync: ${error.message}`),
   });
+  if (options.tls) acceptTlsOnSamePort(listener.server, options.tls);
   // The real-time (WebSocket) endpoint shares the port: AppSync's clients derive its URL from the GraphQL URL.
   let realtime: RealtimeEndpoint | undefined;
   listener.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

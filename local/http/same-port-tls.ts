@@ -1,0 +1,42 @@
+/**
+ * TLS on the port a plain HTTP server listens on: the first byte of a connection tells which it speaks (0x16 opens a
+ * TLS handshake record, RFC 8446 5.1; no HTTP method starts with it). A TLS connection is decrypted and handed to the
+ * same server, so its requests and upgrades reach the same handlers (`req.socket.encrypted` tells them apart).
+ * This is what lets a client that only dials `wss://` or `https://` (Amplify JS's real-time client) reach a local
+ * endpoint whose URL is `http://`.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
+
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+export interface TlsCredentials {
+  readonly key: string;
+  readonly cert: string;
+}
+
+export function acceptTlsOnSamePort(server: Server, credentials: TlsCredentials): void {
+  const secureContext = createSecureContext({ key: credentials.key, cert: credentials.cert });
+  // The HTTP server's own connection listener, called with the plain socket or the decrypted one.
+  const httpListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      socket.unshift(chunk);
+      const connection = chunk[0] === TLS_HANDSHAKE_RECORD ? decrypted(socket, secureContext) : socket;
+      for (const listener of httpListeners) listener.call(server, connection);
+      process.nextTick(() => socket.resume());
+    });
+    // A client that connects and fails before sending a byte: nothing to serve, nothing to crash on.
+    socket.once('error', () => socket.destroy());
+  });
+}
+
+function decrypted(socket: Socket, secureContext: ReturnType<typeof createSecureContext>): Socket {
+  const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+  // A failed handshake (an untrusted certificate, a client that gives up) ends this connection only.
+  tlsSocket.on('error', () => tlsSocket.destroy());
+  return tlsSocket;
+}
