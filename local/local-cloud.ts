@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, type ClientConfig, ClientConfigError, clientConfigFiles } from '../lib/client-config';
-import { startAppSyncService } from './appsync/service';
+import { type AppSyncService, startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { deployApp, type LocalDeployment } from './deployment';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
@@ -39,6 +39,8 @@ export interface RunningLocalCloud {
   /** The embedded store (for diagnostics and fault tests; clients use `endpoints.dynamodb`). */
   readonly dynamodb: LocalDynamoDb;
   readonly services: Services;
+  /** The AppSync endpoint (HTTP and real-time). */
+  readonly appsync: AppSyncService;
   readonly endpoints: LocalEndpoints;
   /** `amplifyConfiguration` and `amplifyOutputs` (Amplify's client config) only when the assembly has an API stack with the outputs they need. */
   readonly files: { credentials: string; config: string; endpoints: string; outputs: string; amplifyConfiguration?: string; amplifyOutputs?: string };
@@ -121,6 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
       deployment,
       dynamodb,
       services,
+      appsync,
       endpoints,
       files: { ...files, ...clientConfig.files },
       tls: { caFile: certificate.caFile as string, spkiSha256: certificate.spkiSha256 },
