@@ -78,8 +78,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
 
     // Listen first, so the real ports (0 = any free one) are known when the templates are resolved. TLS on the same
     // port, from a local authority kept in the state directory: Amplify's real-time client dials wss:// for any URL.
+    // Its keys are made meanwhile (off the event loop), awaited before the cloud is reported ready.
     const certificate = localCertificate(path.join(options.inMemory ? workDir : stateDir, 'tls'), [host]);
-    const appsync = await startAppSyncService({ host, port: options.graphqlPort ?? 20002, log, tls: { key: certificate.key, cert: certificate.certificate } });
+    certificate.catch(() => undefined);
+    const appsync = await startAppSyncService({
+      host,
+      port: options.graphqlPort ?? 20002,
+      log,
+      tls: certificate.then((made) => ({ key: made.key, cert: made.certificate })),
+    });
     closers.push(() => appsync.close());
     const graphqlBaseUrl = appsync.endpoint;
 
@@ -118,6 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     writeFileAtomic(files.outputs, outputs, 0o600);
     if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
     const clientConfig = writeClientConfig(stateDir, outputsContent);
+    const tls = await certificate;
 
     return {
       deployment,
@@ -126,7 +134,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
       appsync,
       endpoints,
       files: { ...files, ...clientConfig.files },
-      tls: { caFile: certificate.caFile as string, spkiSha256: certificate.spkiSha256 },
+      tls: { caFile: tls.caFile as string, spkiSha256: tls.spkiSha256 },
       clientConfigSkipped: clientConfig.skipped,
       close: closeAll,
     };

@@ -18,8 +18,8 @@ export async function startAppSyncService(options: {
   readonly host: string;
   readonly port: number;
   readonly log: (line: string) => void;
-  /** Also serve TLS (https://, wss://) on the same port, with this certificate: Amplify dials wss:// for any URL. */
-  readonly tls?: TlsCredentials;
+  /** Also serve TLS (https://, wss://) on the same port, with this certificate (once made): Amplify dials wss:// for any URL. */
+  readonly tls?: TlsCredentials | Promise<TlsCredentials>;
 }): Promise<AppSyncService> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
   const listener = await listen((req, res) => handler(req, res), {

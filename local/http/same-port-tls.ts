@@ -16,8 +16,11 @@ export interface TlsCredentials {
   readonly cert: string;
 }
 
-export function acceptTlsOnSamePort(server: Server, credentials: TlsCredentials): void {
-  const secureContext = createSecureContext({ key: credentials.key, cert: credentials.cert });
+/** `credentials` may still be in the making: a TLS connection that comes first waits for them. */
+export function acceptTlsOnSamePort(server: Server, credentials: TlsCredentials | Promise<TlsCredentials>): void {
+  const secureContext = Promise.resolve(credentials).then((given) => createSecureContext({ key: given.key, cert: given.cert }));
+  // Not made: TLS connections are refused (closed), plain HTTP goes on; whoever made the promise reports the failure.
+  secureContext.catch(() => undefined);
   // The HTTP server's own connection listener, called with the plain socket or the decrypted one.
   const httpListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
@@ -25,9 +28,15 @@ export function acceptTlsOnSamePort(server: Server, credentials: TlsCredentials)
     socket.once('data', (chunk: Buffer) => {
       socket.pause();
       socket.unshift(chunk);
-      const connection = chunk[0] === TLS_HANDSHAKE_RECORD ? decrypted(socket, secureContext) : socket;
-      for (const listener of httpListeners) listener.call(server, connection);
-      process.nextTick(() => socket.resume());
+      const serve = (connection: Socket) => {
+        for (const listener of httpListeners) listener.call(server, connection);
+        process.nextTick(() => socket.resume());
+      };
+      if (chunk[0] !== TLS_HANDSHAKE_RECORD) return serve(socket);
+      secureContext.then(
+        (context) => serve(decrypted(socket, context)),
+        () => socket.destroy(),
+      );
     });
     // A client that connects and fails before sending a byte: nothing to serve, nothing to crash on.
     socket.once('error', () => socket.destroy());

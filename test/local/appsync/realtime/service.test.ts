@@ -21,9 +21,9 @@ let certificate: LocalCertificate;
 let service: AppSyncService;
 const logs: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'appsync-tls-'));
-  certificate = localCertificate(dir, ['127.0.0.1']);
+  certificate = await localCertificate(dir, ['127.0.0.1']);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(async () => {
@@ -91,6 +91,18 @@ test('GIVEN a client that does not trust the authority WHEN it dials wss:// THEN
   await expect(acknowledged(`wss://${host()}/graphql/realtime`)).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
   const after = await acknowledged(`wss://${host()}/graphql/realtime`, { ca: certificate.caCertificate });
   after.close();
+});
+
+test('GIVEN a certificate still in the making WHEN a TLS client comes first THEN it waits for it and is served', async () => {
+  await service.close();
+  let made: (credentials: { key: string; cert: string }) => void = () => {};
+  service = await startAppSyncService({ host: '127.0.0.1', port: 0, log: () => {}, tls: new Promise((resolve) => (made = resolve)) });
+  service.serve({ apis: [todoApi()], principals: PrincipalStore.fromDeployment(deployment()), invokeLambda: fakeLambda([]), log: () => {}, now: () => NOW });
+  const connecting = acknowledged(`wss://${host()}/graphql/realtime`, { ca: certificate.caCertificate });
+  // Plain connections do not wait for it.
+  (await acknowledged(`ws://${host()}/graphql/realtime`)).close();
+  made({ key: certificate.key, cert: certificate.certificate });
+  (await connecting).close();
 });
 
 test('GIVEN open WebSocket connections WHEN the service closes THEN each client gets 1001 and close resolves', async () => {
