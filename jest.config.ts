@@ -21,6 +21,7 @@ const INTEGRATION = [
   '<rootDir>/test/local/appsync/realtime/amplify.test.ts',
   '<rootDir>/test/local/appsync/realtime/protocol.test.ts',
   '<rootDir>/test/local/appsync/realtime/service.test.ts',
+  '<rootDir>/test/local/http/same-port-tls.test.ts',
   '<rootDir>/test/local/http/server.test.ts',
   '<rootDir>/test/local/lambda/invoke-api.test.ts',
   '<rootDir>/test/local/lambda/invoke-cli.test.ts',

@@ -24,8 +24,37 @@ export function acceptTlsOnSamePort(server: Server, credentials: TlsCredentials 
   // The HTTP server's own connection listener, called with the plain socket or the decrypted one.
   const httpListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
+  // Connections that have not sent their first byte yet are not the HTTP server's: closing it must close them too.
+  const undecided = new Set<Socket>();
+  const forget = (socket: Socket) => {
+    undecided.delete(socket);
+    socket.setTimeout(0);
+    socket.off('end', hangUp).off('timeout', hangUp).off('close', closed);
+  };
+  function hangUp(this: Socket) {
+    forget(this);
+    this.destroy();
+  }
+  function closed(this: Socket) {
+    forget(this);
+  }
+  for (const name of ['closeAllConnections', 'closeIdleConnections'] as const) {
+    const close = server[name].bind(server);
+    server[name] = () => {
+      for (const socket of [...undecided]) hangUp.call(socket);
+      close();
+    };
+  }
   server.on('connection', (socket: Socket) => {
+    undecided.add(socket);
+    // The HTTP server accepts half-open connections: one that ends (or idles) before its first byte is closed here.
+    socket
+      .on('end', hangUp)
+      .on('close', closed)
+      .on('timeout', hangUp)
+      .setTimeout(server.headersTimeout || 60_000);
     socket.once('data', (chunk: Buffer) => {
+      forget(socket);
       socket.pause();
       socket.unshift(chunk);
       const serve = (connection: Socket) => {
