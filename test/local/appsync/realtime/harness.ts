@@ -3,6 +3,7 @@
  * mutation to it, the server's `upgrade` event handed to it), driven by a raw `ws` client that speaks AppSync's
  * protocol by hand and signs with the real SigV4 core.
  */
+
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
@@ -10,8 +11,9 @@ import { createSigV4Signer } from '../../../../lambda/shared/sigv4';
 import { createAppSyncRequestHandler, type InvokeLambda } from '../../../../local/appsync';
 import type { LocalGraphqlApi } from '../../../../local/appsync/model';
 import { createRealtimeEndpoint, type RealtimeEndpoint, type RealtimeEndpointOptions } from '../../../../local/appsync/realtime';
+import type { LocalRole } from '../../../../local/iam/model';
 import { PrincipalStore } from '../../../../local/iam/principals';
-import { deployment, REGION } from '../fixture';
+import { servingDeployment as deployment, REGION } from '../fixture';
 import { fakeLambda, type Invocation } from '../harness';
 
 export interface RealtimeTestServer {
@@ -25,11 +27,12 @@ type Timing = Pick<RealtimeEndpointOptions, 'keepAliveIntervalMs' | 'connectionI
 
 export async function startRealtimeServer(
   apis: LocalGraphqlApi[],
-  options: { now: () => Date; invokeLambda?: InvokeLambda } & Timing,
+  { roles = [], ...options }: { now: () => Date; invokeLambda?: InvokeLambda; roles?: readonly LocalRole[] } & Timing,
 ): Promise<RealtimeTestServer> {
   const logs: string[] = [];
   const invocations: Invocation[] = [];
-  const principals = PrincipalStore.fromDeployment(deployment());
+  const base = deployment();
+  const principals = PrincipalStore.fromDeployment({ ...base, roles: [...base.roles, ...roles] });
   const endpoint = createRealtimeEndpoint({ apis, principals, log: (line) => logs.push(line), ...options });
   const handler = createAppSyncRequestHandler({
     apis,

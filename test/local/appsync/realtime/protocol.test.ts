@@ -3,9 +3,11 @@
  * forms), connection_ack and ka, start/start_ack/data/stop/complete, argument filters, per-field rules, AppSync's
  * errors for what it refuses, and the server letting go of what it held.
  */
+
 import type { InvokeLambda } from '../../../../local/appsync';
 import type { LocalGraphqlApi } from '../../../../local/appsync/model';
-import { ADMIN, EXPIRED_KEY, LIST_ONLY_ROLE, NOW, QUERY_WILDCARD_ROLE, todoApi, VALID_KEY } from '../fixture';
+import type { LocalRole } from '../../../../local/iam/model';
+import { ADMIN, DATA_SOURCE_ROLE, EXPIRED_KEY, LIST_ONLY_ROLE, NOW, QUERY_WILDCARD_ROLE, todoApi, VALID_KEY } from '../fixture';
 import { fakeLambda, gql, post } from '../harness';
 import { apiKeyHeader, base64Json, base64UrlJson, eventually, RawClient, type RealtimeTestServer, signedHeaders, startRealtimeServer } from './harness';
 
@@ -28,6 +30,25 @@ type Subscription {
 }
 `;
 
+/** The feed data source's role: lambda:InvokeFunction on its function, as CDK's LambdaDataSource grants it. */
+const FEED_ROLE: LocalRole = {
+  ...DATA_SOURCE_ROLE,
+  logicalId: 'FeedDataSourceRole',
+  roleName: 'Feed-test-FeedDataSourceRole-DS9',
+  arn: 'arn:aws:iam::000000000000:role/Feed-test-FeedDataSourceRole-DS9',
+  policies: [
+    {
+      source: 'Feed-test/FeedDataSourceRole/Invoke',
+      document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FEED_FUNCTION_ARN }] },
+    },
+  ],
+  credentials: {
+    accessKeyId: 'ASIAFEEDDATASOURCE09',
+    secretAccessKey: 'feed/data/source/role/secret/0123456789',
+    sessionToken: 'feed-data-source-session-token',
+  },
+};
+
 function feedApi(): LocalGraphqlApi {
   return {
     ...todoApi(),
@@ -38,7 +59,16 @@ function feedApi(): LocalGraphqlApi {
     arn: `arn:aws:appsync:us-east-1:000000000000:apis/${FEED_API_ID}`,
     url: `http://127.0.0.1:0/apis/${FEED_API_ID}/graphql`,
     schema: FEED_SCHEMA,
-    resolvers: [{ typeName: 'Mutation', fieldName: 'createItem', dataSourceName: 'Feed', kind: 'UNIT', lambdaFunctionArn: FEED_FUNCTION_ARN }],
+    resolvers: [
+      {
+        typeName: 'Mutation',
+        fieldName: 'createItem',
+        dataSourceName: 'Feed',
+        kind: 'UNIT',
+        lambdaFunctionArn: FEED_FUNCTION_ARN,
+        serviceRoleArn: FEED_ROLE.arn,
+      },
+    ],
   };
 }
 
@@ -52,7 +82,7 @@ function invokeLambda(): InvokeLambda {
 let server: RealtimeTestServer;
 const clients: RawClient[] = [];
 beforeEach(async () => {
-  server = await startRealtimeServer([todoApi(), feedApi()], { now: () => NOW, invokeLambda: invokeLambda(), keepAliveIntervalMs: 60_000 });
+  server = await startRealtimeServer([todoApi(), feedApi()], { now: () => NOW, invokeLambda: invokeLambda(), keepAliveIntervalMs: 60_000, roles: [FEED_ROLE] });
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));

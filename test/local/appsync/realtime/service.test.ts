@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { type AppSyncService, startAppSyncService } from '../../../../local/appsync/service';
 import { type LocalCertificate, localCertificate } from '../../../../local/http/local-certificate';
 import { PrincipalStore } from '../../../../local/iam/principals';
-import { deployment, NOW, todoApi, VALID_KEY } from '../fixture';
+import { servingDeployment as deployment, NOW, todoApi, VALID_KEY } from '../fixture';
 import { fakeLambda, gql } from '../harness';
 import { apiKeyHeader, base64UrlJson, eventually } from './harness';
 
