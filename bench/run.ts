@@ -27,7 +27,17 @@ import { CALLERS, type CallerSpec, eventFor } from './lib/callers';
 import { callerMetafile, holdings } from './lib/holdings';
 import { sampleRss, startChild, treeCpuMs } from './lib/processes';
 import type { CallerFunctionInfo, CloudReady, LoadResult, LoadSettings } from './lib/protocol';
-import { type BenchResults, type BundleRow, type ColdStartRow, formatReport, type LoadRow, missingRows, type NodeUnderTest, type WarmRow } from './lib/report';
+import {
+  type BenchResults,
+  type BundleRow,
+  type ColdStartRow,
+  formatReport,
+  type LatencyRow,
+  type LoadRow,
+  missingRows,
+  type NodeUnderTest,
+  type WarmRow,
+} from './lib/report';
 import { median, percentile, round } from './lib/stats';
 
 export const USAGE = `npm run bench [-- options]
@@ -60,6 +70,8 @@ interface Plan {
   readonly peerIam: boolean;
   /** Load on the local cloud before the callers are measured, so its own JIT warm-up is not counted. */
   readonly serverWarmupMs: number;
+  /** Time of each operation sent one at a time (latency at concurrency 1). */
+  readonly latencyMs: number;
 }
 
 const CONCURRENCY = 50;
@@ -73,6 +85,7 @@ const FULL: Plan = {
   loadWarmupMs: 2_000,
   peerIam: true,
   serverWarmupMs: 3_000,
+  latencyMs: 3_000,
 };
 const QUICK: Plan = {
   coldSamples: 3,
@@ -84,6 +97,7 @@ const QUICK: Plan = {
   loadWarmupMs: 500,
   peerIam: false,
   serverWarmupMs: 1_000,
+  latencyMs: 500,
 };
 
 class UsageError extends Error {}
@@ -213,6 +227,29 @@ async function main(): Promise<void> {
     });
     const signing = await signingChild.next<SigningResult>('signing', 120_000);
 
+    log(`local cloud, one request at a time (${plan.latencyMs / 1000} s per operation, API key)...`);
+    const latency: LatencyRow[] = [];
+    for (const operations of ['typename', 'list', 'create'] as const) {
+      const single: Plan = { ...plan, loadMs: plan.latencyMs, loadWarmupMs: Math.min(500, plan.latencyMs) };
+      const result = await load(
+        children.load,
+        { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
+        single,
+        `latency-${operations}`,
+        cloud.process.pid!,
+        true,
+        { concurrency: 1, operations },
+      );
+      latency.push({
+        operation: LATENCY_OPERATIONS[operations],
+        p50Ms: round(result.p50Ms, 3),
+        p99Ms: round(result.p99Ms, 3),
+        requests: result.requests,
+        errors: result.errors,
+        errorSamples: result.errorSamples,
+      });
+    }
+
     log(
       `local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`,
     );
@@ -269,6 +306,7 @@ async function main(): Promise<void> {
       bundles,
       coldStart,
       warm,
+      latency,
       signing: {
         usPerOp: round(signing.usPerOp),
         baselineUsPerOp: round(signing.baselineUsPerOp),
@@ -292,7 +330,13 @@ async function main(): Promise<void> {
         peakRssMb: round(peakRssMb, 1),
         peerPeakRssMb: round(peerPeakRssMb, 1),
         durationS: plan.loadMs / 1000,
-        errorSamples: [...apiKeyLoad.errorSamples, ...iamLoad.errorSamples, ...peerLoad.errorSamples, ...(peerIamLoad?.errorSamples ?? [])],
+        errorSamples: [
+          ...latency.flatMap((row) => row.errorSamples),
+          ...apiKeyLoad.errorSamples,
+          ...iamLoad.errorSamples,
+          ...peerLoad.errorSamples,
+          ...(peerIamLoad?.errorSamples ?? []),
+        ],
         cpuMsPerRequest: { apiKey: apiKeyLoad.cpu, iam: iamLoad.cpu, peer: peerLoad.cpu, ...(peerIamLoad ? { peerIam: peerIamLoad.cpu } : {}) },
         maxWorkersPerFunction: ready.maxWorkersPerFunction,
       },
@@ -426,6 +470,9 @@ async function coldStarts(
     processMs: round(medianOf('ours', (s) => s.sinceProcessStartMs)),
     fetchProcessMs: round(medianOf('fetch', (s) => s.sinceProcessStartMs)),
     baselineProcessMs: round(medianOf('twin', (s) => s.sinceProcessStartMs)),
+    cpuMs: round(medianOf('ours', (s) => s.cpuMs)),
+    fetchCpuMs: round(medianOf('fetch', (s) => s.cpuMs)),
+    baselineCpuMs: round(medianOf('twin', (s) => s.cpuMs)),
     samples: plan.coldSamples,
   };
 }
@@ -512,6 +559,8 @@ async function nodesUnderTest(runtime: string): Promise<Array<NodeUnderTest & { 
   return nodes;
 }
 
+const LATENCY_OPERATIONS = { typename: '__typename', list: 'listTodos(limit: 20)', create: 'createTodo' } as const;
+
 function iamAuth(ready: CloudReady): LoadSettings['auth'] {
   const byCaller = Object.fromEntries(ready.callers.map((fn) => [fn.caller, fn]));
   const list = byCaller.listTodosIam.credentials;
@@ -532,12 +581,13 @@ async function load(
   label: string,
   serverPid: number,
   quiet = false,
+  shape: Pick<LoadSettings, 'concurrency' | 'operations'> = { concurrency: CONCURRENCY, operations: 'mixed' },
 ): Promise<MeasuredLoad> {
   const child = startChild(script, [], quiet ? {} : profiled());
   try {
     child.send({
       ...target,
-      concurrency: CONCURRENCY,
+      ...shape,
       durationMs: plan.loadMs,
       warmupMs: plan.loadWarmupMs,
       maxRequests: 200_000,

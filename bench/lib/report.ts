@@ -40,6 +40,10 @@ export interface ColdStartRow {
   readonly processMs: number;
   readonly fetchProcessMs: number;
   readonly baselineProcessMs: number;
+  /** Median CPU time (user + system) over the same span as `ms`: steadier than wall time when other work shares the cores. */
+  readonly cpuMs: number;
+  readonly fetchCpuMs: number;
+  readonly baselineCpuMs: number;
   readonly samples: number;
 }
 
@@ -61,6 +65,16 @@ export interface WarmRow {
   readonly invocations: number;
 }
 
+/** One operation sent one request at a time (API key), as a user clicking through an app would. */
+export interface LatencyRow {
+  readonly operation: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorSamples: string[];
+}
+
 export interface LoadRow {
   readonly rps: number;
   readonly p50Ms: number;
@@ -73,6 +87,7 @@ export interface BenchResults {
   readonly bundles: BundleRow[];
   readonly coldStart: ColdStartRow[];
   readonly warm: WarmRow[];
+  readonly latency: LatencyRow[];
   readonly signing: { readonly usPerOp: number; readonly baselineUsPerOp: number; readonly ratio: number; readonly sdkUsPerOp: number };
   readonly local: {
     readonly rps: number;
@@ -156,6 +171,7 @@ export function formatReport(results: BenchResults): string {
         'ours from process start',
         'fetch from process start',
         'twin from process start',
+        'CPU ms: ours / fetch / twin',
       ],
       results.coldStart.map((row) => [
         row.function,
@@ -168,6 +184,7 @@ export function formatReport(results: BenchResults): string {
         ms(row.processMs),
         ms(row.fetchProcessMs),
         ms(row.baselineProcessMs),
+        `${row.cpuMs.toFixed(1)} / ${row.fetchCpuMs.toFixed(1)} / ${row.baselineCpuMs.toFixed(1)}`,
       ]),
     ),
     table(
@@ -255,6 +272,10 @@ export function formatReport(results: BenchResults): string {
       ],
     ),
     table(
+      ['local cloud, one request at a time (API key)', 'p50', 'p99', 'requests', 'errors'],
+      results.latency.map((row) => [row.operation, ms(row.p50Ms), ms(row.p99Ms), String(row.requests), String(row.errors)]),
+    ),
+    table(
       ['CPU per request (ms)', 'server process', 'Lambda workers', 'load generator', 'total', 'cores the server got'],
       Object.entries(local.cpuMsPerRequest).map(([name, cpu]) => [
         name,
@@ -295,6 +316,11 @@ export function missingRows(results: BenchResults, callers: number): string[] {
     ...results.warm.flatMap((row) => [row.p50Ms, row.fetchP50Ms, row.baselineP50Ms, row.rawP50Ms]),
   ];
   if (timings.some((value) => !Number.isFinite(value) || value <= 0)) problems.push('a cold or warm row without a measurement');
+  if (results.latency.length !== 3) problems.push(`${results.latency.length} rows of latency at concurrency 1, expected 3`);
+  for (const row of results.latency) {
+    if (row.errors > 0) problems.push(`${row.operation} one at a time: ${row.errors} errors`);
+    if (row.requests === 0) problems.push(`${row.operation} one at a time: no request served`);
+  }
   const { local } = results;
   const loads: Array<[string, number, number]> = [
     ['ours, API key', local.errors, local.requests],

@@ -20,6 +20,9 @@ function cold(fn: string, node = NODE_24, ms = 10): ColdStartRow {
     processMs: 40,
     fetchProcessMs: 50,
     baselineProcessMs: 60,
+    cpuMs: 9,
+    fetchCpuMs: 18,
+    baselineCpuMs: 27,
     samples: 3,
   };
 }
@@ -47,6 +50,14 @@ function results(overrides: Partial<BenchResults> = {}, local: Partial<BenchResu
     bundles: CALLERS.map((fn) => ({ function: fn, bytes: 1000, baselineBytes: 10_000, ratio: 0.1, mapBytes: 10, holds: [], baselineHolds: [] })),
     coldStart: nodes.flatMap((node) => CALLERS.map((fn) => cold(fn, node))),
     warm: nodes.flatMap((node) => CALLERS.map((fn) => warm(fn, node))),
+    latency: ['__typename', 'listTodos(limit: 20)', 'createTodo'].map((operation) => ({
+      operation,
+      p50Ms: 1,
+      p99Ms: 2,
+      requests: 100,
+      errors: 0,
+      errorSamples: [],
+    })),
     signing: { usPerOp: 8, baselineUsPerOp: 30, ratio: 0.27, sdkUsPerOp: 30 },
     local: {
       rps: 900,
@@ -95,6 +106,11 @@ describe('missingRows', () => {
 
   it('fails on an error under load, naming the row', () => {
     expect(missingRows(results({}, { iamErrors: 3 }), CALLERS.length)).toEqual(['ours, IAM: 3 errors under load']);
+  });
+
+  it('fails on an error one request at a time', () => {
+    const latency = results().latency.map((row) => (row.operation === 'createTodo' ? { ...row, errors: 1 } : row));
+    expect(missingRows(results({ latency }), CALLERS.length)).toEqual(['createTodo one at a time: 1 errors']);
   });
 
   it('fails when a load served nothing', () => {
