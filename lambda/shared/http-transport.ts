@@ -41,6 +41,12 @@ export class TruncatedAnswerError extends Error {
 
 /** The AWS SDK v3's default in Node.js (@smithy/node-http-handler). */
 const MAX_SOCKETS = 50;
+/**
+ * How long an idle connection is kept: undici's default keepAliveTimeout (4 s), so the move from fetch keeps what it
+ * did. A server's shorter `Keep-Alive: timeout=N` hint wins (Node's Agent then keeps it N - 1 s), so a connection is
+ * dropped here before the server drops it, rather than a request being sent down a socket the server just closed.
+ */
+const IDLE_SOCKET_MS = 4_000;
 
 let httpAgent: http.Agent | undefined;
 let httpsAgent: https.Agent | undefined;
@@ -51,10 +57,10 @@ let httpsAgent: https.Agent | undefined;
  */
 function agentFor(endpoint: URL): http.Agent {
   if (endpoint.protocol === 'https:') {
-    httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+    httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS });
     return httpsAgent;
   }
-  httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS });
   return httpAgent;
 }
 

@@ -31,6 +31,8 @@ async function serve(handler: Handler): Promise<LoopbackServer> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  // Longer than any test: a connection closed within a test was closed by the client.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const loopback: LoopbackServer = {
@@ -112,6 +114,20 @@ describe('keep-alive', () => {
     const server = await serve((_request, _body, response) => json(response, 200, { data: null }));
     for (let index = 0; index < 5; index++) await postText(server.url, {}, '{}', 5_000);
     expect(server.connections()).toBe(1);
+  });
+
+  it("drops an idle connection before the server's Keep-Alive hint runs out, and opens a new one", async () => {
+    let firstClosed: Promise<void> | undefined;
+    const server = await serve((request, _body, response) => {
+      firstClosed ??= new Promise((resolve) => request.socket.once('close', () => resolve()));
+      // The server would keep it a minute; its hint says 2 s, so the client keeps it 1 s.
+      response.setHeader('keep-alive', 'timeout=2');
+      json(response, 200, { data: null });
+    });
+    await postText(server.url, {}, '{}', 5_000);
+    await firstClosed;
+    await postText(server.url, {}, '{}', 5_000);
+    expect(server.connections()).toBe(2);
   });
 
   it('opens a new connection when the server closed the previous one', async () => {
