@@ -11,8 +11,18 @@
  * Network failures reject with Node's own error, whose `code` is the system error code (ECONNREFUSED, ECONNRESET…).
  * No redirect is followed: AppSync does not redirect, and a signed request or an API key is never sent anywhere else.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+
+/**
+ * The modules themselves, not an ES module import of them: on Node.js 24 `import … from 'node:http'` builds the ES
+ * module facade of node:http, which reads every export, its lazy WebSocket/EventSource getters included, and so loads
+ * and compiles undici, the very cost of fetch this transport avoids (a cold-start CPU profile shows it; Node.js 20 does
+ * not do it). process.getBuiltinModule (Node.js 20.16, 22.3) hands over the CommonJS exports; require where it is
+ * older (CommonJS, or the ESM bundles, whose banner defines require: lib/todo-function.ts).
+ */
+const http: typeof Http = process.getBuiltinModule?.('node:http') ?? require('node:http');
+const https: typeof Https = process.getBuiltinModule?.('node:https') ?? require('node:https');
 
 export interface HttpAnswer {
   readonly status: number;
@@ -48,14 +58,14 @@ const MAX_SOCKETS = 50;
  */
 const IDLE_SOCKET_MS = 4_000;
 
-let httpAgent: http.Agent | undefined;
-let httpsAgent: https.Agent | undefined;
+let httpAgent: Http.Agent | undefined;
+let httpsAgent: Https.Agent | undefined;
 
 /**
  * The keep-alive agent of the endpoint's protocol, one per container: a warm invocation reuses the connection the
  * previous one opened. Node closes an idle socket before the server's `Keep-Alive: timeout=` hint runs out.
  */
-function agentFor(endpoint: URL): http.Agent {
+function agentFor(endpoint: URL): Http.Agent {
   if (endpoint.protocol === 'https:') {
     httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS });
     return httpsAgent;

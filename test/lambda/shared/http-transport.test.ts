@@ -2,10 +2,19 @@
  * The callers' transport (lambda/shared/http-transport.ts) over real loopback HTTP: what it sends, keep-alive reuse,
  * time limits before the headers and mid-body, and network failures with their system codes.
  */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { postText, TransportTimeoutError, TruncatedAnswerError } from '../../../lambda/shared/http-transport';
+import { nodeBinaryFor } from '../../../local/lambda/node-runtime';
 import { closedPort } from '../../support/closed-port';
+
+const run = promisify(execFile);
 
 type Handler = (request: http.IncomingMessage, body: string, response: http.ServerResponse) => void;
 
@@ -194,5 +203,39 @@ describe('network failures', () => {
     const error = await rejection(postText(server.url, {}, '{}', 5_000));
     expect(error).toBeInstanceOf(TruncatedAnswerError);
     expect((error as TruncatedAnswerError).code).toBe('ECONNRESET');
+  });
+});
+
+describe('on the functions’ Node.js, bundled as the callers are', () => {
+  it('never loads undici (fetch), whose first load is the cold-start cost this transport avoids', async () => {
+    const server = await serve((_request, _body, response) => json(response, 200, { data: { listTodos: { items: [], nextToken: null } } }));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'transport-bundle-'));
+    try {
+      // As lib/todo-function.ts has NodejsFunction bundle a caller (ES module, the banner's require).
+      await build({
+        entryPoints: [path.join(__dirname, '..', '..', '..', 'lambda', 'callers', 'list-todos.api-key.ts')],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        external: ['@aws-sdk/*'],
+        banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+        outfile: path.join(outdir, 'index.mjs'),
+        logLevel: 'error',
+      });
+      const node = await nodeBinaryFor('nodejs24.x');
+      const probe = `const { handler } = await import(${JSON.stringify(path.join(outdir, 'index.mjs'))});
+const result = await handler({ limit: 1 }, { getRemainingTimeInMillis: () => 10000 });
+console.log(JSON.stringify({ statusCode: result.statusCode, undici: process.moduleLoadList.some((name) => name.includes('undici')) }));`;
+      const { stdout } = await run(node.path, ['--input-type=module', '-e', probe], {
+        env: { PATH: process.env.PATH, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: server.url.href, API_TODOAPI_GRAPHQLAPIKEYOUTPUT: 'da2-test' },
+        timeout: 60_000,
+      });
+      expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ statusCode: 200, undici: false });
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
