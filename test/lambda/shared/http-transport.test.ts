@@ -207,13 +207,26 @@ describe('network failures', () => {
 });
 
 describe('on the functions’ Node.js, bundled as the callers are', () => {
-  it('never loads undici (fetch), whose first load is the cold-start cost this transport avoids', async () => {
+  const cases = [
+    { caller: 'list-todos.api-key.ts', env: { API_TODOAPI_GRAPHQLAPIKEYOUTPUT: 'da2-test' } },
+    {
+      caller: 'list-todos.ts',
+      env: {
+        AWS_REGION: 'eu-west-1',
+        REGION: 'eu-west-1',
+        AWS_LAMBDA_FUNCTION_NAME: 'listTodosIam',
+        AWS_ACCESS_KEY_ID: 'AKIDTRANSPORTTEST01',
+        AWS_SECRET_ACCESS_KEY: 'transport-test-secret',
+      },
+    },
+  ];
+  it.each(cases)('$caller never loads undici (fetch), whose first load is the cold-start cost this transport avoids', async ({ caller, env }) => {
     const server = await serve((_request, _body, response) => json(response, 200, { data: { listTodos: { items: [], nextToken: null } } }));
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'transport-bundle-'));
     try {
       // As lib/todo-function.ts has NodejsFunction bundle a caller (ES module, the banner's require).
       await build({
-        entryPoints: [path.join(__dirname, '..', '..', '..', 'lambda', 'callers', 'list-todos.api-key.ts')],
+        entryPoints: [path.join(__dirname, '..', '..', '..', 'lambda', 'callers', caller)],
         bundle: true,
         platform: 'node',
         format: 'esm',
@@ -228,9 +241,10 @@ describe('on the functions’ Node.js, bundled as the callers are', () => {
       const node = await nodeBinaryFor('nodejs24.x');
       const probe = `const { handler } = await import(${JSON.stringify(path.join(outdir, 'index.mjs'))});
 const result = await handler({ limit: 1 }, { getRemainingTimeInMillis: () => 10000 });
-console.log(JSON.stringify({ statusCode: result.statusCode, undici: process.moduleLoadList.some((name) => name.includes('undici')) }));`;
+const loaded = (part) => process.moduleLoadList.some((name) => name.includes(part));
+console.log(JSON.stringify({ statusCode: result.statusCode, undici: loaded('undici') }));`;
       const { stdout } = await run(node.path, ['--input-type=module', '-e', probe], {
-        env: { PATH: process.env.PATH, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: server.url.href, API_TODOAPI_GRAPHQLAPIKEYOUTPUT: 'da2-test' },
+        env: { PATH: process.env.PATH, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: server.url.href, ...env },
         timeout: 60_000,
       });
       expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ statusCode: 200, undici: false });
