@@ -9,10 +9,12 @@ import {
   Kind,
   type ObjectTypeDefinitionNode,
   parse,
+  Source,
   type TypeNode,
 } from 'graphql';
 import { type ApiModels, type ModelDescription, ModelOperation, type TypeRef, tableVariableOf } from '../lambda/resolver/model';
 import { TRANSLATABLE_OPERATORS } from '../lambda/resolver/model-expression';
+import { locatedMessage, schemaProblems } from './schema-check';
 
 /*
  * Reads the models of an AppSync schema written in the shape Amplify's @model transformer generates (`type X`,
@@ -57,19 +59,34 @@ export class SchemaModelError extends Error {
   }
 }
 
+/**
+ * The schema file is not valid GraphQL, or not a schema AppSync builds: each problem is `file:LINE:COL: message` and
+ * the offending line, and the message is nothing else (no construct path: the file is what to fix).
+ */
+export class SchemaError extends SchemaModelError {
+  override name = 'SchemaError';
+
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super('', problems, options);
+    this.message = problems.join('\n');
+  }
+}
+
 /** The models of the schema file at `schemaPath`. */
 export function readApiModels(schemaPath: string): ApiModels {
   let document: DocumentNode;
+  const source = new Source(readFileSync(schemaPath, 'utf8'), schemaPath);
   try {
-    document = parse(readFileSync(schemaPath, 'utf8'));
+    document = parse(source);
   } catch (error) {
-    if (error instanceof GraphQLError) {
-      const where = error.locations?.[0];
-      throw new SchemaModelError(`${schemaPath}${where ? `:${where.line}:${where.column}` : ''}`, [error.message], { cause: error });
-    }
+    if (error instanceof GraphQLError) throw new SchemaError([locatedMessage(error, source, schemaPath)], { cause: error });
     throw error;
   }
-  return new SchemaReader(document, schemaPath).read();
+  // The model reader's problems first: they say what the resolver needs; then anything else AppSync would refuse.
+  const models = new SchemaReader(document, schemaPath).read();
+  const problems = schemaProblems(document, source, schemaPath);
+  if (problems.length > 0) throw new SchemaError(problems);
+  return models;
 }
 
 class SchemaReader {

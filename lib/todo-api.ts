@@ -11,7 +11,7 @@ import { ConfigError } from './config-error';
 import { GraphqlApiLogging } from './graphql-api-logging';
 import { ModelTable } from './model-table';
 import { capitalize } from './schema-fields';
-import { readApiModels, SchemaModelError } from './schema-model';
+import { readApiModels, SchemaError, SchemaModelError } from './schema-model';
 import { TodoFunction } from './todo-function';
 
 export const SCHEMA_PATH = path.join(__dirname, '..', 'schema', 'schema.graphql');
@@ -200,6 +200,8 @@ function readModels(schemaPath: string, constructPath: string): ApiModels {
   try {
     return readApiModels(schemaPath);
   } catch (error) {
+    // A schema that is not valid GraphQL is the file's problem, located in it; the construct path adds nothing.
+    if (error instanceof SchemaError) throw error;
     if (error instanceof SchemaModelError) throw new SchemaModelError(`${constructPath}: ${error.schemaPath}`, error.problems, { cause: error });
     throw error;
   }

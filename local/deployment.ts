@@ -1,11 +1,13 @@
 import { graphqlApisOf } from './appsync/deployment-model';
+import { appSyncGapsOf } from './appsync/emulation-gaps';
 import type { LocalGraphqlApi } from './appsync/model';
 import type { StackArtifact } from './cloudformation/cloud-assembly';
 import { type DeployOptions, deployLocally, type EngineDeployment, type StackOutputs } from './cloudformation/deployment';
 import { tablesOf } from './dynamodb/deployment-model';
+import { dynamoDbGapsOf } from './dynamodb/emulation-gaps';
 import type { LocalTable } from './dynamodb/model';
-import { adminCredentialsOf, rolesOf } from './iam/deployment-model';
-import type { AwsCredentials, LocalRole } from './iam/model';
+import { adminCredentialsOf, iamOf } from './iam/deployment-model';
+import type { AwsCredentials, LocalRole, ResourcePolicy } from './iam/model';
 import { functionsOf } from './lambda/deployment-model';
 import type { LocalFunction } from './lambda/model';
 import { defaultResourceProviders } from './resource-providers';
@@ -19,6 +21,8 @@ export interface LocalDeployment {
   readonly graphqlApis: LocalGraphqlApi[];
   readonly tables: LocalTable[];
   readonly roles: LocalRole[];
+  /** Resource-based policies (Lambda functions' permissions, DynamoDB tables' and streams' policies); none when absent. */
+  readonly resourcePolicies?: readonly ResourcePolicy[];
   /** The all-powerful profile, like an account admin's keys. */
   readonly adminCredentials: Required<Pick<AwsCredentials, 'accessKeyId' | 'secretAccessKey'>>;
   /** Resources the local cloud does not emulate, listed once at start-up. */
@@ -43,17 +47,20 @@ export interface EmulationGap {
  */
 export function deployApp(stacks: StackArtifact[], options: Omit<DeployOptions, 'providers'> & Partial<Pick<DeployOptions, 'providers'>>): LocalDeployment {
   const engine = deployLocally(stacks, { ...options, providers: options.providers ?? defaultResourceProviders() });
-  const roles = rolesOf(engine.provisioned, options.identity);
+  const iam = iamOf(engine.provisioned, options.identity, { region: engine.region, accountId: engine.accountId });
+  const { roles } = iam;
+  const tables = tablesOf(engine.provisioned);
   return {
     region: engine.region,
     accountId: engine.accountId,
     stacks: engine.stacks,
     roles,
+    resourcePolicies: iam.resourcePolicies,
     functions: functionsOf(engine.provisioned, roles, options.workDir),
-    tables: tablesOf(engine.provisioned),
+    tables,
     graphqlApis: graphqlApisOf(engine.provisioned),
     adminCredentials: adminCredentialsOf(options.identity),
     skipped: engine.skipped,
-    notEmulated: [],
+    notEmulated: [...iam.gaps, ...appSyncGapsOf(engine.provisioned, new Set(roles.map((role) => role.arn))), ...dynamoDbGapsOf(tables)],
   };
 }

@@ -1,14 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, type ClientConfig, ClientConfigError, clientConfigFiles } from '../lib/client-config';
 import { startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
+import { createLocalConsole } from './console';
 import { deployApp, type LocalDeployment } from './deployment';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import { checkStore, DamagedStoreError } from './dynamodb/store-check';
+import { DamagedStateError, PortTakenError, type ServicePort } from './errors';
+import { PortInUseError } from './http';
+import { PrincipalStore } from './iam';
+import { authorize } from './iam/authorizer';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
+import { silenceSdkNodeVersionWarning } from './sdk-warning';
 import { type Services, startServices } from './services';
 import { LocalIdentity, writeFileAtomic } from './state';
+import { lockStateDir, registerRunningCloud, runningClouds, type StateLock } from './state-lock';
+
+/** The project whose local cloud this is (where its package.json is). */
+const PROJECT_ROOT = path.join(__dirname, '..');
 
 export interface LocalCloudOptions {
   /** The synthesized app (cdk.out). */
@@ -19,7 +30,10 @@ export interface LocalCloudOptions {
   readonly dynamodbPort?: number;
   /** Keeps data, keys and credentials; ignored with `inMemory`. */
   readonly stateDir: string;
+  /** Nothing is read or written under `stateDir`: the client files go to a temporary folder, removed on close. */
   readonly inMemory?: boolean;
+  /** The state directory's lock, when the caller took it already (npm start does, before it synthesizes); released on close. */
+  readonly lock?: StateLock;
   readonly region?: string;
   /** Also write the outputs here, as `cdk deploy --outputs-file` does. */
   readonly outputsFile?: string;
@@ -39,6 +53,8 @@ export interface RunningLocalCloud {
   readonly dynamodb: LocalDynamoDb;
   readonly services: Services;
   readonly endpoints: LocalEndpoints;
+  /** Where the client files are: the state directory, or (in memory) a temporary folder removed on close. */
+  readonly filesDir: string;
   /** `amplifyConfiguration` and `amplifyOutputs` (Amplify's client config) only when the assembly has an API stack with the outputs they need. */
   readonly files: { credentials: string; config: string; endpoints: string; outputs: string; amplifyConfiguration?: string; amplifyOutputs?: string };
   /** Why no Amplify client config was written (undefined when it was). */
@@ -46,77 +62,107 @@ export interface RunningLocalCloud {
   close(): Promise<void>;
 }
 
-/** Starts every local service for a cloud assembly and writes the files clients need. */
+/**
+ * Starts every local service for a cloud assembly and writes the files clients need. The state directory is locked
+ * first (StateLockedError while another local cloud has it) and its store checked before anything opens it
+ * (DamagedStateError, every byte left as it was); a port in use is a PortTakenError naming its option.
+ */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<RunningLocalCloud> {
+  // Its own SDK clients (the store's) are an internal detail: their Node.js version warning is noise here.
+  silenceSdkNodeVersionWarning();
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stateDir = path.resolve(options.stateDir);
-  mkdirSync(stateDir, { recursive: true });
-  const identity = options.inMemory ? LocalIdentity.ephemeral() : LocalIdentity.persistent(stateDir);
-  const workDir = options.inMemory ? mkdtempSync(path.join(tmpdir(), 'local-cloud-')) : path.join(stateDir, 'work');
-  const stacks = readCloudAssembly(path.resolve(options.assemblyDir));
-
-  const closers: Array<() => Promise<void>> = [];
+  const inMemory = options.inMemory === true;
+  const closers: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error: Error) => log(`shutdown: ${error.message}`));
-    if (options.inMemory) rmSync(workDir, { recursive: true, force: true });
+    for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch((error: Error) => log(`shutdown: ${error.message}`));
   };
   try {
-    const dynamodb: LocalDynamoDb = await startLocalDynamoDb({
-      host,
-      port: options.dynamodbPort ?? 8000,
-      dataDir: options.inMemory ? undefined : path.join(stateDir, 'dynamodb'),
-      region,
-    });
+    const lock = inMemory ? undefined : (options.lock ?? lockStateDir(stateDir));
+    if (lock) closers.push(() => lock.release());
+    const filesDir = inMemory ? mkdtempSync(path.join(tmpdir(), 'local-cloud-')) : stateDir;
+    if (inMemory) closers.push(() => rmSync(filesDir, { recursive: true, force: true }));
+    const identity = inMemory ? LocalIdentity.ephemeral() : LocalIdentity.persistent(stateDir);
+    const dataDir = inMemory ? undefined : checkedStore(stateDir);
+    const workDir = path.join(filesDir, 'work');
+    const stacks = readCloudAssembly(path.resolve(options.assemblyDir));
+
+    const dynamodb: LocalDynamoDb = await listening('dynamodb', host, options.dynamodbPort ?? 8000, (port) =>
+      startLocalDynamoDb({ host, port, dataDir, region, now: options.now, log }),
+    );
     closers.push(() => dynamodb.close());
 
     // Listen first, so the real ports (0 = any free one) are known when the templates are resolved.
-    const appsync = await startAppSyncService({ host, port: options.graphqlPort ?? 20002, log });
+    const appsync = await listening('graphql', host, options.graphqlPort ?? 20002, (port) => startAppSyncService({ host, port, log }));
     closers.push(() => appsync.close());
     const graphqlBaseUrl = appsync.endpoint;
 
     const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
+    // The store has refused every call until now (503): it needs the deployment's principals to verify and authorize.
+    const principals = PrincipalStore.fromDeployment(deployment);
+    dynamodb.authorizeWith(principals, authorize);
     await dynamodb.createTables(deployment.tables);
 
-    const services = await startServices({
+    const services = await listening('lambda', host, options.lambdaPort ?? 3001, (lambdaPort) =>
+      startServices({
+        deployment,
+        principals,
+        appsync,
+        dependencies: [dynamodb],
+        host,
+        lambdaPort,
+        log,
+        now: options.now,
+        executionTimeoutMs: options.executionTimeoutMs,
+        maxWorkersPerFunction: options.maxWorkersPerFunction,
+      }),
+    );
+    closers.push(() => services.close());
+
+    const localConsole = createLocalConsole({
       deployment,
-      appsync,
-      dependencies: [dynamodb],
-      host,
-      lambdaPort: options.lambdaPort ?? 3001,
+      principals: services.principals,
+      invoke: (name, payload, invokeOptions) => services.lambda.invoke(name, payload, invokeOptions),
+      dynamodb: dynamodb.client,
+      directory: path.join(options.inMemory ? workDir : stateDir, 'console'),
+      endpoint: appsync.endpoint,
       log,
       now: options.now,
-      executionTimeoutMs: options.executionTimeoutMs,
-      maxWorkersPerFunction: options.maxWorkersPerFunction,
     });
-    closers.push(() => services.close());
+    appsync.serveConsole(localConsole.handler);
 
     const endpoints: LocalEndpoints = {
       graphql: Object.fromEntries(deployment.graphqlApis.map((api) => [api.logicalId, api.url])),
       lambda: services.lambdaUrl,
       dynamodb: dynamodb.url,
+      console: localConsole.url,
     };
     const files = {
-      credentials: path.join(stateDir, 'credentials'),
-      config: path.join(stateDir, 'config'),
-      endpoints: path.join(stateDir, 'endpoints.json'),
-      outputs: path.join(stateDir, 'outputs.json'),
+      credentials: path.join(filesDir, 'credentials'),
+      config: path.join(filesDir, 'config'),
+      endpoints: path.join(filesDir, 'endpoints.json'),
+      outputs: path.join(filesDir, 'outputs.json'),
     };
     writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
     writeFileAtomic(files.config, services.configFile, 0o600);
-    writeFileAtomic(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    // The console's token is printed, never written to a file.
+    writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, console: localConsole.baseUrl, notEmulated: deployment.notEmulated }, null, 2)}\n`);
     const outputsContent = outputsFileContent(deployment);
     const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
     writeFileAtomic(files.outputs, outputs, 0o600);
     if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
-    const clientConfig = writeClientConfig(stateDir, outputsContent);
+    const clientConfig = writeClientConfig(filesDir, outputsContent);
+    lock?.update(endpoints);
+    closers.push(registerRunningCloud({ projectRoot: PROJECT_ROOT, stateDir: inMemory ? undefined : stateDir, filesDir, endpoints }));
 
     return {
       deployment,
       dynamodb,
       services,
       endpoints,
+      filesDir,
       files: { ...files, ...clientConfig.files },
       clientConfigSkipped: clientConfig.skipped,
       close: closeAll,
@@ -125,6 +171,39 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     await closeAll();
     throw error;
   }
+}
+
+/** The store's folder, once checked (read-only) to be safe to open; DamagedStateError names the file at fault. */
+function checkedStore(stateDir: string): string {
+  const dataDir = path.join(stateDir, 'dynamodb');
+  try {
+    checkStore(dataDir);
+  } catch (error) {
+    if (error instanceof DamagedStoreError) throw new DamagedStateError(error.file, error.problem, stateDir, { cause: error });
+    throw error;
+  }
+  return dataDir;
+}
+
+/** Starts a service on its port; a port in use becomes the error that names the option to change (and who holds it). */
+async function listening<T>(service: ServicePort, host: string, port: number, start: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await start(port);
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    throw new PortTakenError(service, host, port, localCloudOnPort(port), { cause: error });
+  }
+}
+
+/** "the local cloud pid N (state dir X)" when one of the running local clouds listens on `port`. */
+function localCloudOnPort(port: number): string | undefined {
+  const holder = runningClouds().find((cloud) =>
+    [...Object.values(cloud.endpoints.graphql ?? {}), cloud.endpoints.lambda, cloud.endpoints.dynamodb].some(
+      (url) => url && Number(new URL(url).port) === port,
+    ),
+  );
+  if (!holder) return undefined;
+  return `the local cloud of pid ${holder.pid} (${holder.stateDir ? `state dir ${holder.stateDir}` : 'in memory'})`;
 }
 
 /** Amplify's client config (Gen 1 and Gen 2) from the same outputs, so it points at the local cloud; skipped, with the reason, without an API stack. */

@@ -1,9 +1,13 @@
+import * as path from 'node:path';
 import type { LocalDeployment } from './deployment';
+import { tryItCommands } from './try-it';
 
 export interface LocalEndpoints {
   readonly graphql: Record<string, string>;
   readonly lambda: string;
   readonly dynamodb: string;
+  /** The local console's URL with this start's token (endpoints.json holds it without). */
+  readonly console?: string;
 }
 
 /** `cdk deploy --outputs-file` shape: outputs by stack name. */
@@ -25,11 +29,9 @@ export function startupReport(
     lines.push('', ` ✅  ${stack.id} (${stack.stackName}) (local)`, '', 'Outputs:');
     for (const [name, output] of Object.entries(stack.outputs)) lines.push(`${stack.id}.${name} = ${output.value}`);
   }
-  const api = deployment.graphqlApis[0];
-  const key = api?.apiKeys[0]?.value;
-  const someFunction = deployment.stacks.flatMap((stack) => Object.entries(stack.outputs)).find(([name]) => name.endsWith('FunctionName'))?.[1].value;
   lines.push('', 'Local endpoints:');
   for (const [logicalId, url] of Object.entries(endpoints.graphql)) lines.push(`  GraphQL (${logicalId}): ${url}`);
+  if (endpoints.console) lines.push(`  Console:           ${endpoints.console}`);
   lines.push(`  Lambda Invoke API: ${endpoints.lambda}`, `  DynamoDB:          ${endpoints.dynamodb}`, '');
   lines.push(`Credentials: ${files.credentials} (profile "local" may do anything; one profile per IAM role, named by its logical id)`);
   lines.push(`Endpoints:   ${files.endpoints}`);
@@ -38,23 +40,22 @@ export function startupReport(
   } else {
     lines.push(`Amplify:     no client config written: ${clientConfigSkipped ?? 'no API stack with the outputs it needs'}`);
   }
-  lines.push('', 'Try it:');
-  if (api && key) {
-    lines.push(
-      `  curl -s ${api.url} -H 'content-type: application/json' -H "x-api-key: ${key}" \\`,
-      `    -d '{"query":"query LIST_TODOS { listTodos { items { id name description } } }"}'`,
-    );
-  }
-  if (someFunction) {
-    lines.push(
-      `  AWS_SHARED_CREDENTIALS_FILE=${files.credentials} AWS_CONFIG_FILE=${files.config} AWS_PROFILE=local \\`,
-      `    aws lambda invoke --endpoint-url ${endpoints.lambda} --function-name ${someFunction} --cli-binary-format raw-in-base64-out --payload '{}' /dev/stdout`,
-      `  npm run invoke -- ${someFunction} '{}'`,
-    );
-  }
+  lines.push('', "Try it (the README's commands, from the project's folder):");
+  const outputNames = new Set(deployment.stacks.flatMap((stack) => Object.keys(stack.outputs)));
+  for (const line of tryItCommands(displayedDir(path.dirname(files.credentials)), outputNames)) lines.push(line === '' ? '' : `  ${line}`);
   if (deployment.skipped.length > 0) {
     lines.push('', `Not emulated (skipped): ${deployment.skipped.map((s) => `${s.stackName}/${s.logicalId} (${s.type})`).join(', ')}`);
   }
+  if (deployment.notEmulated.length > 0) {
+    lines.push('', 'Not fully emulated (also in endpoints.json, "notEmulated"):');
+    for (const gap of deployment.notEmulated) lines.push(`  ${gap.resource} ${gap.element}: ${gap.instead}`);
+  }
   lines.push('', 'Press Ctrl-C to stop.');
   return lines.join('\n');
+}
+
+/** A folder under the working directory as a relative path (what a user types), anything else as it is. */
+function displayedDir(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dir;
 }

@@ -8,6 +8,7 @@ import { tableProvider } from './dynamodb/resource-providers/table';
 import { managedPolicyProvider } from './iam/resource-providers/managed-policy';
 import { policyProvider } from './iam/resource-providers/policy';
 import { roleProvider } from './iam/resource-providers/role';
+import { rolePolicyProvider } from './iam/resource-providers/role-policy';
 import { functionProvider } from './lambda/resource-providers/function';
 import { permissionProvider } from './lambda/resource-providers/permission';
 import { logGroupProvider } from './logs/log-group';
@@ -25,6 +26,7 @@ export function defaultResourceProviders(): ResourceProviderRegistry {
     permissionProvider,
     roleProvider,
     policyProvider,
+    rolePolicyProvider,
     managedPolicyProvider,
     tableProvider,
     parameterProvider,

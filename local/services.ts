@@ -2,9 +2,9 @@ import * as os from 'node:os';
 import type { AppSyncService } from './appsync/service';
 import type { LocalDeployment } from './deployment';
 import { type LocalPrincipal, PrincipalStore, renderAwsProfiles, verifySigV4 } from './iam';
-import { authorize } from './iam/authorizer';
+import { authorize, denialContext, type RequestFacts } from './iam/authorizer';
 import { authenticationRefusal, missingAuthenticationToken, unrecognizedClient } from './lambda/errors';
-import type { InvokeApiRequest } from './lambda/invoke-api';
+import type { InvokeApiOptions, InvokeApiRequest } from './lambda/invoke-api';
 import type { LambdaRuntime } from './lambda/runtime';
 import { type LambdaService, startLambdaService } from './lambda/service';
 import type { LocalService } from './service';
@@ -22,6 +22,8 @@ export interface Services {
 
 export interface ServicesOptions {
   readonly deployment: LocalDeployment;
+  /** The principals the other services already verify against (the store's). @default PrincipalStore.fromDeployment(deployment) */
+  readonly principals?: PrincipalStore;
   /** Started already: the deployment needed its URL. It is told what to serve here. */
   readonly appsync: AppSyncService;
   /** The services the functions reach (their `environment` goes into every function's). */
@@ -55,8 +57,7 @@ export function defaultMaxWorkersPerFunction(): number {
 export async function startServices(options: ServicesOptions): Promise<Services> {
   const { deployment, log } = options;
   const now = options.now ?? (() => new Date());
-  const principals = PrincipalStore.fromDeployment(deployment);
-  const principalsByArn = new Map<string, LocalPrincipal>(principals.list().map((principal) => [principal.principalArn, principal]));
+  const principals = options.principals ?? PrincipalStore.fromDeployment(deployment);
   const lambda = await startLambdaService({
     functions: deployment.functions.map((fn) => ({ ...fn })),
     region: deployment.region,
@@ -68,13 +69,7 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     host: options.host,
     port: options.lambdaPort,
     authenticate: (request) => authenticateLambdaRequest(request, principals, deployment.region, now()),
-    authorize: (principalArn, action, resource) => {
-      const principal = principalsByArn.get(principalArn);
-      if (!principal) return false;
-      // The Invoke API is HTTPS-only on AWS; the facts of the request itself are not passed here yet.
-      const facts = { secureTransport: true, currentTime: now(), requestedRegion: deployment.region };
-      return authorize(principal, { action, resource, facts }).allowed;
-    },
+    authorize: invokeAuthorizer(principals, deployment.region, now, log),
   });
 
   try {
@@ -110,8 +105,33 @@ export async function startServices(options: ServicesOptions): Promise<Services>
   }
 }
 
+/**
+ * The Invoke API's authorization: the one authorizer, with the facts of the request (the caller's address, the time,
+ * the region, its User-Agent and Referer). The Invoke API is HTTPS-only on AWS, so `aws:SecureTransport` is true. A
+ * refusal ends Lambda's AccessDeniedException message as IAM words it; the decision and why go to the log.
+ */
+export function invokeAuthorizer(principals: PrincipalStore, region: string, now: () => Date, log: (line: string) => void): InvokeApiOptions['authorize'] {
+  const byArn = new Map<string, LocalPrincipal>(principals.list().map((principal) => [principal.principalArn, principal]));
+  return (principalArn, action, resource, request) => {
+    const principal = byArn.get(principalArn);
+    if (!principal) return false;
+    const facts: RequestFacts = {
+      sourceIp: request.sourceIp || undefined,
+      secureTransport: true,
+      currentTime: now(),
+      requestedRegion: region,
+      headers: { userAgent: request.userAgent, referer: request.referer },
+    };
+    const authorization = authorize(principal, { action, resource, facts });
+    if (authorization.allowed) return true;
+    log(`lambda: ${principal.description} ${action} ${resource}: ${authorization.reason}`);
+    for (const note of authorization.notes) log(`lambda: note: ${note}`);
+    return { allowed: false, context: denialContext(authorization, action) };
+  };
+}
+
 /** SigV4 for the Lambda API, answered as Lambda answers (403, `x-amzn-ErrorType`, `{"message": ...}`). */
-async function authenticateLambdaRequest(request: InvokeApiRequest, principals: PrincipalStore, region: string, now: Date) {
+export async function authenticateLambdaRequest(request: InvokeApiRequest, principals: PrincipalStore, region: string, now: Date) {
   if (!request.headers.authorization && request.query['X-Amz-Signature'] === undefined) {
     return missingAuthenticationToken();
   }

@@ -1,12 +1,15 @@
 /**
  * Runs one GraphQL operation against an API the way AppSync does, once the request is authenticated, in stages:
- * document (parsed and validated, cached) → operation → variables → authorize (IAM per top-level field) → execute
+ * document (parsed and validated, cached) → introspection (IntrospectionConfig, api-limits.ts) → operation → variables
+ * → authorize (IAM per top-level field) → execute (QueryDepthLimit and ResolverCountLimit checked per field)
  * (per-field @aws_* rules and direct Lambda resolvers, resolvers.ts, under a deadline) → format (AppSync's shapes).
  * After a mutation, `onMutation` hears what each top-level field returned: the seam for subscriptions.
  */
 import { type DocumentNode, execute, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { executionLimitsOf, introspectionStage } from './api-limits';
 import type { RequestAuth } from './auth';
 import { authorizeStage } from './authorize';
+import type { InvokeAuthorizer } from './data-source-role';
 import { documentStage } from './document-cache';
 import { executionError } from './errors';
 import { operationStage, type SelectedOperation } from './operation';
@@ -46,6 +49,8 @@ export type MutationListener = (event: MutationEvent) => void;
 
 export interface ExecutionDeps {
   readonly invokeLambda: InvokeLambda;
+  /** Whether a data source's role may invoke its function (data-source-role.ts). */
+  readonly authorizeInvoke: InvokeAuthorizer;
   readonly timeoutMs: number;
   /** Called after each executed mutation, once per top-level field; a listener that throws is ignored. */
   readonly onMutation?: MutationListener;
@@ -57,6 +62,8 @@ export async function runOperation(runtime: ApiRuntime, input: OperationInput, a
 
   const document = documentStage(schema, input.query, decisions);
   if ('outcome' in document) return document.outcome;
+  const introspection = introspectionStage(runtime.api, document.next, decisions);
+  if ('outcome' in introspection) return introspection.outcome;
   const operation = operationStage(document.next, input.operationName, input.httpMethod, decisions);
   if ('outcome' in operation) return operation.outcome;
   const variables = variablesStage(schema, operation.next, input.variables, decisions);
@@ -64,7 +71,7 @@ export async function runOperation(runtime: ApiRuntime, input: OperationInput, a
   const authorized = authorizeStage(runtime, document.next, operation.next, variables.next, auth, decisions);
   if ('outcome' in authorized) return authorized.outcome;
 
-  const result = await executeStage(schema, document.next, operation.next, input, auth, deps, decisions);
+  const result = await executeStage(runtime, document.next, operation.next, input, auth, deps, decisions);
   if (operation.next.definition.operation === 'mutation') publishMutation(runtime, operation.next, result.data, auth, deps.onMutation);
   return formatStage(schema, result, operation.next, decisions);
 }
@@ -76,7 +83,7 @@ interface ExecutedOperation {
 
 /** Stage 5: graphql-js's execution with the request's resolver context, under the request's deadline. */
 async function executeStage(
-  schema: GraphQLSchema,
+  runtime: ApiRuntime,
   document: DocumentNode,
   operation: SelectedOperation,
   input: OperationInput,
@@ -84,6 +91,7 @@ async function executeStage(
   deps: ExecutionDeps,
   decisions: string[],
 ): Promise<ExecutedOperation> {
+  const { schema } = runtime;
   let timer: NodeJS.Timeout | undefined;
   const context: ResolverContext = {
     auth,
@@ -91,6 +99,7 @@ async function executeStage(
     headers: input.headers,
     rawVariables: input.variables ?? {},
     invokeLambda: deps.invokeLambda,
+    authorizeInvoke: (resolver, functionArn) => deps.authorizeInvoke(resolver, functionArn, { currentTime: auth.receivedAt, requestedRegion: runtime.region }),
     deadline: new Promise((resolve) => {
       timer = setTimeout(() => {
         context.timedOut = true;
@@ -98,6 +107,8 @@ async function executeStage(
       }, deps.timeoutMs);
     }),
     timedOut: false,
+    limits: executionLimitsOf(runtime.api),
+    resolverExecutions: 0,
     decisions,
   };
   try {

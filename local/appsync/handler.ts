@@ -39,6 +39,7 @@ import {
 } from '../http';
 import type { PrincipalStore } from '../iam/principals';
 import { authenticateRequest, authRequestOf, emulatedAuthenticators } from './auth';
+import { dataSourceInvokeAuthorizer } from './data-source-role';
 import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
 import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type MutationListener, makeFieldResolver, type OperationInput, runOperation } from './execute';
 import { documentNestingProblem, isStackOverflow, TOO_COMPLEX_MESSAGE, variablesNestingProblem } from './limits';
@@ -102,6 +103,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
   };
 
   const authenticators = emulatedAuthenticators({ principals: options.principals, now });
+  const authorizeInvoke = dataSourceInvokeAuthorizer(options.principals);
 
   return (req, res) => {
     const requestId = newRequestId();
@@ -218,6 +220,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
     try {
       outcome = await runOperation(runtime, { ...parsed, httpMethod: method, headers } satisfies OperationInput, auth, {
         invokeLambda: options.invokeLambda,
+        authorizeInvoke,
         timeoutMs,
         onMutation: options.onMutation,
       });

@@ -1,4 +1,10 @@
-/** The AppSync part of a local deployment: each API with its schema, keys and resolvers. */
+/** The AppSync part of a local deployment: each API with its schema, keys, resolvers and settings. */
+
+/** `IntrospectionConfig` of AWS::AppSync::GraphQLApi, by its wire values. */
+export enum IntrospectionConfig {
+  Enabled = 'ENABLED',
+  Disabled = 'DISABLED',
+}
 
 export interface LocalApiKey {
   readonly id: string;
@@ -14,6 +20,11 @@ export interface LocalResolver {
   readonly kind: string;
   /** Set for a direct Lambda resolver (Lambda data source, no mapping templates). */
   readonly lambdaFunctionArn?: string;
+  /**
+   * The data source's `ServiceRoleArn`: the role AppSync assumes to invoke the function, which must be allowed
+   * `lambda:InvokeFunction` on it (data-source-role.ts). Undefined when the data source names none.
+   */
+  readonly serviceRoleArn?: string;
   /** Why the resolver cannot run locally, when it cannot. */
   readonly unsupported?: string;
 }
@@ -30,4 +41,10 @@ export interface LocalGraphqlApi {
   readonly additionalAuthenticationTypes: string[];
   readonly apiKeys: LocalApiKey[];
   readonly resolvers: LocalResolver[];
+  /** Whether introspection queries are served. @default ENABLED, as AppSync's */
+  readonly introspectionConfig?: IntrospectionConfig;
+  /** `QueryDepthLimit`: fields nested deeper error; 1 to 75. @default no limit (AppSync's 0) */
+  readonly queryDepthLimit?: number;
+  /** `ResolverCountLimit`: resolver executions per request; 1 to 10,000. @default 10,000 (AppSync's 0) */
+  readonly resolverCountLimit?: number;
 }

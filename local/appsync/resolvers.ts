@@ -3,8 +3,11 @@
  * direct Lambda resolver (invoked with AppSync's event, within the request's deadline) or the default resolver.
  */
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, Kind, print, type SelectionSetNode } from 'graphql';
+import { type ExecutionLimits, queryDepthProblem, resolverCountProblem } from './api-limits';
 import type { RequestAuth } from './auth';
+import type { InvokeDecision } from './data-source-role';
 import { FieldError } from './errors';
+import type { LocalResolver } from './model';
 import type { FieldResolverFactory } from './schema';
 
 export type InvokeLambdaResult = { ok: true; payload: unknown } | { ok: false; errorType: string; errorMessage: string };
@@ -19,8 +22,14 @@ export interface ResolverContext {
   readonly headers: Record<string, string>;
   readonly rawVariables: Record<string, unknown>;
   readonly invokeLambda: InvokeLambda;
+  /** Whether the resolver's data-source role may invoke its function (data-source-role.ts), asked before each invoke. */
+  readonly authorizeInvoke: (resolver: LocalResolver, functionArn: string) => InvokeDecision;
   readonly deadline: Promise<typeof TIMED_OUT>;
   timedOut: boolean;
+  /** The API's QueryDepthLimit and ResolverCountLimit (api-limits.ts). */
+  readonly limits: ExecutionLimits;
+  /** Resolver executions so far in this request. */
+  resolverExecutions: number;
   readonly decisions: string[];
 }
 
@@ -29,6 +38,11 @@ export const makeFieldResolver: FieldResolverFactory = (runtime, typeName, field
   const rule = runtime.fieldAuth(typeName, fieldName);
   const resolver = runtime.resolver(typeName, fieldName);
   const resolve: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, context, info) => {
+    const tooDeep = queryDepthProblem(context.limits, info.path);
+    if (tooDeep) {
+      context.decisions.push(`${typeName}.${fieldName} beyond QueryDepthLimit`);
+      throw tooDeep;
+    }
     if (!rule.modes.has(context.auth.mode)) {
       context.decisions.push(`field ${typeName}.${fieldName} refused to ${context.auth.mode} (${rule.source})`);
       throw new FieldError('Unauthorized', `Not Authorized to access ${fieldName} on type ${typeName}`);
@@ -41,21 +55,32 @@ export const makeFieldResolver: FieldResolverFactory = (runtime, typeName, field
       context.decisions.push(`resolver ${typeName}.${fieldName} not emulated`);
       throw new FieldError('UnsupportedResolver', `The resolver of ${typeName}.${fieldName} cannot run in the local cloud: ${why}.`);
     }
-    return invokeDirectLambda(resolver.lambdaFunctionArn, source, args, context, info, typeName, fieldName);
+    const overLimit = resolverCountProblem(context.limits, ++context.resolverExecutions);
+    if (overLimit) {
+      // Once per request: every later resolver is over the limit too.
+      if (context.resolverExecutions === context.limits.resolverCount + 1) context.decisions.push(`resolver limit of ${context.limits.resolverCount} reached`);
+      throw overLimit;
+    }
+    return invokeDirectLambda(resolver, resolver.lambdaFunctionArn, source, args, context, info);
   };
   return resolve as GraphQLFieldResolver<unknown, unknown>;
 };
 
 async function invokeDirectLambda(
+  resolver: LocalResolver,
   functionArn: string,
   source: unknown,
   args: Record<string, unknown>,
   context: ResolverContext,
   info: GraphQLResolveInfo,
-  typeName: string,
-  fieldName: string,
 ): Promise<unknown> {
+  const { typeName, fieldName } = resolver;
   if (context.timedOut) throw new FieldError('Lambda:ExecutionTimeoutException', 'Execution timed out.');
+  const permission = context.authorizeInvoke(resolver, functionArn);
+  if (!permission.allowed) {
+    context.decisions.push(`${typeName}.${fieldName} not invoked: ${permission.reason}`);
+    throw permission.error;
+  }
   const event = lambdaEvent(source, args, context, info);
   const invocation = Promise.resolve()
     .then(() => context.invokeLambda(functionArn, event))

@@ -2,7 +2,17 @@
  * One API's executable schema, built once at start-up: the API's SDL after AppSync's prelude (AWS scalars with their
  * validation, @aws_* directives), plus the auth rule of every field and the resolver configured for it.
  */
-import { buildSchema, type ConstDirectiveNode, type GraphQLFieldResolver, GraphQLObjectType, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import {
+  buildSchema,
+  type ConstDirectiveNode,
+  type GraphQLError,
+  type GraphQLFieldResolver,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  type GraphQLSchema,
+  parse,
+} from 'graphql';
+import { validateSDL } from 'graphql/validation/validate';
 import type { AppSyncAuthMode } from '../../lambda/shared/auth-mode';
 import type { LocalGraphqlApi, LocalResolver } from './model';
 import { APPSYNC_PRELUDE, APPSYNC_SCALAR_NAMES, AUTH_DIRECTIVE_MODES, createAppSyncScalars } from './scalars';
@@ -30,14 +40,24 @@ export interface ApiRuntime {
 /** Wraps every field of every object type; receives the runtime and the field's coordinates. */
 export type FieldResolverFactory = (runtime: ApiRuntime, typeName: string, fieldName: string) => GraphQLFieldResolver<unknown, unknown>;
 
-export class SchemaBuildError extends Error {}
+/** The schema of an API in the assembly does not build (an assembly synthesized before `cdk synth` checked it). */
+export class SchemaBuildError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SchemaBuildError';
+  }
+}
 
 export function buildApiRuntime(api: LocalGraphqlApi, makeResolver: FieldResolverFactory): ApiRuntime {
   let schema: GraphQLSchema;
   try {
     schema = buildSchema(`${APPSYNC_PRELUDE}\n${api.schema}`);
   } catch (error) {
-    throw new SchemaBuildError(`GraphQL API ${api.name} (${api.stackName}/${api.logicalId}): its schema does not build: ${(error as Error).message}`);
+    throw new SchemaBuildError(
+      `GraphQL API ${api.name} (${api.stackName}/${api.logicalId}): its schema does not build: ${(error as Error).message.replace(/\.$/, '')}${whereInSchema(error, api.schema)}. ` +
+        'Fix schema/schema.graphql and synthesize again (npm start does, unless --no-synth).',
+      { cause: error },
+    );
   }
   const scalars = createAppSyncScalars();
   for (const name of APPSYNC_SCALAR_NAMES) {
@@ -103,4 +123,23 @@ function authDirectives(directives: readonly ConstDirectiveNode[]): Array<{ name
     }
   }
   return found;
+}
+
+/**
+ * ` (line L, column C of the schema: <the line>)`: where the first problem is (buildSchema's own error for an invalid
+ * SDL has no location, so the SDL is validated again here for one).
+ */
+function whereInSchema(error: unknown, schema: string): string {
+  const offset = APPSYNC_PRELUDE.split('\n').length;
+  let location = (error as GraphQLError).locations?.[0];
+  if (!location) {
+    try {
+      location = validateSDL(parse(`${APPSYNC_PRELUDE}\n${schema}`))[0]?.locations?.[0];
+    } catch {
+      return '';
+    }
+  }
+  if (!location || location.line <= offset) return '';
+  const line = location.line - offset;
+  return ` (line ${line}, column ${location.column} of the schema: ${schema.split('\n')[line - 1]?.trim() ?? ''})`;
 }

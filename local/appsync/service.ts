@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ConsoleRequestHandler, isConsolePath } from '../console/handler';
 import { listen } from '../http';
 import type { LocalService } from '../service';
 import { type AppSyncHandlerOptions, createAppSyncRequestHandler } from './handler';
@@ -7,6 +8,8 @@ import { type AppSyncHandlerOptions, createAppSyncRequestHandler } from './handl
 export interface AppSyncService extends LocalService {
   /** Serves these APIs from now on; until then every request gets a 503 that says the local cloud is starting. */
   serve(options: AppSyncHandlerOptions): void;
+  /** Serves the local console (local/console) at `/` and `/console/` from now on, next to the APIs. */
+  serveConsole(handler: ConsoleRequestHandler): void;
 }
 
 export async function startAppSyncService(options: {
@@ -15,7 +18,8 @@ export async function startAppSyncService(options: {
   readonly log: (line: string) => void;
 }): Promise<AppSyncService> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = notReady;
-  const listener = await listen((req, res) => handler(req, res), {
+  let consoleHandler: ConsoleRequestHandler | undefined;
+  const listener = await listen((req, res) => (consoleHandler && isConsolePath(req.url) ? consoleHandler(req, res) : handler(req, res)), {
     host: options.host,
     port: options.port,
     onError: (error) => options.log(`appsync: ${error.message}`),
@@ -27,6 +31,9 @@ export async function startAppSyncService(options: {
     environment: {},
     serve(handlerOptions) {
       handler = createAppSyncRequestHandler(handlerOptions);
+    },
+    serveConsole(consoleRequestHandler) {
+      consoleHandler = consoleRequestHandler;
     },
     close: () => (closed ??= listener.close()),
   };

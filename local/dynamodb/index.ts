@@ -1,8 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { adopt } from '../http';
+import type { PrincipalStore } from '../iam/principals';
 import type { LocalService } from '../service';
+import { type Authorizer, createDynamoDbGate } from './auth';
+import { tablesWithResourcePolicy } from './emulation-gaps';
 import type { LocalTable } from './model';
+
+export type { Authorizer } from './auth';
 
 interface DynaliteOptions {
   path?: string;
@@ -18,10 +23,27 @@ const createDynaliteServer = require('dynalite') as (options: DynaliteOptions) =
 export interface LocalDynamoDb extends LocalService {
   /** The same as `endpoint`. */
   readonly url: string;
+  /** A client signing as the deployment's admin; only once `authorizeWith` has run (it throws StoreNotReadyError before). */
   readonly client: DynamoDBClient;
-  /** Creates the tables the templates define; tables that already exist (a restart on the same state) are kept. */
+  /**
+   * From now on every request is verified (SigV4) against these principals and authorized by `authorize`; until
+   * then every call is refused with 503 (the store listens before the deployment, whose principals it needs, is built).
+   */
+  authorizeWith(principals: PrincipalStore, authorize: Authorizer): void;
+  /**
+   * Creates the tables the templates define; tables that already exist (a restart on the same state) are kept. A
+   * table with a ResourcePolicy (not evaluated) is refused to every role from then on.
+   */
   createTables(tables: LocalTable[]): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** The store was used before `authorizeWith` gave it its principals: a bug of the caller, named so. */
+export class StoreNotReadyError extends Error {
+  constructor(what: string, options?: ErrorOptions) {
+    super(`The local DynamoDB store cannot ${what} before authorizeWith(principals, authorize) has run.`, options);
+    this.name = 'StoreNotReadyError';
+  }
 }
 
 export interface LocalDynamoDbOptions {
@@ -30,24 +52,52 @@ export interface LocalDynamoDbOptions {
   /** LevelDB folder; data survives restarts and a `kill -9`. In memory when undefined. */
   readonly dataDir?: string;
   readonly region: string;
+  /** The server's clock (SigV4 skew, aws:CurrentTime). @default the system clock */
+  readonly now?: () => Date;
+  /** One line per refused request. */
+  readonly log?: (line: string) => void;
 }
 
-/** An embedded DynamoDB-compatible store (dynalite) on loopback. */
+/** An embedded DynamoDB-compatible store (dynalite) on loopback, behind SigV4 and IAM (auth.ts). */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
   const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  guardRequestErrors(server);
+  // Every request goes through the gate; the store's own handler sees only those it let through.
+  const store = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  const gate = createDynamoDbGate({
+    region: options.region,
+    now: options.now ?? (() => new Date()),
+    log: options.log,
+    store: (req, res) => {
+      for (const listener of store) listener(req, res);
+    },
+  });
+  server.on('request', gate.handle);
   const { url, close } = await adopt(server, { host: options.host, port: options.port });
-  // The store does not check signatures; fixed credentials keep the SDK from reading ~/.aws.
-  const client = new DynamoDBClient({ endpoint: url, region: options.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+  let adminClient: DynamoDBClient | undefined;
+  const ready = (what: string): DynamoDBClient => {
+    if (!adminClient) throw new StoreNotReadyError(what);
+    return adminClient;
+  };
 
   let closed: Promise<void> | undefined;
   return {
     url,
     endpoint: url,
     environment: { AWS_ENDPOINT_URL_DYNAMODB: url },
-    client,
+    get client() {
+      return ready('give a client');
+    },
+    authorizeWith(principals, authorize) {
+      gate.authorizeWith(principals, authorize);
+      adminClient?.destroy();
+      adminClient = new DynamoDBClient({ endpoint: url, region: options.region, credentials: adminCredentials(principals), maxAttempts: 1 });
+    },
     async createTables(tables) {
+      const client = ready('create tables');
+      gate.refuseRolesOn(tablesWithResourcePolicy(tables));
       const existing = new Set<string>();
       let start: string | undefined;
       do {
@@ -66,7 +116,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     },
     close() {
       closed ??= (async () => {
-        client.destroy();
+        adminClient?.destroy();
         await close();
       })();
       return closed;
@@ -106,22 +156,10 @@ export function createTableInput(table: LocalTable): CreateTableCommandInput {
   };
 }
 
-/**
- * dynalite answers a request error by throwing from its 'error' listener (`req.on('error', (err) => { throw err })`),
- * and removes every listener once it has answered: a client that goes away mid-request (a reset connection, a
- * request cut short) would end the whole local cloud with an uncaught exception. Errors of a request are the client's
- * business: they are kept from dynalite's listeners, and the response is dropped.
- */
-function guardRequestErrors(server: Server): void {
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    const emit = req.emit.bind(req) as (event: string | symbol, ...args: unknown[]) => boolean;
-    req.emit = ((event: string | symbol, ...args: unknown[]) => {
-      if (event === 'error') {
-        res.destroy();
-        return true;
-      }
-      return emit(event, ...args);
-    }) as typeof req.emit;
-    res.on('error', () => undefined);
-  });
+/** The admin's keys, for the store's own calls (creating tables): its principal may do anything, as root does. */
+function adminCredentials(principals: PrincipalStore): { accessKeyId: string; secretAccessKey: string } {
+  const admin = principals.list().find((principal) => principal.isAdmin);
+  const secret = admin ? principals.credentials(admin.accessKeyId) : undefined;
+  if (!admin || !secret) throw new StoreNotReadyError('sign its own calls: the principals have no admin');
+  return { accessKeyId: admin.accessKeyId, secretAccessKey: secret.secretAccessKey };
 }

@@ -10,22 +10,43 @@
  *   the function that runs with the role (what Lambda uses), or the role name when no function does.
  *
  * `username` is what AppSync puts in `identity.username`: the account id for root, `<role id>:<session>` for a role
- * session. LocalRole does not carry CloudFormation's RoleId, so the role id here is derived from the role's ARN
- * (`AROA` + 17 characters, stable across restarts), which may differ from the RoleId attribute of the template.
+ * session, the role id being the role's `RoleId` attribute (derived from its ARN for a role built without one).
+ *
+ * Each principal's policies are compiled here, once: the authorizer evaluates `permissions` on every request.
  */
 import { createHash } from 'node:crypto';
 import type { LocalDeployment } from '../deployment';
-import type { NamedPolicy } from './model';
+import type { LocalRole, NamedPolicy } from './model';
+import { type CompiledPolicy, compilePolicy } from './policy-evaluator';
+import type { SessionIdentity } from './request-context';
+import { ResourcePolicyIndex } from './resource-policies';
 import type { SigningSecret } from './sigv4';
+
+/** What the authorizer needs of a principal, compiled once when the store is built (never per request). */
+export interface PrincipalPermissions {
+  readonly identity: SessionIdentity;
+  /** Identity-based policies: inline, attached, customer and AWS managed. */
+  readonly identityPolicies: readonly CompiledPolicy[];
+  /** The permissions boundary, when the role has one. */
+  readonly boundary?: CompiledPolicy;
+  /** The deployment's resource-based policies (shared by every principal). */
+  readonly resourcePolicies: ResourcePolicyIndex;
+  /** AWS managed policies the role names that the local catalogue lacks (they allow nothing locally). */
+  readonly unknownManagedPolicies: readonly string[];
+}
 
 export interface LocalPrincipal {
   readonly kind: 'admin' | 'role';
   /** `arn:aws:iam::<account>:root` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
   readonly principalArn: string;
   readonly accountId: string;
+  /** The role a session belongs to (`arn:aws:iam::<account>:role/<path><name>`); absent for the admin. */
+  readonly roleArn?: string;
   /** AppSync's `identity.username`. */
   readonly username: string;
   readonly policies: readonly NamedPolicy[];
+  /** The policies, compiled; what the authorizer evaluates. */
+  readonly permissions: PrincipalPermissions;
   readonly isAdmin: boolean;
   readonly accessKeyId: string;
   /** The profile of the shared credentials file that holds these credentials. */
@@ -40,30 +61,45 @@ export const ADMIN_PROFILE = 'local';
 interface Entry {
   readonly principal: LocalPrincipal;
   readonly secret: SigningSecret;
+  /** For a role's entry: the role's ARN and name. */
+  readonly role?: { readonly arn: string; readonly name: string };
 }
 
 export class PrincipalStore {
   private readonly byAccessKey = new Map<string, Entry>();
+  private readonly byRoleArn = new Map<string, Entry>();
 
   private constructor(
     readonly accountId: string,
     readonly region: string,
     entries: readonly Entry[],
   ) {
-    for (const entry of entries) this.byAccessKey.set(entry.principal.accessKeyId, entry);
+    for (const entry of entries) {
+      this.byAccessKey.set(entry.principal.accessKeyId, entry);
+      if (entry.role) this.byRoleArn.set(entry.role.arn, entry);
+    }
   }
 
-  static fromDeployment(deployment: LocalDeployment): PrincipalStore {
+  /** `issuedAt`: when the sessions' credentials count as issued (`aws:TokenIssueTime`); the local cloud's start. */
+  static fromDeployment(deployment: LocalDeployment, issuedAt = new Date()): PrincipalStore {
     const { accountId } = deployment;
     const names = profileNames(deployment);
+    const resourcePolicies = new ResourcePolicyIndex(deployment.resourcePolicies);
+    const rootArn = `arn:aws:iam::${accountId}:root`;
     const entries: Entry[] = [
       {
         principal: {
           kind: 'admin',
-          principalArn: `arn:aws:iam::${accountId}:root`,
+          principalArn: rootArn,
           accountId,
           username: accountId,
           policies: [],
+          permissions: {
+            identity: { kind: 'root', accountId, principalArn: rootArn, tags: new Map() },
+            identityPolicies: [],
+            resourcePolicies,
+            unknownManagedPolicies: [],
+          },
           isAdmin: true,
           accessKeyId: deployment.adminCredentials.accessKeyId,
           profileName: ADMIN_PROFILE,
@@ -74,19 +110,41 @@ export class PrincipalStore {
     ];
     for (const role of deployment.roles) {
       const session = sessionName(deployment, role.arn, role.roleName);
+      const principalArn = `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${session}`;
+      const roleId = role.roleId ?? pseudoRoleId(role.arn);
+      const identity: SessionIdentity = {
+        kind: 'role-session',
+        accountId,
+        principalArn,
+        roleArn: role.arn,
+        roleId,
+        sessionName: session,
+        tags: new Map(Object.entries(role.tags ?? {}).map(([key, value]) => [key.toLowerCase(), value])),
+        issuedAt,
+        ...sourceFunction(deployment, role, session),
+      };
       entries.push({
         principal: {
           kind: 'role',
-          principalArn: `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${session}`,
+          principalArn,
           accountId,
-          username: `${pseudoRoleId(role.arn)}:${session}`,
+          roleArn: role.arn,
+          username: `${roleId}:${session}`,
           policies: role.policies,
+          permissions: {
+            identity,
+            identityPolicies: role.policies.map((policy) => compilePolicy(policy, 'identity')),
+            ...(role.permissionsBoundary ? { boundary: compilePolicy(role.permissionsBoundary, 'identity') } : {}),
+            resourcePolicies,
+            unknownManagedPolicies: role.unknownManagedPolicies ?? [],
+          },
           isAdmin: false,
           accessKeyId: role.credentials.accessKeyId,
           profileName: names.get(role.arn) ?? role.logicalId,
           description: `role ${role.stackName}/${role.logicalId}`,
         },
         secret: { secretAccessKey: role.credentials.secretAccessKey, sessionToken: role.credentials.sessionToken },
+        role: { arn: role.arn, name: role.roleName },
       });
     }
     return new PrincipalStore(accountId, deployment.region, entries);
@@ -101,6 +159,26 @@ export class PrincipalStore {
     return this.byAccessKey.get(accessKeyId)?.principal;
   }
 
+  /**
+   * The principal of a role by its ARN (`arn:aws:iam::<account>:role/<name>`), as a session named `sessionName` when
+   * given (a service assuming the role names its own session: AppSync's is `APPSYNC_ASSUME_ROLE`); undefined for a role
+   * the deployment does not define.
+   */
+  principalForRole(roleArn: string, sessionName?: string): LocalPrincipal | undefined {
+    const entry = this.byRoleArn.get(roleArn);
+    if (!entry?.role || sessionName === undefined) return entry?.principal;
+    const { principal, role } = entry;
+    const principalArn = `arn:aws:sts::${principal.accountId}:assumed-role/${role.name}/${sessionName}`;
+    // The session is the service's, not a function's: no lambda:SourceFunctionArn.
+    const { sourceFunctionArn: _notAFunction, ...identity } = principal.permissions.identity as SessionIdentity & { sourceFunctionArn?: string };
+    return {
+      ...principal,
+      principalArn,
+      username: `${principal.username.slice(0, principal.username.indexOf(':'))}:${sessionName}`,
+      permissions: { ...principal.permissions, identity: { ...identity, principalArn, sessionName } as SessionIdentity },
+    };
+  }
+
   list(): LocalPrincipal[] {
     return [...this.byAccessKey.values()].map((entry) => entry.principal);
   }
@@ -113,6 +191,12 @@ function sessionName(deployment: LocalDeployment, roleArn: string, roleName: str
     .sort();
   // Session names are at most 64 characters of [\w+=,.@-].
   return (users[0] ?? roleName).replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+/** The function a role's session is named after, for `lambda:SourceFunctionArn`. */
+function sourceFunction(deployment: LocalDeployment, role: LocalRole, session: string): { sourceFunctionArn?: string } {
+  const fn = deployment.functions.find((candidate) => candidate.roleArn === role.arn && candidate.name === session);
+  return fn ? { sourceFunctionArn: fn.arn } : {};
 }
 
 function pseudoRoleId(roleArn: string): string {

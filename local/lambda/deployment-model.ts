@@ -4,6 +4,7 @@ import type { ProvisionedStack } from '../cloudformation/deployment';
 import { TemplateError, type TemplateValue } from '../cloudformation/intrinsics';
 import type { LocalRole } from '../iam/model';
 import type { LocalFunction } from './model';
+import type { FunctionTemplateFacts } from './types';
 
 /** Every function of the deployed stacks: its code (an asset, or inline code written to `workDir`), settings and role. */
 export function functionsOf(stacks: readonly ProvisionedStack[], roles: readonly LocalRole[], workDir: string): LocalFunction[] {
@@ -38,7 +39,32 @@ export function functionsOf(stacks: readonly ProvisionedStack[], roles: readonly
         environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])),
         roleArn,
         credentials: role?.credentials,
+        configuration: templateFacts(props, stack.stackName, fn.logicalId, roleArn),
       };
     }),
   );
+}
+
+/** The settings the Lambda API shows (GetFunctionConfiguration) and the local runtime does not act on. */
+function templateFacts(props: Record<string, TemplateValue>, stackName: string, logicalId: string, roleArn: string | undefined): FunctionTemplateFacts {
+  const logging = (props.LoggingConfig ?? {}) as { LogFormat?: TemplateValue; LogGroup?: TemplateValue };
+  const tags = Array.isArray(props.Tags) ? (props.Tags as Array<{ Key?: TemplateValue; Value?: TemplateValue }>) : [];
+  return {
+    stackName,
+    logicalId,
+    roleArn,
+    description: typeof props.Description === 'string' ? props.Description : undefined,
+    architectures: Array.isArray(props.Architectures) ? props.Architectures.map(String) : undefined,
+    tracingMode:
+      typeof (props.TracingConfig as { Mode?: unknown } | undefined)?.Mode === 'string' ? String((props.TracingConfig as { Mode: string }).Mode) : undefined,
+    logFormat: typeof logging.LogFormat === 'string' ? logging.LogFormat : undefined,
+    logGroup: typeof logging.LogGroup === 'string' ? logging.LogGroup : undefined,
+    ephemeralStorageMb: Number((props.EphemeralStorage as { Size?: unknown } | undefined)?.Size) || undefined,
+    // The tags CloudFormation puts on what it creates, then the template's.
+    tags: {
+      'aws:cloudformation:stack-name': stackName,
+      'aws:cloudformation:logical-id': logicalId,
+      ...Object.fromEntries(tags.filter((tag) => typeof tag.Key === 'string').map((tag) => [String(tag.Key), String(tag.Value ?? '')])),
+    },
+  };
 }

@@ -32,14 +32,34 @@ export class LambdaServiceError extends Error {
 
 // --- the request ---------------------------------------------------------------------------------------------------
 
-/** Anything but `POST /2015-03-31/functions/{FunctionName}/invocations`. */
+/** A method and path that is none of the operations served (Invoke, ListFunctions, GetFunction, GetFunctionConfiguration). */
 export class UnknownOperationError extends LambdaServiceError {
   constructor(method: string, rawPath: string) {
     super(
       404,
       'UnknownOperationException',
-      `Unknown operation ${method} ${rawPath}. This local Lambda endpoint serves only Invoke: POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=$LATEST]`,
+      `Unknown operation ${method} ${rawPath}. This local Lambda endpoint serves Invoke: POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=$LATEST], ` +
+        'ListFunctions: GET /2015-03-31/functions/, GetFunction: GET /2015-03-31/functions/{FunctionName}, ' +
+        'GetFunctionConfiguration: GET /2015-03-31/functions/{FunctionName}/configuration',
     );
+  }
+}
+
+/** ListFunctions' MaxItems outside 1–10000 (or not a number), in AWS's validation wording. */
+export class InvalidMaxItemsError extends LambdaServiceError {
+  constructor(value: string) {
+    super(
+      400,
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at 'maxItems' failed to satisfy constraint: Member must have value ${Number(value) > 10000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`,
+    );
+  }
+}
+
+/** A ListFunctions Marker that this endpoint did not hand out. (Local wording.) */
+export class InvalidMarkerError extends LambdaServiceError {
+  constructor() {
+    super(400, 'InvalidParameterValueException', 'Invalid Marker: give the NextMarker of the previous ListFunctions answer, or no Marker.');
   }
 }
 
@@ -116,14 +136,14 @@ export class InvalidClientContextError extends LambdaServiceError {
   }
 }
 
-/** Authenticated, but the principal's policies do not allow lambda:InvokeFunction on the function. */
+/**
+ * Authenticated, but the principal's policies do not allow lambda:InvokeFunction on the function. `context` ends the
+ * message as IAM words it ("because no identity-based policy allows the … action", "with an explicit deny in a
+ * resource-based policy", … https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ */
 export class AccessDeniedError extends LambdaServiceError {
-  constructor(principal: string, action: string, resource: string) {
-    super(
-      403,
-      'AccessDeniedException',
-      `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
-    );
+  constructor(principal: string, action: string, resource: string, context = `because no identity-based policy allows the ${action} action`) {
+    super(403, 'AccessDeniedException', `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${context}`);
   }
 }
 

@@ -29,8 +29,9 @@ import {
   RequestTooLargeError,
   UnknownOperationError,
 } from './errors';
+import { answerFunctionsApi, type FunctionsApiContext, type FunctionsApiRoute, functionsApiRoute } from './functions-api';
 import type { LambdaRuntime } from './runtime';
-import { type InvocationType, type LogType, MAX_SYNC_REQUEST_BYTES } from './types';
+import { type InvocationType, type LambdaAction, type LogType, MAX_SYNC_REQUEST_BYTES } from './types';
 
 /** What the authenticator sees of a request: the raw path, decoded query values, lower-case headers, the body. */
 export interface InvokeApiRequest {
@@ -47,10 +48,23 @@ export interface InvokeApiRequest {
 /** A refusal is answered as is (errors.ts has Lambda's: missingAuthenticationToken(), unrecognizedClient(), …). */
 export type AuthenticationResult = { ok: true; principal: string } | AuthenticationRefusal;
 
+/** What the authorizer may need of the request besides who, what and which: the facts IAM's global condition keys come from. */
+export interface InvokeRequestFacts {
+  /** The caller's address as the socket saw it (`aws:SourceIp`). */
+  readonly sourceIp: string;
+  readonly userAgent?: string;
+  readonly referer?: string;
+}
+
+/** A refusal may say why, as the end of Lambda's AccessDeniedException message (AccessDeniedError's `context`). */
+export type InvokeAuthorization = boolean | { readonly allowed: boolean; readonly context?: string };
+
 export interface InvokeApiOptions {
   runtime: Pick<LambdaRuntime, 'invoke' | 'targetArn'>;
   authenticate(request: InvokeApiRequest): Promise<AuthenticationResult>;
-  authorize(principal: string, action: 'lambda:InvokeFunction', resource: string): boolean | Promise<boolean>;
+  authorize(principal: string, action: LambdaAction, resource: string, facts: InvokeRequestFacts): InvokeAuthorization | Promise<InvokeAuthorization>;
+  /** ListFunctions, GetFunction and GetFunctionConfiguration (functions-api.ts); without it, only Invoke is served. */
+  functions?: Pick<FunctionsApiContext, 'runtime' | 'deployedAt'>;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 = any free port. @default 0 */
@@ -113,6 +127,8 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
   const { path: rawPath, rawQuery } = splitTarget(req.url);
   const method = req.method ?? 'GET';
   const match = INVOKE_PATH.exec(rawPath);
+  const functionsRoute = options.functions ? functionsApiRoute(method, rawPath) : undefined;
+  if (functionsRoute) return handleFunctionsApi(options, functionsRoute, req, res, requestId);
 
   if (!match || method !== 'POST') {
     discardBody(req);
@@ -155,9 +171,14 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
 
   // Authorization comes before the lookup, as on AWS: an unknown function is only revealed to those allowed to call it.
   const resource = options.runtime.targetArn(functionName, qualifier);
-  if (resource !== undefined && !(await options.authorize(authentication.principal, 'lambda:InvokeFunction', resource))) {
-    sendError(res, requestId, new AccessDeniedError(authentication.principal, 'lambda:InvokeFunction', resource));
-    return;
+  if (resource !== undefined) {
+    const verdict = await options.authorize(authentication.principal, 'lambda:InvokeFunction', resource, requestFactsOf(req, headers));
+    const allowed = typeof verdict === 'boolean' ? verdict : verdict.allowed;
+    if (!allowed) {
+      const context = typeof verdict === 'boolean' ? undefined : verdict.context;
+      sendError(res, requestId, new AccessDeniedError(authentication.principal, 'lambda:InvokeFunction', resource, context));
+      return;
+    }
   }
 
   try {
@@ -181,6 +202,49 @@ async function handle(options: InvokeApiOptions, req: IncomingMessage, res: Serv
     if (error instanceof LambdaServiceError) sendError(res, requestId, error);
     else throw error;
   }
+}
+
+/** ListFunctions, GetFunction(Configuration): authenticated as Invoke is, then answered by functions-api.ts. */
+async function handleFunctionsApi(
+  options: InvokeApiOptions,
+  route: FunctionsApiRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const { path: rawPath, rawQuery } = splitTarget(req.url);
+  const read = await readBody(req, { maxBytes: MAX_SYNC_REQUEST_BYTES, maxDrainedBytes: MAX_DRAINED_BYTES });
+  if (read.kind !== 'complete') {
+    req.destroy();
+    return;
+  }
+  const request: InvokeApiRequest = { method: 'GET', path: rawPath, rawQuery, query: parseQuery(rawQuery), headers: flattenHeaders(req), body: read.body };
+  const authentication = await options.authenticate(request);
+  if (!authentication.ok) {
+    sendResponse(res, authentication.status, { 'x-amzn-RequestId': requestId, ...authentication.headers }, authentication.body);
+    return;
+  }
+  try {
+    const facts = requestFactsOf(req, request.headers);
+    const answer = await answerFunctionsApi(route, request, {
+      ...options.functions!,
+      principal: authentication.principal,
+      authorize: (principal, action, resource) => options.authorize(principal, action, resource, facts),
+    });
+    sendResponse(res, 200, { 'content-type': 'application/json', 'x-amzn-RequestId': requestId }, JSON.stringify(answer));
+  } catch (error) {
+    if (error instanceof LambdaServiceError) sendError(res, requestId, error);
+    else throw error;
+  }
+}
+
+/** The facts of a Lambda API request that IAM's global condition keys come from. */
+function requestFactsOf(req: IncomingMessage, headers: Record<string, string>): InvokeRequestFacts {
+  return {
+    sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    ...(headers['user-agent'] !== undefined ? { userAgent: headers['user-agent'] } : {}),
+    ...(headers.referer !== undefined ? { referer: headers.referer } : {}),
+  };
 }
 
 function sendError(res: ServerResponse, requestId: string, error: LambdaServiceError): void {

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSigV4Signer } from '../../lambda/shared/sigv4';
+import { type RunningCloud, runningClouds, stateHolder } from '../state-lock';
 
 export const USAGE = `Usage: npm run invoke -- <function> [payload | --event <file.json>] [options]
 
@@ -15,7 +16,8 @@ export const USAGE = `Usage: npm run invoke -- <function> [payload | --event <fi
   payload                    the event, as JSON (default: {})
   --event <file.json>        read the event from a file
   --invocation-type <type>   RequestResponse (default), Event (run in the background) or DryRun
-  --state-dir <dir>          where the local cloud keeps endpoints.json and credentials (default: .local)
+  --state-dir <dir>          where the local cloud keeps endpoints.json and credentials (default: .local,
+                             or the one local cloud running elsewhere: another --state-dir, --in-memory)
   --no-logs                  do not print the function's log tail
   -h, --help                 show this help
 
@@ -28,7 +30,8 @@ export interface CliOptions {
   functionName: string;
   payload: { kind: 'inline'; text: string } | { kind: 'file'; path: string } | { kind: 'none' };
   invocationType: InvocationTypeArg;
-  stateDir: string;
+  /** Undefined when not given: .local, or the one local cloud running elsewhere. */
+  stateDir?: string;
   logs: boolean;
 }
 
@@ -39,7 +42,7 @@ export function parseInvokeArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   let eventFile: string | undefined;
   let invocationType: InvocationTypeArg = 'RequestResponse';
-  let stateDir = '.local';
+  let stateDir: string | undefined;
   let logs = true;
   let onlyPositionals = false;
 
@@ -103,7 +106,7 @@ export function parseInvokeArgs(argv: readonly string[]): ParsedArgs {
   if (inline !== undefined && eventFile !== undefined) return { kind: 'error', message: 'Give the payload inline or with --event, not both.' };
   const payload: CliOptions['payload'] =
     inline !== undefined ? { kind: 'inline', text: inline } : eventFile !== undefined ? { kind: 'file', path: eventFile } : { kind: 'none' };
-  return { kind: 'run', options: { functionName, payload, invocationType, stateDir, logs } };
+  return { kind: 'run', options: { functionName, payload, invocationType, ...(stateDir !== undefined ? { stateDir } : {}), logs } };
 }
 
 /** The payload to send, checked to be JSON, or a message saying what is wrong with it. */
@@ -254,6 +257,8 @@ export interface CliIo {
   cwd: string;
   readFile(file: string): string;
   fetch: typeof fetch;
+  /** The local clouds running now, under any state directory (state-lock.ts's registry). @default none */
+  runningClouds?: () => RunningCloud[];
 }
 
 const defaultIo: CliIo = {
@@ -262,7 +267,34 @@ const defaultIo: CliIo = {
   cwd: process.cwd(),
   readFile: (file) => fs.readFileSync(file, 'utf8'),
   fetch: (...args) => fetch(...args),
+  runningClouds,
 };
+
+/**
+ * The folder of the local cloud to call: the one given, or .local when a local cloud holds it, or else the one local
+ * cloud running elsewhere (said on stderr). Several elsewhere and none here: a message naming them.
+ */
+export function chooseStateDir(
+  given: string | undefined,
+  cwd: string,
+  running: readonly RunningCloud[],
+): { ok: true; dir: string; note?: string } | { ok: false; message: string } {
+  const dir = path.resolve(cwd, given ?? '.local');
+  if (given !== undefined || stateHolder(dir)) return { ok: true, dir };
+  const elsewhere = running.filter((cloud) => path.resolve(cloud.filesDir) !== dir);
+  if (elsewhere.length === 1) return { ok: true, dir: elsewhere[0].filesDir, note: `invoke: using the local cloud ${describeCloud(elsewhere[0])}.\n` };
+  if (elsewhere.length > 1) {
+    return {
+      ok: false,
+      message: `No local cloud runs under ${dir}, and ${elsewhere.length} run elsewhere: say which with --state-dir:\n${elsewhere.map((cloud) => `  --state-dir ${cloud.filesDir}   (${describeCloud(cloud)})`).join('\n')}`,
+    };
+  }
+  return { ok: true, dir };
+}
+
+function describeCloud(cloud: RunningCloud): string {
+  return `of pid ${cloud.pid}, ${cloud.stateDir ? `started with --state-dir ${cloud.stateDir}` : `in memory (its files are in ${cloud.filesDir})`}`;
+}
 
 /** Runs the CLI; resolves to the exit status. Never throws. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
@@ -291,7 +323,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`invoke: ${payload.message}\n`);
     return 2;
   }
-  const stateDir = path.resolve(io.cwd, options.stateDir);
+  const chosen = chooseStateDir(options.stateDir, io.cwd, io.runningClouds?.() ?? []);
+  if (!chosen.ok) {
+    io.stderr(`invoke: ${chosen.message}\n`);
+    return 2;
+  }
+  if (chosen.note) io.stderr(chosen.note);
+  const stateDir = chosen.dir;
   const access = readLocalCloudAccess(stateDir, io.readFile);
   if (!access.ok) {
     io.stderr(`invoke: ${access.message}\n`);

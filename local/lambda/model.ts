@@ -1,4 +1,5 @@
 import type { AwsCredentials } from '../iam/model';
+import type { FunctionTemplateFacts } from './types';
 
 /** A function of a local deployment, as the local Lambda runtime runs it. */
 export interface LocalFunction {
@@ -14,4 +15,6 @@ export interface LocalFunction {
   readonly environment: Record<string, string>;
   readonly roleArn?: string;
   readonly credentials?: AwsCredentials;
+  /** Shown by GetFunction(Configuration); not acted on locally. */
+  readonly configuration?: FunctionTemplateFacts;
 }

@@ -220,6 +220,11 @@ export class LambdaRuntime {
     return new Map(runtimes.map((runtime, index) => [runtime, binaries[index]]));
   }
 
+  /** Every function, in the order of the deployment (ListFunctions). */
+  listFunctions(): LocalFunctionDefinition[] {
+    return [...this.functions.values()];
+  }
+
   /** The live worker processes (for diagnostics and tests). */
   listWorkers(): WorkerInfo[] {
     return [...this.pools.values()].flatMap((pool) => pool.describe());

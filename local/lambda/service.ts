@@ -44,6 +44,7 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
     await runtime.prepare();
     invokeApi = await startInvokeApi({
       runtime,
+      functions: { runtime, deployedAt: new Date() },
       authenticate: options.authenticate,
       authorize: options.authorize,
       host: options.host,

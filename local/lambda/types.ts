@@ -20,7 +20,28 @@ export interface LocalFunctionDefinition {
   environment: Record<string, string>;
   /** The execution role's local credentials. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** What the Lambda API shows of the function beyond the above (GetFunctionConfiguration), from its template. */
+  configuration?: FunctionTemplateFacts;
 }
+
+/** A function's settings from its template that the local runtime does not act on, but the Lambda API shows. */
+export interface FunctionTemplateFacts {
+  readonly stackName?: string;
+  readonly logicalId?: string;
+  readonly roleArn?: string;
+  readonly description?: string;
+  /** `x86_64` or `arm64`. */
+  readonly architectures?: readonly string[];
+  /** `Active` or `PassThrough`. */
+  readonly tracingMode?: string;
+  readonly logFormat?: string;
+  readonly logGroup?: string;
+  readonly ephemeralStorageMb?: number;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The Lambda API actions the local Lambda service authorizes (IAM's names). */
+export type LambdaAction = 'lambda:InvokeFunction' | 'lambda:ListFunctions' | 'lambda:GetFunction' | 'lambda:GetFunctionConfiguration';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 export type LogType = 'None' | 'Tail';

@@ -88,6 +88,25 @@ function maxRssKb(): number {
   }
 }
 
+// --- quiet SDK ----------------------------------------------------------------------------------------------------
+
+/**
+ * The AWS SDK v3 warns (NodeVersionSupportWarning, @aws-sdk/core's emitWarningIfUnsupportedVersion) when the Node.js
+ * running it is older than 22. This process stands in for the function's Lambda runtime: when that runtime is
+ * nodejs22.x or newer, the warning is about this machine's Node.js, not the function's, and only noise in its log.
+ */
+function silenceSdkNodeVersionWarning(): void {
+  const runtimeMajor = Number(/nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? '')?.[1]);
+  if (!(runtimeMajor >= 22)) return;
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning?.message;
+    if (typeof text === 'string' && text.startsWith('NodeVersionSupportWarning')) return;
+    emitWarning(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+silenceSdkNodeVersionWarning();
+
 // --- orphan protection -------------------------------------------------------------------------------------------
 
 // The parent went away (normal exit, crash, SIGKILL): so does this environment.

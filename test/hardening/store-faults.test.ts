@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb';
+import { authorize } from '../../local/iam/authorizer';
 import { apiKeyClient } from '../support/hardening';
 import { type LocalCloudHandle, startTestCloud } from '../support/local-cloud-harness';
 import { sharedAssembly } from '../support/shared-assembly';
@@ -83,6 +84,7 @@ describe('once a store listens on the same port again', () => {
     const workersBefore = local.cloud.services.runtime.listWorkers().map((worker) => worker.pid);
     const url = new URL(local.cloud.endpoints.dynamodb);
     replacement = await startLocalDynamoDb({ host: url.hostname, port: Number(url.port), region: local.cloud.deployment.region });
+    replacement.authorizeWith(local.cloud.services.principals, authorize);
     await replacement.createTables(local.cloud.deployment.tables);
 
     const created = await gql.query(CREATE, { input: { id: 'after', name: 'written after the outage' } });

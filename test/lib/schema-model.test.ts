@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readApiModels, SchemaModelError } from '../../lib/schema-model';
@@ -132,9 +132,31 @@ describe('a schema the resolver cannot serve fails here, naming each field', () 
     expect(problemsOf(schemaPath)).toEqual([expect.stringMatching(/^ModelStringInput\.like: not an operator the model resolver translates/)]);
   });
 
+  test('an unknown type outside the models (which the model reader does not read) fails too, located, with the offending line', () => {
+    const schemaPath = schemaWith('unknown-type', (schema) =>
+      schema.replace(
+        'type ModelTodoConnection @aws_api_key @aws_iam {\n  items: [Todo]!\n',
+        'type ModelTodoConnection @aws_api_key @aws_iam {\n  items: [Todo]!\n  owner: Person\n',
+      ),
+    );
+    const line = readFileSync(schemaPath, 'utf8').split('\n').indexOf('  owner: Person') + 1;
+    expect(problemsOf(schemaPath)).toEqual([
+      `${schemaPath}:${line}:10: Unknown type "Person".\n  ${line} |   owner: Person\n${' '.repeat(`  ${line} | `.length + 9)}^`,
+    ]);
+  });
+
+  test('an unknown directive and a redeclared AWS scalar fail, located', () => {
+    const directive = schemaWith('unknown-directive', (schema) => schema.replace('type Todo @aws_api_key @aws_iam {', 'type Todo @aws_api_key @aws_iamm {'));
+    expect(problemsOf(directive)).toEqual([expect.stringMatching(/:\d+:\d+: Unknown directive "@aws_iamm"\.\n/)]);
+    const scalar = schemaWith('redeclared-scalar', (schema) => `${schema}\nscalar AWSDateTime\n`);
+    expect(problemsOf(scalar)).toEqual([expect.stringMatching(/:\d+:8: There can be only one type named "AWSDateTime"\.\n.*scalar AWSDateTime/)]);
+  });
+
   test('a syntax error names the file, line and column', () => {
     const schemaPath = path.join(dir, 'broken.graphql');
     writeFileSync(schemaPath, 'type Todo {\n  id: ID!\n  name String\n}\n');
     expect(() => readApiModels(schemaPath)).toThrow(new RegExp(`^${schemaPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:8: Syntax Error`));
+    // …and shows the line, with a caret under the column.
+    expect(() => readApiModels(schemaPath)).toThrow(/\n {2}3 \| {3}name String\n {13}\^$/);
   });
 });

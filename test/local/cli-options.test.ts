@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, parseStartOptions, UsageError } from '../../local/cli-options';
+import { closestOptions, DEFAULT_PORTS, parseStartOptions, UsageError, unknownOptionMessage } from '../../local/cli-options';
 
 describe('npm start options', () => {
   test('defaults: loopback, the documented ports, .local, synth first, region from the environment', () => {
@@ -12,6 +12,8 @@ describe('npm start options', () => {
       outputsFile: undefined,
       assemblyDir: 'cdk.out',
       synth: true,
+      context: [],
+      reset: false,
       region: 'eu-west-1',
       help: false,
     });
@@ -61,8 +63,54 @@ describe('npm start options', () => {
     [['--outputs-file', '--in-memory'], /--outputs-file needs a value/],
     [['--region', 'mars'], /--region mars is not a region name like us-east-1/],
     [['--what'], /Unknown option --what/],
+    [['-c'], /-c needs a value/],
+    [['-c', 'todo:envName'], /-c takes KEY=VALUE, like -c todo:envName=prod \(got todo:envName\)/],
+    [['--no-synth', '-c', 'a=b'], /--context applies to the synth, and --no-synth skips it/],
+    [['--reset', '--in-memory'], /--reset and --in-memory do not go together/],
+    [['--in-memory=yes'], /--in-memory takes no value/],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseStartOptions(argv, {})).toThrow(UsageError);
     expect(() => parseStartOptions(argv, {})).toThrow(message);
+  });
+});
+
+describe('environments and state', () => {
+  test('-c and --context (both forms) pass KEY=VALUE pairs through, in order', () => {
+    expect(parseStartOptions(['-c', 'todo:envName=prod', '--context', 'todo:apiName=x', '--context=todo:apiKeyGeneration=2'], {}).context).toEqual([
+      'todo:envName=prod',
+      'todo:apiName=x',
+      'todo:apiKeyGeneration=2',
+    ]);
+    // A value may itself hold "=".
+    expect(parseStartOptions(['-c', 'k=a=b'], {}).context).toEqual(['k=a=b']);
+  });
+
+  test('--reset', () => {
+    expect(parseStartOptions(['--reset'], {}).reset).toBe(true);
+  });
+});
+
+describe('an unknown option names the one meant', () => {
+  test.each([
+    ['--graphql-prot', ['--graphql-port']],
+    ['--lamda-port', ['--lambda-port']],
+    ['--in-memroy', ['--in-memory']],
+    ['--nosynth', ['--no-synth']],
+    ['--statedir', ['--state-dir']],
+    ['--port', ['--graphql-port', '--lambda-port', '--dynamodb-port']],
+    ['--contxt', ['--context']],
+    ['--bogus', []],
+  ])('%s → %j', (flag, expected) => {
+    expect(closestOptions(flag)).toEqual(expected);
+  });
+
+  test('the message', () => {
+    expect(unknownOptionMessage('--graphql-prot')).toBe(
+      'Unknown option --graphql-prot. Did you mean --graphql-port? Run `npm start -- --help` for the options.',
+    );
+    expect(unknownOptionMessage('--port')).toBe(
+      'Unknown option --port. Did you mean --graphql-port, --lambda-port or --dynamodb-port? Run `npm start -- --help` for the options.',
+    );
+    expect(() => parseStartOptions(['-c', 'a=b', '--graphql-prot', '1'], {})).toThrow('Did you mean --graphql-port?');
   });
 });

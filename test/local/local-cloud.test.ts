@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { startupReport } from '../../local/outputs';
 import { type LocalCloudHandle, startTestCloud, synthAssembly } from '../support/local-cloud-harness';
 
 const LIST_TODOS = JSON.stringify({ query: 'query LIST_TODOS { listTodos { items { id name description } } }' });
@@ -185,6 +186,21 @@ describe('the local cloud, started from a real synth', () => {
     const listRole = local.cloud.deployment.roles.find((role) => role.logicalId.startsWith('listTodosIamFunctionServiceRole'))!;
     const profile = local.cloud.services.principals.principal(listRole.credentials.accessKeyId)!.profileName;
     await expect(local.invokeCaller('ListTodosIamFunctionName', {}, profile)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  test("what the app's templates set and the local cloud does not emulate is listed in the report and in endpoints.json", () => {
+    const endpoints = JSON.parse(readFileSync(local.cloud.files.endpoints, 'utf8')) as { notEmulated: Array<{ resource: string; element: string }> };
+    const api = local.cloud.deployment.graphqlApis[0];
+    const apiResource = `${api.stackName}/${api.logicalId}`;
+    expect(endpoints.notEmulated).toEqual(local.cloud.deployment.notEmulated);
+    expect(endpoints.notEmulated.filter((gap) => gap.resource === apiResource).map((gap) => gap.element)).toEqual([
+      'Properties.LogConfig',
+      'Properties.XrayEnabled',
+    ]);
+    // The data source names a role of the app allowed to invoke the resolver: nothing to report there.
+    expect(endpoints.notEmulated.filter((gap) => gap.element === 'Properties.ServiceRoleArn')).toEqual([]);
+    const report = startupReport(local.cloud.deployment, local.cloud.endpoints, local.cloud.files, local.cloud.clientConfigSkipped);
+    expect(report).toContain(`  ${apiResource} Properties.XrayEnabled: ignored: no X-Ray traces are recorded`);
   });
 
   test('the credentials file is readable by its owner only', () => {

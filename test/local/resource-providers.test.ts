@@ -64,6 +64,7 @@ describe('resource providers', () => {
       'AWS::IAM::ManagedPolicy',
       'AWS::IAM::Policy',
       'AWS::IAM::Role',
+      'AWS::IAM::RolePolicy',
       'AWS::Lambda::Function',
       'AWS::Lambda::Permission',
       'AWS::Logs::LogGroup',

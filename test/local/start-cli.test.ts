@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, synthAssembly } from '../support/local-cloud-harness';
@@ -78,6 +78,14 @@ describe('npm start (local/start.ts)', () => {
         dynamodb: string;
       };
       expect(Object.values(endpoints.graphql)).toEqual([endpoint]);
+      // The console's URL is printed with this start's token, which opens it; endpoints.json has it without.
+      const consoleUrl = /Console: +(\S+)/.exec(text)?.[1];
+      expect(consoleUrl).toMatch(new RegExp(`^${new URL(endpoint!).origin}/\\?token=[A-Za-z0-9_-]{43}$`));
+      const page = await fetch(consoleUrl!, { redirect: 'manual' });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+      expect((endpoints as { console?: string }).console).toBe(`${new URL(endpoint!).origin}/`);
+      expect(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')).not.toContain(new URL(consoleUrl!).searchParams.get('token'));
     } finally {
       cli.child.kill('SIGINT');
     }
@@ -91,6 +99,67 @@ describe('npm start (local/start.ts)', () => {
     expect(await cli.exited).toBe(2);
     expect(cli.output()).toMatch(/Unknown option --bogus\. Run `npm start -- --help`/);
     expect(cli.output()).not.toMatch(/\n\s+at /);
+  });
+
+  test('a mistyped option names the one meant', async () => {
+    const cli = startCli(['--graphql-prot', '0']);
+    cli.ready.catch(() => undefined);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output()).toBe('npm start: Unknown option --graphql-prot. Did you mean --graphql-port? Run `npm start -- --help` for the options.\n');
+  });
+
+  test('a schema error fails the synth, located in the file with the offending line, and leaves the last good assembly as it was', async () => {
+    const schemaDir = path.join(PROJECT_ROOT, '.local', `test-schemas-${process.pid}`);
+    mkdirSync(schemaDir, { recursive: true });
+    const schema = readFileSync(path.join(PROJECT_ROOT, 'schema', 'schema.graphql'), 'utf8');
+    writeFileSync(path.join(schemaDir, 'unknown-type.graphql'), schema.replace('  items: [Todo]!\n', '  items: [Todo]!\n  owner: Person\n'));
+    const line = readFileSync(path.join(schemaDir, 'unknown-type.graphql'), 'utf8').split('\n').indexOf('  owner: Person') + 1;
+    const lastGood = path.join(stateDir, 'last-good');
+    cpSync(assembly.dir, lastGood, { recursive: true });
+    const before = listing(lastGood);
+    try {
+      const relative = path.relative(PROJECT_ROOT, path.join(schemaDir, 'unknown-type.graphql'));
+      const cli = startCli([
+        '--assembly',
+        lastGood,
+        '--in-memory',
+        '-c',
+        `todo:schemaPath=${relative}`,
+        '--graphql-port',
+        '0',
+        '--lambda-port',
+        '0',
+        '--dynamodb-port',
+        '0',
+      ]);
+      cli.ready.catch(() => undefined);
+      expect(await cli.exited).toBe(1);
+      const output = cli.output();
+      expect(output).toContain(`Synthesizing the app (cdk synth -c todo:schemaPath=${relative})`);
+      expect(output).toContain(`${relative}:${line}:10: Unknown type "Person".\n  ${line} |   owner: Person\n`);
+      expect(output).toMatch(/cdk synth failed \(exit 1\): fix the error above and start again\. The last good .*last-good was left as it was/);
+      expect(output).not.toMatch(/\n\s+at |bug/);
+      expect(listing(lastGood)).toEqual(before);
+    } finally {
+      rmSync(schemaDir, { recursive: true, force: true });
+    }
+  });
+
+  test('an assembly synthesized before the schema was checked: its schema error is located, not called a bug', async () => {
+    const stale = path.join(stateDir, 'stale-assembly');
+    cpSync(assembly.dir, stale, { recursive: true });
+    const templateFile = path.join(stale, 'TodoApiStack.template.json');
+    const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, { Type: string; Properties: { Definition?: string } }> };
+    const schemaResource = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::AppSync::GraphQLSchema')!;
+    schemaResource.Properties.Definition = schemaResource.Properties.Definition!.replace('  items: [Todo]!\n', '  items: [Todo]!\n  owner: Person\n');
+    writeFileSync(templateFile, JSON.stringify(template));
+    const cli = startCli(['--no-synth', '--assembly', stale, '--in-memory', '--graphql-port', '0', '--lambda-port', '0', '--dynamodb-port', '0']);
+    cli.ready.catch(() => undefined);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toMatch(
+      /its schema does not build: Unknown type "Person" \(line \d+, column 10 of the schema: owner: Person\)\. Fix schema\/schema\.graphql/,
+    );
+    expect(cli.output()).not.toMatch(/\n\s+at |bug/);
   });
 
   test('a missing cloud assembly is a clear error, not a stack trace', async () => {
@@ -109,6 +178,61 @@ describe('npm start (local/start.ts)', () => {
     cli.ready.catch(() => undefined);
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/No cloud assembly at .*run `npx cdk synth` first/);
-    expect(cli.output()).not.toMatch(/\n\s+at /);
+    expect(cli.output()).not.toMatch(/\n\s+at |bug/);
+  });
+
+  test('a policy IAM would refuse to store stops the start with the resource and the element, as the user’s mistake', async () => {
+    const dir = path.join(stateDir, 'malformed-policy-assembly');
+    mkdirSync(dir, { recursive: true });
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEqualz: { 'aws:username': 'x' } } }],
+    };
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    writeFileSync(
+      path.join(dir, 'Bad.template.json'),
+      JSON.stringify({
+        Resources: {
+          Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust, Policies: [{ PolicyName: 'P', PolicyDocument: policy }] } },
+        },
+      }),
+    );
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({
+        version: '36.0.0',
+        artifacts: {
+          Bad: {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://unknown-account/unknown-region',
+            properties: { templateFile: 'Bad.template.json', stackName: 'Bad' },
+          },
+        },
+      }),
+    );
+    const cli = startCli(['--no-synth', '--assembly', dir, '--in-memory', '--graphql-port', '0', '--lambda-port', '0', '--dynamodb-port', '0']);
+    cli.ready.catch(() => undefined);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain(
+      'npm start: Bad/Role: Properties.Policies[0].PolicyDocument.Statement[0].Condition.StringEqualz: unknown condition operator StringEqualz. "Invalid Condition type : StringEqualz" (IAM refuses to store this policy: MalformedPolicyDocument)',
+    );
+    expect(cli.output()).not.toMatch(/looks like a bug|\n\s+at /);
   });
 });
+
+/** Every file below a folder with its size and modification time. */
+function listing(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const visit = (relative: string) => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const child = path.join(relative, entry.name);
+      if (entry.isDirectory()) visit(child);
+      else {
+        const stat = statSync(path.join(dir, child));
+        files[child] = `${stat.size} ${stat.mtimeMs}`;
+      }
+    }
+  };
+  visit('');
+  return files;
+}

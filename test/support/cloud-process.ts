@@ -32,6 +32,8 @@ export interface CloudProcess {
   readonly lambdaUrl: string;
   readonly dynamodbUrl: string;
   readonly outputs: Record<string, Record<string, string>>;
+  /** Where its endpoints.json and credentials are (the state dir, or in memory a temporary folder). */
+  readonly filesDir: string;
   /** Everything the process wrote so far (stdout and stderr, in order). */
   output(): string;
   stdout(): string;
@@ -45,7 +47,12 @@ export interface CloudProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startCloudProcess(options: { assemblyDir: string; stateDir: string; args?: string[] }): Promise<CloudProcess> {
+export async function startCloudProcess(options: {
+  assemblyDir: string;
+  stateDir: string;
+  args?: string[];
+  env?: Record<string, string>;
+}): Promise<CloudProcess> {
   const args = [
     '--no-synth',
     '--assembly',
@@ -65,7 +72,7 @@ export async function startCloudProcess(options: { assemblyDir: string; stateDir
     [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],
     {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment() },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -92,12 +99,14 @@ export async function startCloudProcess(options: { assemblyDir: string; stateDir
     child.kill('SIGKILL');
     throw new Error(`the local cloud did not start:\n${all}`);
   }
-  const endpoints = JSON.parse(readFileSync(path.join(options.stateDir, 'endpoints.json'), 'utf8')) as {
+  // In memory, the files are in a temporary folder, which the report names.
+  const filesDir = /the client files are in (\S+), removed on stop/.exec(out)?.[1] ?? options.stateDir;
+  const endpoints = JSON.parse(readFileSync(path.join(filesDir, 'endpoints.json'), 'utf8')) as {
     graphql: Record<string, string>;
     lambda: string;
     dynamodb: string;
   };
-  const outputs = JSON.parse(readFileSync(path.join(options.stateDir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const outputs = JSON.parse(readFileSync(path.join(filesDir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
   const pid = child.pid!;
   const gone = async () => {
     await exited;
@@ -110,6 +119,7 @@ export async function startCloudProcess(options: { assemblyDir: string; stateDir
     lambdaUrl: endpoints.lambda,
     dynamodbUrl: endpoints.dynamodb,
     outputs,
+    filesDir,
     output: () => all,
     stdout: () => out,
     stderr: () => err,

@@ -1,5 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamoDb } from '../../local/dynamodb';
+import { authorize } from '../../local/iam/authorizer';
+import { PrincipalStore } from '../../local/iam/principals';
 
 /*
  * An in-memory, in-process DynamoDB (dynalite) for tests: real request
@@ -17,7 +19,10 @@ export interface DynaliteInstance {
   createTodoTable(tableName?: string): Promise<string>;
 }
 
-/** Dummy values: dynalite accepts any signature, and explicit values keep the SDK from looking elsewhere. */
+/**
+ * The store verifies every signature: these are the admin keys of the store's principals (adminOnly), and explicit
+ * values keep the SDK from looking elsewhere.
+ */
 export const DUMMY_REGION = 'us-east-1';
 export const DUMMY_CREDENTIALS = { accessKeyId: 'AKIDDYNALITETEST', secretAccessKey: 'dynalite-test-secret' };
 
@@ -26,6 +31,7 @@ let tableCounter = 0;
 /** The local cloud's own embedded store, in memory on a free loopback port. */
 export async function startDynalite(): Promise<DynaliteInstance> {
   const store = await startLocalDynamoDb({ host: '127.0.0.1', port: 0, region: DUMMY_REGION });
+  store.authorizeWith(adminOnly(DUMMY_CREDENTIALS), authorize);
   const documentClient = DynamoDBDocumentClient.from(store.client);
 
   async function createTodoTable(tableName = `todos-${process.pid}-${++tableCounter}`): Promise<string> {
@@ -46,4 +52,20 @@ export async function startDynalite(): Promise<DynaliteInstance> {
   }
 
   return { endpoint: store.url, close: () => store.close(), documentClient, createTodoTable };
+}
+
+/** Principals of a deployment with no roles: only the admin, with these keys (it may do anything). */
+export function adminOnly(adminCredentials: { accessKeyId: string; secretAccessKey: string }, region = DUMMY_REGION): PrincipalStore {
+  return PrincipalStore.fromDeployment({
+    region,
+    accountId: '000000000000',
+    stacks: [],
+    functions: [],
+    graphqlApis: [],
+    tables: [],
+    roles: [],
+    adminCredentials,
+    skipped: [],
+    notEmulated: [],
+  });
 }

@@ -95,6 +95,7 @@ export interface FakeAppSync {
 const ACCOUNT = '000000000000';
 const API_ID = 'fakeappsyncapi0123456789ab';
 const TODO_FUNCTION_ARN = (region: string) => `arn:aws:lambda:${region}:${ACCOUNT}:function:TodoResolver`;
+const DATA_SOURCE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/FakeAppSync-DataSourceRole`;
 /** The API key never expires during a test (2100-01-01). */
 const KEY_EXPIRES = 4_102_444_800;
 /** The front reads whole bodies; the endpoint behind it applies AppSync's limit. */
@@ -247,6 +248,7 @@ function todoApi(region: string, options: FakeAppSyncOptions): LocalGraphqlApi {
           dataSourceName: 'TodoLambda',
           kind: 'UNIT',
           lambdaFunctionArn: TODO_FUNCTION_ARN(region),
+          serviceRoleArn: DATA_SOURCE_ROLE_ARN,
         }))
       : [],
   );
@@ -285,6 +287,20 @@ function deploymentWith(api: LocalGraphqlApi, credentials: Readonly<Record<strin
       credentials: { accessKeyId, secretAccessKey: secret.secretAccessKey, sessionToken: secret.sessionToken as string },
     }),
   );
+  // The role the data source names, allowed to invoke the resolver, as the app's own is.
+  const dataSourceRole: LocalRole = {
+    stackName: 'FakeAppSync',
+    logicalId: 'DataSourceRole',
+    roleName: 'FakeAppSync-DataSourceRole',
+    arn: DATA_SOURCE_ROLE_ARN,
+    policies: [
+      {
+        source: 'FakeAppSync/InvokeResolver',
+        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: TODO_FUNCTION_ARN(region) }] },
+      },
+    ],
+    credentials: { accessKeyId: `ASIA${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`, secretAccessKey: randomUUID(), sessionToken: randomUUID() },
+  };
   return {
     region,
     accountId: ACCOUNT,
@@ -292,7 +308,7 @@ function deploymentWith(api: LocalGraphqlApi, credentials: Readonly<Record<strin
     functions: [],
     graphqlApis: [api],
     tables: [],
-    roles,
+    roles: [...roles, dataSourceRole],
     adminCredentials: { accessKeyId: `AKIA${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`, secretAccessKey: randomUUID() },
     skipped: [],
     notEmulated: [],

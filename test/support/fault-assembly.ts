@@ -83,6 +83,8 @@ export function writeFaultAssembly(): { dir: string; remove(): void } {
       Name: name,
       Type: 'AWS_LAMBDA',
       LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } },
+      // AppSync invokes the function as this role, which must be allowed to.
+      ServiceRoleArn: { 'Fn::GetAtt': ['InvokeRole', 'Arn'] },
     },
   });
   const resolver = (fieldName: string, dataSourceName: string, dependsOn: string) => ({
@@ -95,6 +97,30 @@ export function writeFaultAssembly(): { dir: string; remove(): void } {
       Api: { Type: 'AWS::AppSync::GraphQLApi', Properties: { Name: 'fault-probe', AuthenticationType: 'API_KEY' } },
       Schema: { Type: 'AWS::AppSync::GraphQLSchema', Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] }, Definition: FAULT_SCHEMA } },
       Key: { Type: 'AWS::AppSync::ApiKey', Properties: { ApiId: { 'Fn::GetAtt': ['Api', 'ApiId'] }, Expires: Math.floor(Date.now() / 1000) + 30 * 24 * 3600 } },
+      InvokeRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'appsync.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: 'InvokeProbes',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: 'lambda:InvokeFunction',
+                    Resource: [{ 'Fn::GetAtt': ['ProbeFunction', 'Arn'] }, { 'Fn::GetAtt': ['SlowFunction', 'Arn'] }],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
       ProbeFunction: fn(PROBE_TIMEOUT_SECONDS),
       SlowFunction: fn(SLOW_TIMEOUT_SECONDS),
       ProbeSource: dataSource('ProbeSource', 'ProbeFunction'),

@@ -25,9 +25,10 @@ describe('the local cloud writes Amplify client config pointing at itself', () =
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  test("both files are in the state dir (0600) with the running cloud's URL, key and region", () => {
-    const gen1File = path.join(stateDir, 'amplifyconfiguration.json');
-    const gen2File = path.join(stateDir, 'amplify_outputs.json');
+  test("both files are with the other client files (0600) with the running cloud's URL, key and region", () => {
+    // In memory, the client files are in a temporary folder of their own: nothing is written under the state dir.
+    const gen1File = path.join(local.cloud.filesDir, 'amplifyconfiguration.json');
+    const gen2File = path.join(local.cloud.filesDir, 'amplify_outputs.json');
     expect(local.cloud.files).toMatchObject({ amplifyConfiguration: gen1File, amplifyOutputs: gen2File });
     expect(local.cloud.clientConfigSkipped).toBeUndefined();
     for (const file of [gen1File, gen2File]) expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: '600' });
@@ -107,7 +108,7 @@ describe('an assembly whose API stack lacks an output the client config needs (s
     // Left by an earlier start: must not survive a start that cannot write the client config.
     writeFileSync(path.join(stateDir, 'amplifyconfiguration.json'), '{"aws_appsync_graphqlEndpoint":"http://127.0.0.1:1/graphql"}\n');
     writeFileSync(path.join(stateDir, 'amplify_outputs.json'), '{"version":"1.5"}\n');
-    local = await startTestCloud({ assemblyDir, stateDir, inMemory: true });
+    local = await startTestCloud({ assemblyDir, stateDir });
   }, 300_000);
   afterAll(async () => {
     await local?.close();

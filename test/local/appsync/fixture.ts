@@ -57,6 +57,9 @@ type Subscription {
 }
 `;
 
+/** The role the data sources' of both APIs name: AppSync assumes it to invoke the functions. */
+export const DATA_SOURCE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/TodoApi-test-DataSourceRole-DS1`;
+
 export function todoApi(): LocalGraphqlApi {
   const lambda = (typeName: string, fieldName: string) => ({
     typeName,
@@ -64,6 +67,7 @@ export function todoApi(): LocalGraphqlApi {
     dataSourceName: 'TodoLambda',
     kind: 'UNIT',
     lambdaFunctionArn: TODO_FUNCTION_ARN,
+    serviceRoleArn: DATA_SOURCE_ROLE_ARN,
   });
   return {
     stackName: 'TodoApi-test',
@@ -90,7 +94,14 @@ export function todoApi(): LocalGraphqlApi {
 }
 
 export function extraApi(): LocalGraphqlApi {
-  const lambda = (fieldName: string) => ({ typeName: 'Query', fieldName, dataSourceName: 'Extra', kind: 'UNIT', lambdaFunctionArn: EXTRA_FUNCTION_ARN });
+  const lambda = (fieldName: string) => ({
+    typeName: 'Query',
+    fieldName,
+    dataSourceName: 'Extra',
+    kind: 'UNIT',
+    lambdaFunctionArn: EXTRA_FUNCTION_ARN,
+    serviceRoleArn: DATA_SOURCE_ROLE_ARN,
+  });
   return {
     stackName: 'Extra-test',
     logicalId: 'ExtraApi',
@@ -191,6 +202,41 @@ export function deployment(): LocalDeployment {
   };
 }
 
+/** The data sources' role, as CDK's LambdaDataSource grants it: lambda:InvokeFunction on its function. */
+export const DATA_SOURCE_ROLE: LocalRole = {
+  ...role('DataSourceRole', 4, [
+    {
+      source: 'TodoApi-test/DataSourceRole/InvokeResolver',
+      document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [TODO_FUNCTION_ARN, EXTRA_FUNCTION_ARN] }] },
+    },
+  ]),
+  stackName: 'TodoApi-test',
+  roleName: 'TodoApi-test-DataSourceRole-DS1',
+  arn: DATA_SOURCE_ROLE_ARN,
+};
+
+/** A data-source role allowed to invoke another function only (a least-privilege policy that names the wrong ARN). */
+export const WRONG_FUNCTION_ROLE: LocalRole = {
+  ...role('WrongFunctionRole', 5, [
+    {
+      source: 'TodoApi-test/WrongFunctionRole/InvokeResolver',
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:SomeOtherFunction` }],
+      },
+    },
+  ]),
+  stackName: 'TodoApi-test',
+  roleName: 'TodoApi-test-WrongFunctionRole-DS2',
+  arn: `arn:aws:iam::${ACCOUNT}:role/TodoApi-test-WrongFunctionRole-DS2`,
+};
+
+/** deployment() with the data sources' roles, as the endpoint tests serve it. */
+export function servingDeployment(): LocalDeployment {
+  const base = deployment();
+  return { ...base, roles: [...base.roles, DATA_SOURCE_ROLE, WRONG_FUNCTION_ROLE] };
+}
+
 /** Every secret the tests hand out, to check that none leaks into a log line or a response. */
 export function allSecrets(): string[] {
   return [
@@ -198,6 +244,9 @@ export function allSecrets(): string[] {
     EXPIRED_KEY,
     DEFAULT_EXPIRY_KEY,
     ADMIN.secretAccessKey,
-    ...[LIST_ONLY_ROLE, DENY_DELETE_ROLE, QUERY_WILDCARD_ROLE].flatMap((r) => [r.credentials.secretAccessKey, r.credentials.sessionToken]),
+    ...[LIST_ONLY_ROLE, DENY_DELETE_ROLE, QUERY_WILDCARD_ROLE, DATA_SOURCE_ROLE, WRONG_FUNCTION_ROLE].flatMap((r) => [
+      r.credentials.secretAccessKey,
+      r.credentials.sessionToken,
+    ]),
   ];
 }

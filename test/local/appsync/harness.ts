@@ -8,7 +8,7 @@ import { createSigV4Signer } from '../../../lambda/shared/sigv4';
 import { createAppSyncRequestHandler, type InvokeLambda, type MutationEvent } from '../../../local/appsync';
 import type { LocalGraphqlApi } from '../../../local/appsync/model';
 import { PrincipalStore } from '../../../local/iam/principals';
-import { deployment, EXTRA_FUNCTION_ARN, REGION, TODO_FUNCTION_ARN } from './fixture';
+import { EXTRA_FUNCTION_ARN, REGION, servingDeployment, TODO_FUNCTION_ARN } from './fixture';
 
 export interface Invocation {
   readonly functionArn: string;
@@ -119,7 +119,7 @@ export async function startServer(
   const handler = createAppSyncRequestHandler({
     onMutation: (event) => mutations.push(event),
     apis,
-    principals: PrincipalStore.fromDeployment(deployment()),
+    principals: PrincipalStore.fromDeployment(servingDeployment()),
     invokeLambda: fakeLambda(invocations),
     log: (line) => logs.push(line),
     now: options.now,

@@ -1,342 +1,157 @@
-import type { NamedPolicy, PolicyDocument, PolicyStatement } from '../../../local/iam/model';
-import { type ConditionContext, evaluate, wildcardMatch } from '../../../local/iam/policy-evaluator';
+/**
+ * Whether statements apply: Action/NotAction, Resource/NotResource (with IAM's wildcards and policy variables), the
+ * first Deny winning over every Allow, through the real authorize path.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+ */
+import type { PolicyStatement } from '../../../local/iam/model';
+import { API_ARN, decide, decisionFor, field, named, principalsWith, type Request, statement } from './support';
 
-const API = 'arn:aws:appsync:us-east-1:000000000000:apis/abc123';
-const field = (type: string, name: string) => `${API}/types/${type}/fields/${name}`;
-const policy = (source: string, statement: PolicyStatement | PolicyStatement[], version = '2012-10-17'): NamedPolicy => ({
-  source,
-  document: { Version: version, Statement: statement } as PolicyDocument,
-});
-const allow = (Resource: string | string[], Action: string | string[] = 'appsync:GraphQL', extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
-  Effect: 'Allow',
-  Action,
-  Resource,
-  ...extra,
-});
-const deny = (Resource: string | string[], Action: string | string[] = 'appsync:GraphQL', extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
-  Effect: 'Deny',
-  Action,
-  Resource,
-  ...extra,
-});
+type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+type Row = [description: string, statements: PolicyStatement | PolicyStatement[], request: Request, decision: Decision];
 
-type Row = [
-  description: string,
-  policies: NamedPolicy[],
-  action: string,
-  resource: string,
-  decision: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny',
-  statement?: { source: string; sid?: string; index: number },
-];
+const gql = (resource: string, action = 'appsync:GraphQL'): Request => ({ action, resource });
+const allow = (Resource: string | string[], Action: string | string[] = 'appsync:GraphQL', extra: Partial<PolicyStatement> = {}) =>
+  statement('Allow', { Action, Resource, ...extra });
+const deny = (Resource: string | string[], Action: string | string[] = 'appsync:GraphQL', extra: Partial<PolicyStatement> = {}) =>
+  statement('Deny', { Action, Resource, ...extra });
 
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
 const rows: Row[] = [
-  ['no policy at all', [], 'appsync:GraphQL', field('Query', 'listTodos'), 'ImplicitDeny'],
+  ['exact action and field', allow(field('Query', 'listTodos')), gql(field('Query', 'listTodos')), 'Allow'],
+  ['another field of the same type', allow(field('Query', 'listTodos')), gql(field('Query', 'getTodo')), 'ImplicitDeny'],
+  ['a type wildcard .../types/Query/*', allow(`${API_ARN}/types/Query/*`), gql(field('Query', 'getTodo')), 'Allow'],
+  ['the type wildcard does not reach Mutation', allow(`${API_ARN}/types/Query/*`), gql(field('Mutation', 'createTodo')), 'ImplicitDeny'],
+  ['an API wildcard', allow(`${API_ARN}/*`), gql(field('Mutation', 'createTodo')), 'Allow'],
+  ['another API', allow(`${API_ARN}/*`), gql('arn:aws:appsync:us-east-1:123456789012:apis/other/types/Query/fields/x'), 'ImplicitDeny'],
+  ['? matches exactly one character', allow(`${API_ARN}/types/Query/fields/getTod?`), gql(field('Query', 'getTodo')), 'Allow'],
+  ['? does not match two', allow(`${API_ARN}/types/Query/fields/get?`), gql(field('Query', 'getTodo')), 'ImplicitDeny'],
+  ['* matches an empty run', allow(`${API_ARN}/types/Query/fields/listTodos*`), gql(field('Query', 'listTodos')), 'Allow'],
+  ['actions are case-insensitive', allow('*', 'AppSync:graphql'), gql(field('Query', 'x')), 'Allow'],
+  ['the request’s action is case-insensitive too', allow('*'), gql(field('Query', 'x'), 'APPSYNC:GRAPHQL'), 'Allow'],
+  ['an action wildcard appsync:*', allow('*', 'appsync:*'), gql(field('Query', 'x')), 'Allow'],
+  ['another service', allow('*', 'lambda:InvokeFunction'), gql(field('Query', 'x')), 'ImplicitDeny'],
+  ['resources are case-sensitive', allow(`${API_ARN}/types/query/*`), gql(field('Query', 'x')), 'ImplicitDeny'],
+  ['a list of actions', allow('*', ['dynamodb:GetItem', 'appsync:GraphQL']), gql(field('Query', 'x')), 'Allow'],
+  ['a list of resources', allow([field('Query', 'a'), field('Query', 'b')]), gql(field('Query', 'b')), 'Allow'],
+  ['an explicit Deny wins over an Allow', [allow(`${API_ARN}/*`), deny(field('Mutation', 'deleteTodo'))], gql(field('Mutation', 'deleteTodo')), 'ExplicitDeny'],
   [
-    'exact action and resource',
-    [policy('p', allow(field('Query', 'listTodos')))],
-    'appsync:GraphQL',
-    field('Query', 'listTodos'),
+    'the Deny elsewhere leaves this field allowed',
+    [allow(`${API_ARN}/*`), deny(field('Mutation', 'deleteTodo'))],
+    gql(field('Mutation', 'createTodo')),
     'Allow',
-    { source: 'p', index: 0 },
   ],
-  ['another field of the same type', [policy('p', allow(field('Query', 'listTodos')))], 'appsync:GraphQL', field('Query', 'getTodo'), 'ImplicitDeny'],
+  ['a Deny alone allows nothing', deny(field('Query', 'a')), gql(field('Query', 'b')), 'ImplicitDeny'],
+  // "NotAction … matches everything except the specified list of actions"
+  ['NotAction: every other action', statement('Allow', { Action: undefined, NotAction: 'iam:*' }), gql(field('Query', 'x')), 'Allow'],
+  ['NotAction excluding this action', statement('Allow', { Action: undefined, NotAction: 'appsync:*' }), gql(field('Query', 'x')), 'ImplicitDeny'],
+  // The NotAction with Deny example: deny everything but IAM outside us-east-1... here: deny all but appsync.
   [
-    'Statement as a list, the second applies',
-    [policy('p', [allow(field('Query', 'a')), { ...allow(field('Query', 'b')), Sid: 'B' }])],
-    'appsync:GraphQL',
-    field('Query', 'b'),
+    'Deny with NotAction spares the named actions',
+    [allow('*', '*'), statement('Deny', { Action: undefined, NotAction: 'appsync:*' })],
+    gql(field('Query', 'x')),
     'Allow',
-    { source: 'p', sid: 'B', index: 1 },
   ],
   [
-    'type wildcard .../types/Query/*',
-    [policy('p', allow(`${API}/types/Query/*`))],
-    'appsync:GraphQL',
-    field('Query', 'getTodo'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  ['type wildcard does not reach Mutation', [policy('p', allow(`${API}/types/Query/*`))], 'appsync:GraphQL', field('Mutation', 'createTodo'), 'ImplicitDeny'],
-  ['API wildcard .../apis/ID/*', [policy('p', allow(`${API}/*`))], 'appsync:GraphQL', field('Mutation', 'createTodo'), 'Allow', { source: 'p', index: 0 }],
-  [
-    'another API',
-    [policy('p', allow(`${API}/*`))],
-    'appsync:GraphQL',
-    'arn:aws:appsync:us-east-1:000000000000:apis/other/types/Query/fields/x',
-    'ImplicitDeny',
-  ],
-  ['Resource "*"', [policy('p', allow('*'))], 'appsync:GraphQL', field('Query', 'x'), 'Allow', { source: 'p', index: 0 }],
-  [
-    '? matches exactly one character',
-    [policy('p', allow(`${API}/types/Query/fields/getTod?`))],
-    'appsync:GraphQL',
-    field('Query', 'getTodo'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  ['? does not match two characters', [policy('p', allow(`${API}/types/Query/fields/get?`))], 'appsync:GraphQL', field('Query', 'getTodo'), 'ImplicitDeny'],
-  [
-    '* matches an empty run',
-    [policy('p', allow(`${API}/types/Query/fields/listTodos*`))],
-    'appsync:GraphQL',
-    field('Query', 'listTodos'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  ['actions are case-insensitive', [policy('p', allow('*', 'AppSync:graphql'))], 'appsync:GraphQL', field('Query', 'x'), 'Allow', { source: 'p', index: 0 }],
-  ['action wildcard appsync:*', [policy('p', allow('*', 'appsync:*'))], 'appsync:GraphQL', field('Query', 'x'), 'Allow', { source: 'p', index: 0 }],
-  ['action wildcard appsync:Graph*', [policy('p', allow('*', 'appsync:Graph*'))], 'appsync:GraphQL', field('Query', 'x'), 'Allow', { source: 'p', index: 0 }],
-  ['another service', [policy('p', allow('*', 'lambda:InvokeFunction'))], 'appsync:GraphQL', field('Query', 'x'), 'ImplicitDeny'],
-  ['resources are case-sensitive', [policy('p', allow(`${API}/types/query/*`))], 'appsync:GraphQL', field('Query', 'x'), 'ImplicitDeny'],
-  [
-    'an action list',
-    [policy('p', allow('*', ['dynamodb:GetItem', 'appsync:GraphQL']))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'a resource list',
-    [policy('p', allow([field('Query', 'a'), field('Query', 'b')]))],
-    'appsync:GraphQL',
-    field('Query', 'b'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'explicit Deny wins over Allow in the same policy',
-    [policy('p', [allow(`${API}/*`), { ...deny(field('Mutation', 'deleteTodo')), Sid: 'NoDelete' }])],
-    'appsync:GraphQL',
-    field('Mutation', 'deleteTodo'),
+    'Deny with NotAction hits the others',
+    [allow('*', '*'), statement('Deny', { Action: undefined, NotAction: 'appsync:*' })],
+    gql('arn:aws:lambda:us-east-1:123456789012:function:f', 'lambda:InvokeFunction'),
     'ExplicitDeny',
-    { source: 'p', sid: 'NoDelete', index: 1 },
-  ],
-  [
-    'explicit Deny in another policy wins',
-    [policy('allow', allow('*')), policy('deny', deny(field('Query', 'x')))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ExplicitDeny',
-    { source: 'deny', index: 0 },
-  ],
-  [
-    'Deny elsewhere does not affect this field',
-    [policy('p', [allow(`${API}/*`), deny(field('Mutation', 'deleteTodo'))])],
-    'appsync:GraphQL',
-    field('Mutation', 'createTodo'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  ['Deny alone is ImplicitDeny for other fields', [policy('p', deny(field('Query', 'a')))], 'appsync:GraphQL', field('Query', 'b'), 'ImplicitDeny'],
-  [
-    'NotAction: every other action',
-    [policy('p', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'NotAction excluding this action',
-    [policy('p', { Effect: 'Allow', NotAction: 'appsync:*', Resource: '*' })],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
   ],
   [
     'NotResource: every other resource',
-    [policy('p', { Effect: 'Allow', Action: 'appsync:GraphQL', NotResource: field('Query', 'secret') })],
-    'appsync:GraphQL',
-    field('Query', 'x'),
+    allow(undefined as unknown as string, 'appsync:GraphQL', { Resource: undefined, NotResource: field('Query', 'secret') }),
+    gql(field('Query', 'x')),
     'Allow',
-    { source: 'p', index: 0 },
   ],
   [
     'NotResource excluding this resource',
-    [policy('p', { Effect: 'Allow', Action: 'appsync:GraphQL', NotResource: `${API}/types/Query/*` })],
-    'appsync:GraphQL',
-    field('Query', 'x'),
+    allow(undefined as unknown as string, 'appsync:GraphQL', { Resource: undefined, NotResource: `${API_ARN}/types/Query/*` }),
+    gql(field('Query', 'x')),
     'ImplicitDeny',
   ],
   [
     'Deny with NotResource',
-    [policy('p', [allow('*'), { Effect: 'Deny', Action: '*', NotResource: field('Query', 'open') }])],
-    'appsync:GraphQL',
-    field('Query', 'x'),
+    [allow('*'), deny(undefined as unknown as string, '*', { Resource: undefined, NotResource: field('Query', 'open') })],
+    gql(field('Query', 'x')),
     'ExplicitDeny',
-    { source: 'p', index: 1 },
   ],
   [
-    'a statement without Resource never applies',
-    [policy('p', { Effect: 'Allow', Action: 'appsync:GraphQL' })],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  ['a statement without Action never applies', [policy('p', { Effect: 'Allow', Resource: '*' })], 'appsync:GraphQL', field('Query', 'x'), 'ImplicitDeny'],
-  [
-    'an unknown Effect never applies',
-    [policy('p', { Effect: 'Maybe' as 'Allow', Action: '*', Resource: '*' })],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'Allow with StringEquals: no condition keys locally, so it does not apply',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'Allow with Bool aws:SecureTransport: does not apply',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'Allow with StringLikeIfExists: applies (the key is absent)',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { StringLikeIfExists: { 'aws:SourceVpc': 'vpc-*' } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
+    'Deny with NotResource spares the named resource',
+    [allow('*'), deny(undefined as unknown as string, '*', { Resource: undefined, NotResource: field('Query', 'open') })],
+    gql(field('Query', 'open')),
     'Allow',
-    { source: 'p', index: 0 },
   ],
+  // The evaluation-logic page's example: "DenyS3Logs" denies "arn:aws:s3:::*log*" over "AllowS3Self".
   [
-    'Deny with StringNotEquals: a negated operator holds when the key is absent',
-    [policy('p', [allow('*'), deny('*', '*', { Condition: { StringNotEquals: { 'aws:SourceVpc': 'vpc-1' } } })])],
-    'appsync:GraphQL',
-    field('Query', 'x'),
+    'the evaluation-logic page’s carlossalazar example: logs bucket',
+    [allow(['arn:aws:s3:::carlossalazar/*', 'arn:aws:s3:::carlossalazar'], 's3:*'), deny('arn:aws:s3:::*log*', 's3:*')],
+    gql('arn:aws:s3:::carlossalazar-logs/file.txt', 's3:PutObject'),
     'ExplicitDeny',
-    { source: 'p', index: 1 },
   ],
   [
-    'Deny with Bool false: does not apply',
-    [policy('p', [allow('*'), deny('*', '*', { Condition: { Bool: { 'aws:SecureTransport': 'false' } } })])],
-    'appsync:GraphQL',
-    field('Query', 'x'),
+    'the evaluation-logic page’s carlossalazar example: own bucket',
+    [allow(['arn:aws:s3:::carlossalazar/*', 'arn:aws:s3:::carlossalazar'], 's3:*'), deny('arn:aws:s3:::*log*', 's3:*')],
+    gql('arn:aws:s3:::carlossalazar/file.txt', 's3:PutObject'),
     'Allow',
-    { source: 'p', index: 0 },
   ],
-  [
-    'Null: true holds when the key is absent',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { Null: { 'aws:TokenIssueTime': 'true' } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'Null: false does not',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { Null: { 'aws:TokenIssueTime': 'false' } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'ForAllValues holds on an absent key',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['a'] } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'ForAnyValue does not',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['a'] } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'an unknown condition operator never holds (and never throws)',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: { FancyMatch: { k: 'v' } } }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'a malformed Condition never holds',
-    [policy('p', allow('*', 'appsync:GraphQL', { Condition: 'nope' as unknown as Record<string, unknown> }))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  [
-    'a policy variable with no value matches nothing',
-    [policy('p', allow(`${API}/types/\${aws:username}/*`))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'ImplicitDeny',
-  ],
-  ['${*} is a literal *', [policy('p', allow(`${API}/types/Query/fields/\${*}`))], 'appsync:GraphQL', field('Query', 'x'), 'ImplicitDeny'],
-  [
-    'policy variables are literal text in the 2008 policy language',
-    [policy('p', allow(`${API}/types/Query/fields/\${x}`), '2008-10-17')],
-    'appsync:GraphQL',
-    `${API}/types/Query/fields/\${x}`,
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'a malformed document is ignored',
-    [{ source: 'bad', document: null as unknown as PolicyDocument }, policy('p', allow('*'))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'Allow',
-    { source: 'p', index: 0 },
-  ],
-  [
-    'the first allowing statement is reported',
-    [policy('first', allow(`${API}/*`)), policy('second', allow('*'))],
-    'appsync:GraphQL',
-    field('Query', 'x'),
-    'Allow',
-    { source: 'first', index: 0 },
-  ],
-  ['regex characters in patterns are literal', [policy('p', allow(`${API}/types/Query/fields/a.c`))], 'appsync:GraphQL', field('Query', 'abc'), 'ImplicitDeny'],
+  // The explicit/implicit page's example: AllowGetList with DenyReports.
+  ['iam:Get* allowed', [allow('*', ['iam:Get*', 'iam:List*']), deny('*', 'iam:*Report')], gql('arn:aws:iam::123456789012:user/x', 'iam:GetUser'), 'Allow'],
+  ['iam:*Report denied', [allow('*', ['iam:Get*', 'iam:List*']), deny('*', 'iam:*Report')], gql('*', 'iam:GetOrganizationsAccessReport'), 'ExplicitDeny'],
+  ['iam:CreatePolicy implicitly denied', [allow('*', ['iam:Get*', 'iam:List*']), deny('*', 'iam:*Report')], gql('*', 'iam:CreatePolicy'), 'ImplicitDeny'],
 ];
 
-describe('evaluate (IAM policy evaluation)', () => {
-  // One argument per row (jest would pass its `done` callback in place of a missing optional element).
-  test.each(rows.map((row) => [row[0], row] as const))('%s', (_description, [, policies, action, resource, decision, statement]) => {
-    const result = evaluate(policies, action, resource);
-    expect(result.decision).toBe(decision);
-    expect(result.statement).toEqual(statement);
+describe('statements', () => {
+  test.each(rows)('%s', (_description, statements, request, decision) => {
+    expect(decisionFor(statements, request)).toBe(decision);
   });
 
-  test('says why a statement with a Condition was set aside', () => {
-    const result = evaluate(
-      [policy('Stack/Role/Policy', { ...allow('*'), Sid: 'OnlyFromVpc', Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } })],
-      'appsync:GraphQL',
-      field('Query', 'x'),
-    );
-    expect(result.decision).toBe('ImplicitDeny');
-    expect(result.notes).toEqual([
-      'Stack/Role/Policy (Sid OnlyFromVpc, statement 0) (Allow) set aside: StringEquals on aws:SourceVpc (the local cloud gives no condition keys) does not hold: the key is absent',
-    ]);
+  test('the first allowing statement is reported, the Deny when one applies', () => {
+    const { role } = principalsWith({
+      policies: [named('first', allow(`${API_ARN}/*`)), named('second', [allow('*'), { ...deny(field('Query', 'no')), Sid: 'No' }])],
+    });
+    expect(decide(role, gql(field('Query', 'x'))).statement).toEqual({ source: 'first', index: 0 });
+    expect(decide(role, gql(field('Query', 'no')))).toMatchObject({ decision: 'ExplicitDeny', statement: { source: 'second', sid: 'No', index: 1 } });
+  });
+});
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-resourceelement
+describe('policy variables in Resource', () => {
+  const tagged = { tags: { team: 'Query' } };
+  test.each<[string, string, Request, Decision, object?]>([
+    ['a tag in the resource part', `${API_ARN}/types/\${aws:PrincipalTag/team}/*`, gql(field('Query', 'x')), 'Allow', tagged],
+    ['the tag’s value decides', `${API_ARN}/types/\${aws:PrincipalTag/team}/*`, gql(field('Mutation', 'x')), 'ImplicitDeny', tagged],
+    // "the resource that includes a policy variable with no value will not match any resource"
+    ['a variable with no value matches nothing', `${API_ARN}/types/\${aws:PrincipalTag/team}/*`, gql(field('Query', 'x')), 'ImplicitDeny'],
+    ['aws:username has no value for a role', `${API_ARN}/types/\${aws:username}/*`, gql(field('Query', 'x')), 'ImplicitDeny'],
+    ["a default value: ${aws:PrincipalTag/team, 'Query'}", `${API_ARN}/types/\${aws:PrincipalTag/team, 'Query'}/*`, gql(field('Query', 'x')), 'Allow'],
+    ['${*} is a literal *, not a wildcard', `${API_ARN}/types/Query/fields/\${*}`, gql(field('Query', 'x')), 'ImplicitDeny'],
+    ['${*} matches a literal *', `${API_ARN}/types/Query/fields/\${*}`, gql(field('Query', '*')), 'Allow'],
+    [
+      'a wildcard inside a tag’s value is literal',
+      `${API_ARN}/types/\${aws:PrincipalTag/team}`,
+      gql(`${API_ARN}/types/Query`),
+      'ImplicitDeny',
+      { tags: { team: 'Q*' } },
+    ],
+    [
+      'aws:PrincipalAccount in a resource',
+      'arn:aws:appsync:us-east-1:123456789012:apis/abcdefghijklmnopqrstuvwxyz/types/Query/fields/${aws:PrincipalAccount}',
+      gql(field('Query', '123456789012')),
+      'Allow',
+    ],
+    ['a variable whose key is unknown: an Allow does not apply', `${API_ARN}/types/\${aws:PrincipalOrgID}/*`, gql(field('Query', 'x')), 'ImplicitDeny'],
+  ])('%s', (_description, resource, request, decision, setup = {}) => {
+    expect(decisionFor(allow(resource), request, setup)).toBe(decision);
   });
 
-  test('conditions are evaluated against a context when one is given', () => {
-    const policies = [
-      policy('p', allow('*', 'appsync:GraphQL', { Condition: { StringLike: { 'aws:SourceVpc': 'vpc-1*' }, NumericLessThan: { 'x:n': '10' } } })),
-    ];
-    const context: ConditionContext = { 'aws:SourceVpc': 'vpc-123', 'x:n': 3 };
-    expect(evaluate(policies, 'appsync:GraphQL', field('Query', 'x'), context).decision).toBe('Allow');
-    expect(evaluate(policies, 'appsync:GraphQL', field('Query', 'x'), { ...context, 'x:n': 11 }).decision).toBe('ImplicitDeny');
-    expect(
-      evaluate([policy('p', allow(`${API}/types/\${aws:username}/*`))], 'appsync:GraphQL', field('Query', 'x'), { 'aws:username': 'Query' }).decision,
-    ).toBe('Allow');
+  test('a variable whose key is unknown: a Deny applies (fails closed)', () => {
+    expect(decisionFor([allow('*'), deny(`${API_ARN}/types/\${aws:PrincipalOrgID}/*`)], gql(field('Query', 'x')))).toBe('ExplicitDeny');
   });
 
-  test('wildcardMatch', () => {
-    expect(wildcardMatch('a*c', 'abbbc', false)).toBe(true);
-    expect(wildcardMatch('a*c', 'ab/b:c', false)).toBe(true);
-    expect(wildcardMatch('a?c', 'ac', false)).toBe(false);
-    expect(wildcardMatch('ABC', 'abc', true)).toBe(true);
-    expect(wildcardMatch('ABC', 'abc', false)).toBe(false);
-    expect(wildcardMatch('a\nb', 'a\nb', false)).toBe(true);
+  test('variables are literal under the 2008-10-17 policy language', () => {
+    expect(decisionFor(allow(`${API_ARN}/types/Query/fields/\${x}`), gql(`${API_ARN}/types/Query/fields/\${x}`), {}, '2008-10-17')).toBe('Allow');
   });
 });

@@ -79,3 +79,36 @@ describe('renderAwsProfiles', () => {
     expect(files.profiles.map((p) => p.name)).toEqual(['local', 'ListOnlyRole', 'DenyDeleteRole', 'QueryWildcardRole']);
   });
 });
+
+describe('PrincipalStore.principalForRole', () => {
+  const store = PrincipalStore.fromDeployment(deployment());
+
+  test("a role's session principal by the role's ARN (AppSync's data-source roles are looked up this way)", () => {
+    expect(store.principalForRole(DENY_DELETE_ROLE.arn)).toBe(store.principal(DENY_DELETE_ROLE.credentials.accessKeyId));
+    expect(store.principalForRole(DENY_DELETE_ROLE.arn)?.roleArn).toBe(DENY_DELETE_ROLE.arn);
+  });
+
+  test('an unknown role, and the admin (no role), are not found', () => {
+    expect(store.principalForRole(`${DENY_DELETE_ROLE.arn}-gone`)).toBeUndefined();
+    expect(store.principal(ADMIN.accessKeyId)?.roleArn).toBeUndefined();
+  });
+
+  test("a role's principal by its ARN, the same as by its key", () => {
+    expect(store.principalForRole(LIST_ONLY_ROLE.arn)).toEqual(store.principal(LIST_ONLY_ROLE.credentials.accessKeyId));
+  });
+
+  test('as the session a service names (AppSync assumes a data-source role as APPSYNC_ASSUME_ROLE), with the same policies', () => {
+    const session = store.principalForRole(DENY_DELETE_ROLE.arn, 'APPSYNC_ASSUME_ROLE');
+    expect(session).toMatchObject({
+      principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${DENY_DELETE_ROLE.roleName}/APPSYNC_ASSUME_ROLE`,
+      policies: DENY_DELETE_ROLE.policies,
+      isAdmin: false,
+    });
+    expect(session?.username).toMatch(/^AROA[A-Z2-7]{17}:APPSYNC_ASSUME_ROLE$/);
+  });
+
+  test('a role the deployment does not define is unknown', () => {
+    expect(store.principalForRole(`arn:aws:iam::${ACCOUNT}:role/Elsewhere`)).toBeUndefined();
+    expect(store.principalForRole(`arn:aws:iam::${ACCOUNT}:root`)).toBeUndefined();
+  });
+});

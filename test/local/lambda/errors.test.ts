@@ -32,7 +32,9 @@ test.each<[string, LambdaServiceError, number, string, string, 'User' | 'Service
     new UnknownOperationError('GET', '/2015-03-31/functions'),
     404,
     'UnknownOperationException',
-    'Unknown operation GET /2015-03-31/functions. This local Lambda endpoint serves only Invoke: POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=$LATEST]',
+    'Unknown operation GET /2015-03-31/functions. This local Lambda endpoint serves Invoke: POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=$LATEST], ' +
+      'ListFunctions: GET /2015-03-31/functions/, GetFunction: GET /2015-03-31/functions/{FunctionName}, ' +
+      'GetFunctionConfiguration: GET /2015-03-31/functions/{FunctionName}/configuration',
     'User',
   ],
   [

@@ -5,6 +5,7 @@ import { createSigV4Signer } from '../../../lambda/shared/sigv4';
 import { type InvokeApiRequest, type RunningInvokeApi, startInvokeApi } from '../../../local/lambda/invoke-api';
 import {
   type CliIo,
+  chooseStateDir,
   decodeLogTail,
   describeRefusal,
   formatPayload,
@@ -25,7 +26,7 @@ describe('parseInvokeArgs', () => {
   test('a name alone: the event {} with the defaults', () => {
     expect(run(['my-fn'])).toEqual({
       kind: 'run',
-      options: { functionName: 'my-fn', payload: { kind: 'none' }, invocationType: 'RequestResponse', stateDir: '.local', logs: true },
+      options: { functionName: 'my-fn', payload: { kind: 'none' }, invocationType: 'RequestResponse', logs: true },
     });
   });
 
@@ -59,6 +60,41 @@ describe('parseInvokeArgs', () => {
       message: '--invocation-type must be RequestResponse, Event or DryRun, not Later.',
     });
     expect(run(['f', '{"a":', '1}'])).toEqual({ kind: 'error', message: 'Too many arguments: 1}. Quote the payload as one argument.' });
+  });
+});
+
+describe('chooseStateDir: which local cloud to call', () => {
+  const cloud = (pid: number, filesDir: string, stateDir?: string) => ({ pid, projectRoot: '/p', filesDir, stateDir, endpoints: {} });
+
+  test('the --state-dir given, whatever runs elsewhere', () => {
+    expect(chooseStateDir('s', '/w', [cloud(1, '/elsewhere', '/elsewhere')])).toEqual({ ok: true, dir: '/w/s' });
+  });
+
+  test('none given, nothing holds .local: the one local cloud running elsewhere, said so', () => {
+    expect(chooseStateDir(undefined, '/w', [cloud(7, '/tmp/local-cloud-x')])).toEqual({
+      ok: true,
+      dir: '/tmp/local-cloud-x',
+      note: 'invoke: using the local cloud of pid 7, in memory (its files are in /tmp/local-cloud-x).\n',
+    });
+    expect(chooseStateDir(undefined, '/w', [cloud(8, '/w/.other', '/w/.other')])).toMatchObject({
+      ok: true,
+      dir: '/w/.other',
+      note: expect.stringContaining('--state-dir /w/.other'),
+    });
+  });
+
+  test('several elsewhere: each named, with the --state-dir to give', () => {
+    const chosen = chooseStateDir(undefined, '/w', [cloud(7, '/a', '/a'), cloud(8, '/tmp/b')]);
+    expect(chosen).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^No local cloud runs under \/w\/\.local, and 2 run elsewhere: say which with --state-dir:\n {2}--state-dir \/a .*\n {2}--state-dir \/tmp\/b /,
+      ),
+    });
+  });
+
+  test('none anywhere: .local (whose absence is then said plainly)', () => {
+    expect(chooseStateDir(undefined, '/w', [])).toEqual({ ok: true, dir: '/w/.local' });
   });
 });
 
