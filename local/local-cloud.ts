@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, type ClientConfig, ClientConfigError, clientConfigFiles } from '../lib/client-config';
-import { startAppSyncService } from './appsync/service';
+import { type AppSyncService, startAppSyncService } from './appsync/service';
 import { readCloudAssembly } from './cloudformation/cloud-assembly';
 import { createLocalConsole } from './console';
 import { deployApp, type LocalDeployment } from './deployment';
@@ -10,6 +10,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { checkStore, DamagedStoreError } from './dynamodb/store-check';
 import { DamagedStateError, PortTakenError, type ServicePort } from './errors';
 import { PortInUseError } from './http';
+import { localCertificate } from './http/local-certificate';
 import { PrincipalStore } from './iam';
 import { authorize } from './iam/authorizer';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
@@ -52,11 +53,15 @@ export interface RunningLocalCloud {
   /** The embedded store (for diagnostics and fault tests; clients use `endpoints.dynamodb`). */
   readonly dynamodb: LocalDynamoDb;
   readonly services: Services;
+  /** The AppSync endpoint (HTTP and real-time). */
+  readonly appsync: AppSyncService;
   readonly endpoints: LocalEndpoints;
   /** Where the client files are: the state directory, or (in memory) a temporary folder removed on close. */
   readonly filesDir: string;
   /** `amplifyConfiguration` and `amplifyOutputs` (Amplify's client config) only when the assembly has an API stack with the outputs they need. */
   readonly files: { credentials: string; config: string; endpoints: string; outputs: string; amplifyConfiguration?: string; amplifyOutputs?: string };
+  /** The local authority the AppSync port's TLS certificate comes from (trust it for wss:// and https://), and the server key's SPKI hash. */
+  readonly tls: { readonly caFile: string; readonly spkiSha256: string };
   /** Why no Amplify client config was written (undefined when it was). */
   readonly clientConfigSkipped?: string;
   close(): Promise<void>;
@@ -94,8 +99,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     );
     closers.push(() => dynamodb.close());
 
-    // Listen first, so the real ports (0 = any free one) are known when the templates are resolved.
-    const appsync = await listening('graphql', host, options.graphqlPort ?? 20002, (port) => startAppSyncService({ host, port, log }));
+    // Listen first, so the real ports (0 = any free one) are known when the templates are resolved. TLS on the same
+    // port, from a local authority kept in the state directory: Amplify's real-time client dials wss:// for any URL.
+    // Its keys are made meanwhile (off the event loop), awaited before the cloud is reported ready.
+    const certificate = localCertificate(path.join(inMemory ? workDir : stateDir, 'tls'), [host]);
+    certificate.catch(() => undefined);
+    const tlsOption = certificate.then((made) => ({ key: made.key, cert: made.certificate }));
+    const appsync = await listening('graphql', host, options.graphqlPort ?? 20002, (port) => startAppSyncService({ host, port, log, tls: tlsOption }));
     closers.push(() => appsync.close());
     const graphqlBaseUrl = appsync.endpoint;
 
@@ -156,14 +166,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     const clientConfig = writeClientConfig(filesDir, outputsContent);
     lock?.update(endpoints);
     closers.push(registerRunningCloud({ projectRoot: PROJECT_ROOT, stateDir: inMemory ? undefined : stateDir, filesDir, endpoints }));
+    const tls = await certificate;
 
     return {
       deployment,
       dynamodb,
       services,
+      appsync,
       endpoints,
       filesDir,
       files: { ...files, ...clientConfig.files },
+      tls: { caFile: tls.caFile as string, spkiSha256: tls.spkiSha256 },
       clientConfigSkipped: clientConfig.skipped,
       close: closeAll,
     };

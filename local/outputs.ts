@@ -23,6 +23,7 @@ export function startupReport(
   endpoints: LocalEndpoints,
   files: { credentials: string; config: string; endpoints: string; amplifyConfiguration?: string; amplifyOutputs?: string },
   clientConfigSkipped?: string,
+  tls?: { readonly caFile: string },
 ): string {
   const lines: string[] = [];
   for (const stack of deployment.stacks) {
@@ -32,9 +33,14 @@ export function startupReport(
   lines.push('', 'Local endpoints:');
   for (const [logicalId, url] of Object.entries(endpoints.graphql)) lines.push(`  GraphQL (${logicalId}): ${url}`);
   if (endpoints.console) lines.push(`  Console:           ${endpoints.console}`);
+  for (const [logicalId, url] of Object.entries(endpoints.graphql)) {
+    // Amplify derives wss://<host>/graphql/realtime from the URL; the port speaks TLS and plain alike.
+    lines.push(`  Subscriptions (${logicalId}): ${url.replace(/^http:/, 'wss:')}/realtime (or ws://)`);
+  }
   lines.push(`  Lambda Invoke API: ${endpoints.lambda}`, `  DynamoDB:          ${endpoints.dynamodb}`, '');
   lines.push(`Credentials: ${files.credentials} (profile "local" may do anything; one profile per IAM role, named by its logical id)`);
   lines.push(`Endpoints:   ${files.endpoints}`);
+  if (tls) lines.push(`TLS:         ${tls.caFile} (the local CA of wss:// and https://: trust it once; README, Subscriptions)`);
   if (files.amplifyConfiguration && files.amplifyOutputs) {
     lines.push(`Amplify:     ${files.amplifyConfiguration} (Gen 1), ${files.amplifyOutputs} (Gen 2)`);
   } else {

@@ -86,7 +86,7 @@ async function main(run: Run): Promise<void> {
   }
   if (options.inMemory)
     process.stdout.write(`In memory: nothing is kept, nothing is written under ${stateDir}; the client files are in ${cloud.filesDir}, removed on stop.\n`);
-  process.stdout.write(`${startupReport(cloud.deployment, cloud.endpoints, cloud.files, cloud.clientConfigSkipped)}\n`);
+  process.stdout.write(`${startupReport(cloud.deployment, cloud.endpoints, cloud.files, cloud.clientConfigSkipped, cloud.tls)}\n`);
   const total = Date.now() - startedAt;
   process.stderr.write(`local cloud ready in ${seconds(total)}${synthMs > 0 ? ` (cdk synth ${seconds(synthMs)})` : ''}\n`);
 }

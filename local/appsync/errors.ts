@@ -404,3 +404,52 @@ export function executionError(schema: GraphQLSchema, error: GraphQLError): Reco
   // Anything else (a result that does not fit its type, …): AppSync's field-error shape, graphql-js's sentence.
   return { path, data: null, errorType: null, errorInfo: null, locations: locations(error.locations), message: error.message };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real-time (WebSocket) errors
+
+/**
+ * The errorTypes of AppSync's real-time endpoint. Recorded responses: SubProtocolNotSupportedError
+ * (graphql-dotnet/graphql-client#591, with errorCode 400 and no errorType), UnauthorizedException on connect
+ * (amplify-flutter#2763, errorCode 401), UnsupportedOperation (`<what> not supported through the realtime channel`,
+ * a start without `data`), Unauthorized and UnauthorizedException/Permission denied on start (amplify-js#12679,
+ * amplify-cli#4137), MaxSubscriptionsReachedError and DuplicatedOperationError (named by AWS's real-time clients and
+ * re:Post; their messages here are *unconfirmed*).
+ */
+export enum RealtimeErrorType {
+  UnsupportedOperation = 'UnsupportedOperation',
+  Unauthorized = 'Unauthorized',
+  UnauthorizedException = 'UnauthorizedException',
+  MaxSubscriptionsReached = 'MaxSubscriptionsReachedError',
+  DuplicatedOperation = 'DuplicatedOperationError',
+  BadRequest = 'BadRequestException',
+  UnsupportedResolver = 'UnsupportedResolver',
+}
+
+/** One error of a real-time `error` or `connection_error` message's `payload.errors`. */
+export interface RealtimeError {
+  readonly errorType?: string;
+  readonly message: string;
+  /** connection_error only: the HTTP status AppSync would have answered (Amplify treats 400, 401 and 403 as final). */
+  readonly errorCode?: number;
+}
+
+/** `{"errorType","message"}`: the shape of every recorded start error. */
+export function realtimeError(errorType: RealtimeErrorType | string, message: string): RealtimeError {
+  return { errorType, message };
+}
+
+/** A start or message AppSync cannot place: `<what> not supported through the realtime channel`. */
+export function unsupportedOperationError(what: string): RealtimeError {
+  return realtimeError(RealtimeErrorType.UnsupportedOperation, `${what} not supported through the realtime channel`);
+}
+
+/** The connection's subprotocol is not graphql-ws: AppSync's recorded error has a message and a code, no errorType. */
+export function subProtocolNotSupportedError(): RealtimeError {
+  return { message: 'SubProtocolNotSupportedError', errorCode: 400 };
+}
+
+/** A refused connect: the HTTP endpoint's errorType and message, with its status as errorCode. */
+export function connectRefusedError(errorType: string, message: string, status: number): RealtimeError {
+  return { errorType, message, errorCode: status };
+}

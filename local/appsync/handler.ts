@@ -44,6 +44,7 @@ import { authErrorBody, requestErrorBody, requestLevelError } from './errors';
 import { EXECUTION_TIMEOUT_MS, type InvokeLambda, type MutationListener, makeFieldResolver, type OperationInput, runOperation } from './execute';
 import { documentNestingProblem, isStackOverflow, TOO_COMPLEX_MESSAGE, variablesNestingProblem } from './limits';
 import type { LocalGraphqlApi } from './model';
+import { graphqlRouter } from './routes';
 import { type ApiRuntime, buildApiRuntime } from './schema';
 
 /** Largest request body accepted (1 MiB). AppSync documents no HTTP body limit; 1 MB is the largest GraphQL operation EventBridge may send to AppSync. */
@@ -85,22 +86,7 @@ export function createAppSyncRequestHandler(options: AppSyncHandlerOptions): App
   const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
   const runtimes = new Map<string, ApiRuntime>();
   for (const api of options.apis) runtimes.set(api.apiId, buildApiRuntime(api, makeFieldResolver));
-  const single = options.apis.length === 1 ? runtimes.get(options.apis[0].apiId) : undefined;
-
-  // The path each API's url names (deployment.ts gives /graphql to a lone API, /apis/<id>/graphql otherwise).
-  const byUrlPath = new Map<string, ApiRuntime>();
-  for (const api of options.apis) {
-    try {
-      byUrlPath.set(new URL(api.url).pathname, runtimes.get(api.apiId) as ApiRuntime);
-    } catch {
-      // Not a URL: the standard routes still serve the API.
-    }
-  }
-  const route = (pathname: string): ApiRuntime | undefined => {
-    if (pathname === '/graphql' && single) return single;
-    const match = /^\/apis\/([^/]+)\/graphql$/.exec(pathname);
-    return (match ? runtimes.get(match[1]) : undefined) ?? byUrlPath.get(pathname);
-  };
+  const route = graphqlRouter(runtimes);
 
   const authenticators = emulatedAuthenticators({ principals: options.principals, now });
   const authorizeInvoke = dataSourceInvokeAuthorizer(options.principals);

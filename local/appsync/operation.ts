@@ -9,7 +9,8 @@ export interface SelectedOperation {
   readonly label: string;
 }
 
-export function operationStage(document: DocumentNode, operationName: string | null, httpMethod: string, decisions: string[]): StageResult<SelectedOperation> {
+/** The operation the request names (or the only one), whatever its type. */
+export function findOperation(document: DocumentNode, operationName: string | null, decisions: string[]): StageResult<SelectedOperation> {
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   let operation: OperationDefinitionNode | undefined;
   if (operationName !== null) {
@@ -25,9 +26,16 @@ export function operationStage(document: DocumentNode, operationName: string | n
     return answer({ data: null, errors: [requestLevelError('Must provide operation name if query contains multiple operations.', undefined)] }, decisions);
   }
   const label = `${operation.operation}${operation.name ? ` ${operation.name.value}` : ''}`;
+  return { next: { definition: operation, label } };
+}
 
+/** The operation of an HTTP request: AppSync's HTTP endpoint serves queries and mutations only. */
+export function operationStage(document: DocumentNode, operationName: string | null, httpMethod: string, decisions: string[]): StageResult<SelectedOperation> {
+  const found = findOperation(document, operationName, decisions);
+  if ('outcome' in found) return found;
+  const { definition: operation, label } = found.next;
   if (operation.operation === 'subscription') {
-    // AppSync serves subscriptions over its real-time (WebSocket) endpoint only, which the local cloud does not emulate.
+    // AppSync serves subscriptions over its real-time (WebSocket) endpoint only.
     decisions.push('subscription over HTTP refused');
     return answer(
       {
@@ -39,7 +47,8 @@ export function operationStage(document: DocumentNode, operationName: string | n
             errorType: 'UnsupportedOperation',
             errorInfo: null,
             locations: locations(operation.loc ? [{ line: operation.loc.startToken.line, column: operation.loc.startToken.column }] : undefined),
-            message: 'Subscriptions are not supported over HTTP: subscribe through the real-time (WebSocket) endpoint, which the local cloud does not emulate.',
+            message:
+              'Subscriptions are not supported over HTTP: subscribe through the real-time (WebSocket) endpoint, the GraphQL URL + /realtime (README, Subscriptions).',
           },
         ],
       },
@@ -59,5 +68,5 @@ export function operationStage(document: DocumentNode, operationName: string | n
       },
     };
   }
-  return { next: { definition: operation, label } };
+  return found;
 }

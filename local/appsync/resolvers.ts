@@ -31,6 +31,11 @@ export interface ResolverContext {
   /** Resolver executions so far in this request. */
   resolverExecutions: number;
   readonly decisions: string[];
+  /**
+   * Set while a subscription's selection set is applied to a mutation's result: AppSync publishes what the mutation
+   * returned, so configured resolvers are not run and every field resolves from its source.
+   */
+  readonly fromSourceOnly?: boolean;
 }
 
 /** The resolver of every field: auth rule first, then the configured resolver or the default one. */
@@ -49,7 +54,7 @@ export const makeFieldResolver: FieldResolverFactory = (runtime, typeName, field
     }
     // Top-level fields only, to keep the line short: what opened them to this mode.
     if (info.path.prev === undefined) context.decisions.push(`${typeName}.${fieldName} open to ${context.auth.mode} (${rule.source})`);
-    if (!resolver) return defaultFieldResolver(source, args, context, info);
+    if (!resolver || context.fromSourceOnly) return defaultFieldResolver(source, args, context, info);
     if (resolver.unsupported !== undefined || resolver.lambdaFunctionArn === undefined) {
       const why = resolver.unsupported ?? 'it is not a direct Lambda resolver';
       context.decisions.push(`resolver ${typeName}.${fieldName} not emulated`);

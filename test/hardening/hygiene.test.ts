@@ -121,6 +121,9 @@ describe('files', () => {
       local.cloud.files.outputs,
       path.join(stateDir, 'identity.json'),
       path.join(stateDir, 'copy', 'outputs.json'),
+      // The local certificate authority's key and the TLS server's.
+      path.join(stateDir, 'tls', 'ca-key.pem'),
+      path.join(stateDir, 'tls', 'server-key.pem'),
     ];
     for (const file of secretFiles) expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: '600' });
     // endpoints.json holds no secret.

@@ -3,6 +3,7 @@
  * dynalite: a healthy store passes; each kind of damage is refused naming the file, and nothing in the folder changes.
  * Without the check, a missing CURRENT made LevelDB start an empty database and delete the table files.
  */
+
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +11,8 @@ import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamoDb } from '../../../local/dynamodb';
 import type { LocalTable } from '../../../local/dynamodb/model';
 import { checkStore, DamagedStoreError } from '../../../local/dynamodb/store-check';
+import { authorize } from '../../../local/iam/authorizer';
+import { adminOnly, DUMMY_CREDENTIALS } from '../../support/dynalite';
 
 const TABLE = {
   logicalId: 'Items',
@@ -27,6 +30,7 @@ let healthy: string;
 /** Opens the store, writes `items` items (or none), closes it: each open/close moves the log into a table file. */
 async function session(dataDir: string, items: number): Promise<number> {
   const store = await startLocalDynamoDb({ host: '127.0.0.1', port: 0, dataDir, region: 'us-east-1' });
+  store.authorizeWith(adminOnly(DUMMY_CREDENTIALS), authorize);
   try {
     await store.createTables([TABLE]);
     for (let i = 0; i < items; i++) await store.client.send(new PutItemCommand({ TableName: 'items', Item: { id: { S: `item-${i}` }, n: { N: String(i) } } }));

@@ -14,7 +14,7 @@ import { PrincipalStore } from '../../../local/iam/principals';
 import { type RunningInvokeApi, startInvokeApi } from '../../../local/lambda/invoke-api';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
 import { authenticateLambdaRequest, invokeAuthorizer } from '../../../local/services';
-import { deployment as appsyncDeployment, NOW, TODO_API_ARN, todoApi } from '../appsync/fixture';
+import { servingDeployment as appsyncDeployment, NOW, TODO_API_ARN, todoApi } from '../appsync/fixture';
 import { fakeLambda, send, signRequest } from '../appsync/harness';
 import { createFixtures, type Fixtures } from '../lambda/fixtures';
 import { ACCOUNT, deploymentWith, named, REGION, statement } from './support';
