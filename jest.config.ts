@@ -15,6 +15,7 @@ const INTEGRATION = [
   '<rootDir>/test/lambda/callers/list-todos.test.ts',
   '<rootDir>/test/lambda/shared/default-credentials.test.ts',
   '<rootDir>/test/lambda/shared/graphql-client.test.ts',
+  '<rootDir>/test/lambda/shared/http-transport.test.ts',
   '<rootDir>/test/hardening/resolver-faults.test.ts',
   '<rootDir>/test/local/appsync/api-limits.test.ts',
   '<rootDir>/test/local/appsync/data-source-role.test.ts',

@@ -19,14 +19,25 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readCloudAssembly } from '../local/cloudformation/cloud-assembly';
+import { nodeBinaryFor, nodeMajorOf } from '../local/lambda/node-runtime';
 import type { ColdSample, WarmRun } from './children/invoker';
 import type { SigningResult } from './children/signing';
-import { assetBytes, buildChildren, buildTwins, bundleFile, PROJECT_ROOT, synthesize, WORK_DIR, workerProfilerScript } from './lib/build';
+import { assetBytes, buildChildren, buildFetchVariants, buildTwins, bundleFile, PROJECT_ROOT, synthesize, WORK_DIR, workerProfilerScript } from './lib/build';
 import { CALLERS, type CallerSpec, eventFor } from './lib/callers';
 import { callerMetafile, holdings } from './lib/holdings';
 import { sampleRss, startChild, treeCpuMs } from './lib/processes';
 import type { CallerFunctionInfo, CloudReady, LoadResult, LoadSettings } from './lib/protocol';
-import { type BenchResults, type BundleRow, type ColdStartRow, formatReport, type LoadRow, type WarmRow } from './lib/report';
+import {
+  type BenchResults,
+  type BundleRow,
+  type ColdStartRow,
+  formatReport,
+  type LatencyRow,
+  type LoadRow,
+  missingRows,
+  type NodeUnderTest,
+  type WarmRow,
+} from './lib/report';
 import { median, percentile, round } from './lib/stats';
 
 export const USAGE = `npm run bench [-- options]
@@ -59,6 +70,8 @@ interface Plan {
   readonly peerIam: boolean;
   /** Load on the local cloud before the callers are measured, so its own JIT warm-up is not counted. */
   readonly serverWarmupMs: number;
+  /** Time of each operation sent one at a time (latency at concurrency 1). */
+  readonly latencyMs: number;
 }
 
 const CONCURRENCY = 50;
@@ -72,6 +85,7 @@ const FULL: Plan = {
   loadWarmupMs: 2_000,
   peerIam: true,
   serverWarmupMs: 3_000,
+  latencyMs: 3_000,
 };
 const QUICK: Plan = {
   coldSamples: 3,
@@ -83,6 +97,7 @@ const QUICK: Plan = {
   loadWarmupMs: 500,
   peerIam: false,
   serverWarmupMs: 1_000,
+  latencyMs: 500,
 };
 
 class UsageError extends Error {}
@@ -171,6 +186,11 @@ async function main(): Promise<void> {
     });
   }
 
+  // The Node.js the callers deploy on (their template's Runtime), and the host's as a second row.
+  const runtime = callersRuntime(stack.template.Resources);
+  const nodes = await nodesUnderTest(runtime);
+  const fetchVariants = await buildFetchVariants(nodeMajorOf(runtime) ?? 24);
+
   // The local cloud.
   log('starting the local cloud...');
   const cloud = startChild(children['cloud-host'], [assemblyDir, path.join(WORK_DIR, 'state')], profiled());
@@ -185,19 +205,50 @@ async function main(): Promise<void> {
     await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, warmUp, 'warm-up-api-key', cloud.process.pid!, true);
     await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, warmUp, 'warm-up-iam', cloud.process.pid!, true);
 
-    log(`cold starts (${plan.coldSamples} samples each, ours and the twin's interleaved)...`);
     const coldStart: ColdStartRow[] = [];
-    for (const spec of CALLERS) coldStart.push(await coldStarts(spec, functions[spec.id], assetDirs[spec.id], twins[spec.id], children.invoker, plan));
-
-    log(`warm invocations (${plan.warmInvocations} each)...`);
     const warm: WarmRow[] = [];
-    for (const spec of CALLERS) warm.push(await warmRuns(spec, functions[spec.id], assetDirs[spec.id], twins[spec.id], children.invoker, plan));
+    for (const node of nodes) {
+      log(`cold starts on Node.js ${node.version} (${node.label}; ${plan.coldSamples} samples each, ours, ours on fetch and the twin's interleaved)...`);
+      for (const spec of CALLERS) {
+        const variants = { ours: assetDirs[spec.id], fetch: fetchVariants[spec.id], twin: twins[spec.id] };
+        coldStart.push(await coldStarts(spec, functions[spec.id], variants, children.invoker, plan, node, runtime));
+      }
+      log(`warm invocations on Node.js ${node.version} (${plan.warmInvocations} each)...`);
+      for (const spec of CALLERS) {
+        const variants = { ours: assetDirs[spec.id], fetch: fetchVariants[spec.id], twin: twins[spec.id] };
+        warm.push(await warmRuns(spec, functions[spec.id], variants, children.invoker, plan, node, runtime));
+      }
+    }
 
     log('signing...');
     const signingChild = startChild(children.signing, [ready.graphqlUrl, String(plan.signingRounds), String(plan.signingRoundMs)], {
-      env: lambdaEnvironment(functions.listTodosIam, assetDirs.listTodosIam, false),
+      env: lambdaEnvironment(functions.listTodosIam, assetDirs.listTodosIam, false, runtime),
+      execPath: nodes[0].path,
     });
     const signing = await signingChild.next<SigningResult>('signing', 120_000);
+
+    log(`local cloud, one request at a time (${plan.latencyMs / 1000} s per operation, API key)...`);
+    const latency: LatencyRow[] = [];
+    for (const operations of ['typename', 'list', 'create'] as const) {
+      const single: Plan = { ...plan, loadMs: plan.latencyMs, loadWarmupMs: Math.min(500, plan.latencyMs) };
+      const result = await load(
+        children.load,
+        { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
+        single,
+        `latency-${operations}`,
+        cloud.process.pid!,
+        true,
+        { concurrency: 1, operations },
+      );
+      latency.push({
+        operation: LATENCY_OPERATIONS[operations],
+        p50Ms: round(result.p50Ms, 3),
+        p99Ms: round(result.p99Ms, 3),
+        requests: result.requests,
+        errors: result.errors,
+        errorSamples: result.errorSamples,
+      });
+    }
 
     log(
       `local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`,
@@ -255,6 +306,7 @@ async function main(): Promise<void> {
       bundles,
       coldStart,
       warm,
+      latency,
       signing: {
         usPerOp: round(signing.usPerOp),
         baselineUsPerOp: round(signing.baselineUsPerOp),
@@ -278,7 +330,13 @@ async function main(): Promise<void> {
         peakRssMb: round(peakRssMb, 1),
         peerPeakRssMb: round(peerPeakRssMb, 1),
         durationS: plan.loadMs / 1000,
-        errorSamples: [...apiKeyLoad.errorSamples, ...iamLoad.errorSamples, ...peerLoad.errorSamples, ...(peerIamLoad?.errorSamples ?? [])],
+        errorSamples: [
+          ...latency.flatMap((row) => row.errorSamples),
+          ...apiKeyLoad.errorSamples,
+          ...iamLoad.errorSamples,
+          ...peerLoad.errorSamples,
+          ...(peerIamLoad?.errorSamples ?? []),
+        ],
         cpuMsPerRequest: { apiKey: apiKeyLoad.cpu, iam: iamLoad.cpu, peer: peerLoad.cpu, ...(peerIamLoad ? { peerIam: peerIamLoad.cpu } : {}) },
         maxWorkersPerFunction: ready.maxWorkersPerFunction,
       },
@@ -286,6 +344,8 @@ async function main(): Promise<void> {
         quick: options.quick,
         date: new Date().toISOString(),
         node: process.versions.node,
+        runtime,
+        nodes: nodes.map(({ label, version, fallback, reason }) => ({ label, version, fallback, ...(reason ? { reason } : {}) })),
         cpus: os.cpus().length,
         commit: gitDescription(),
         loadAverageAtStart: loadAverageAtStart,
@@ -298,6 +358,12 @@ async function main(): Promise<void> {
 
   process.stdout.write(`${formatReport(results)}\n`);
   for (const sample of results.local.errorSamples) log(`load error: ${sample}`);
+  // Errors fail the run (as in CI); a timing never does.
+  const missing = missingRows(results, CALLERS.length);
+  if (missing.length > 0) {
+    log(`failed: ${missing.join('; ')}`);
+    process.exitCode = 1;
+  }
   if (options.out) {
     const file = path.resolve(options.out);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -313,7 +379,7 @@ async function main(): Promise<void> {
  * and a closed local port as the default AWS endpoint. The twin gets the same, less NODE_OPTIONS (the docs'
  * function sets none).
  */
-function lambdaEnvironment(fn: CallerFunctionInfo, codeDir: string, twin: boolean): NodeJS.ProcessEnv {
+function lambdaEnvironment(fn: CallerFunctionInfo, codeDir: string, twin: boolean, runtime: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     LANG: 'en_US.UTF-8',
@@ -325,7 +391,7 @@ function lambdaEnvironment(fn: CallerFunctionInfo, codeDir: string, twin: boolea
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
     LAMBDA_TASK_ROOT: codeDir,
     _HANDLER: fn.handler,
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/.aws/credentials',
@@ -342,88 +408,158 @@ function lambdaEnvironment(fn: CallerFunctionInfo, codeDir: string, twin: boolea
   return env;
 }
 
-async function coldStarts(spec: CallerSpec, fn: CallerFunctionInfo, ourDir: string, twinDir: string, invoker: string, plan: Plan): Promise<ColdStartRow> {
-  const ours: ColdSample[] = [];
-  const twin: ColdSample[] = [];
-  const sample = async (dir: string, isTwin: boolean, index: number, profile = false): Promise<ColdSample> => {
+/** The bundles measured side by side: ours (the synthesized asset), ours sending over fetch, the docs-style twin. */
+interface Variants {
+  readonly ours: string;
+  readonly fetch: string;
+  readonly twin: string;
+}
+type VariantName = keyof Variants;
+const VARIANTS: readonly VariantName[] = ['ours', 'fetch', 'twin'];
+
+/** The order of the variants for the index-th sample: rotated, so that none always follows the same one. */
+function rotation(index: number): VariantName[] {
+  const shift = index % VARIANTS.length;
+  return [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)];
+}
+
+async function coldStarts(
+  spec: CallerSpec,
+  fn: CallerFunctionInfo,
+  variants: Variants,
+  invoker: string,
+  plan: Plan,
+  node: NodeUnderTest & { readonly path: string },
+  runtime: string,
+): Promise<ColdStartRow> {
+  const samples: Record<VariantName, ColdSample[]> = { ours: [], fetch: [], twin: [] };
+  const sample = async (variant: VariantName, index: number, profile = false): Promise<ColdSample> => {
+    const dir = variants[variant];
     const child = startChild(invoker, ['cold', bundleFile(dir), JSON.stringify(eventFor(spec, index, `cold ${spec.id}`))], {
-      env: lambdaEnvironment(fn, dir, isTwin),
+      env: lambdaEnvironment(fn, dir, variant === 'twin', runtime),
       cwd: dir,
-      execArgv: profile && profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiling}`, `--cpu-prof-name=cold-${spec.id}${isTwin ? '-twin' : ''}.cpuprofile`] : [],
+      execPath: node.path,
+      execArgv:
+        profile && profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiling}`, `--cpu-prof-name=cold-${spec.id}-${variant}-node${node.version}.cpuprofile`] : [],
     });
     const result = await child.next<ColdSample>('cold', 60_000);
     await child.stop(1000);
-    if (result.statusCode !== 200) throw new Error(`${spec.id}${isTwin ? ' (twin)' : ''} answered ${result.statusCode} on its cold start`);
+    if (result.statusCode !== 200) throw new Error(`${spec.id} (${variant}, Node.js ${node.version}) answered ${result.statusCode} on its cold start`);
     return result;
   };
   if (profiling) {
     // One extra sample of each, profiled, not counted (the profiler slows what it watches).
-    await sample(ourDir, false, -1, true);
-    await sample(twinDir, true, -1, true);
+    for (const variant of VARIANTS) await sample(variant, -1, true);
   }
   for (let index = 0; index < plan.coldSamples; index++) {
-    // Alternating which goes first, so neither always follows the other.
-    if (index % 2 === 0) {
-      ours.push(await sample(ourDir, false, index));
-      twin.push(await sample(twinDir, true, index));
-    } else {
-      twin.push(await sample(twinDir, true, index));
-      ours.push(await sample(ourDir, false, index));
-    }
+    for (const variant of rotation(index)) samples[variant].push(await sample(variant, index));
   }
-  const oursMs = median(ours.map((s) => s.ms));
-  const twinMs = median(twin.map((s) => s.ms));
+  const medianOf = (variant: VariantName, pick: (s: ColdSample) => number) => median(samples[variant].map(pick));
+  const oursMs = medianOf('ours', (s) => s.ms);
+  const fetchMs = medianOf('fetch', (s) => s.ms);
+  const twinMs = medianOf('twin', (s) => s.ms);
   return {
     function: spec.id,
+    node: { label: node.label, version: node.version, fallback: node.fallback },
     ms: round(oursMs),
+    fetchMs: round(fetchMs),
     baselineMs: round(twinMs),
     ratio: round(oursMs / twinMs, 3),
-    loadMs: round(median(ours.map((s) => s.loadMs))),
-    baselineLoadMs: round(median(twin.map((s) => s.loadMs))),
-    processMs: round(median(ours.map((s) => s.sinceProcessStartMs))),
-    baselineProcessMs: round(median(twin.map((s) => s.sinceProcessStartMs))),
+    loadMs: round(medianOf('ours', (s) => s.loadMs)),
+    baselineLoadMs: round(medianOf('twin', (s) => s.loadMs)),
+    processMs: round(medianOf('ours', (s) => s.sinceProcessStartMs)),
+    fetchProcessMs: round(medianOf('fetch', (s) => s.sinceProcessStartMs)),
+    baselineProcessMs: round(medianOf('twin', (s) => s.sinceProcessStartMs)),
+    cpuMs: round(medianOf('ours', (s) => s.cpuMs)),
+    fetchCpuMs: round(medianOf('fetch', (s) => s.cpuMs)),
+    baselineCpuMs: round(medianOf('twin', (s) => s.cpuMs)),
     samples: plan.coldSamples,
   };
 }
 
-async function warmRuns(spec: CallerSpec, fn: CallerFunctionInfo, ourDir: string, twinDir: string, invoker: string, plan: Plan): Promise<WarmRow> {
+async function warmRuns(
+  spec: CallerSpec,
+  fn: CallerFunctionInfo,
+  variants: Variants,
+  invoker: string,
+  plan: Plan,
+  node: NodeUnderTest & { readonly path: string },
+  runtime: string,
+): Promise<WarmRow> {
   const events = Array.from({ length: 50 }, (_, index) => eventFor(spec, index, `warm ${spec.id}`));
-  const run = async (dir: string, isTwin: boolean, part: Plan): Promise<WarmRun> => {
-    const child = startChild(
-      invoker,
-      ['warm', bundleFile(dir), JSON.stringify(events), String(part.warmInvocations), String(part.warmup), isTwin ? 'no-raw' : 'raw'],
-      {
-        env: lambdaEnvironment(fn, dir, isTwin),
-        cwd: dir,
-      },
-    );
+  const run = async (variant: VariantName): Promise<WarmRun> => {
+    const dir = variants[variant];
+    // Ours is interleaved with the same request sent bare, its floor.
+    const raw = variant === 'ours' ? 'raw' : 'no-raw';
+    const child = startChild(invoker, ['warm', bundleFile(dir), JSON.stringify(events), String(plan.warmInvocations), String(plan.warmup), raw], {
+      env: lambdaEnvironment(fn, dir, variant === 'twin', runtime),
+      cwd: dir,
+      execPath: node.path,
+    });
     const result = await child.next<WarmRun>('warm', 300_000);
     await child.stop(1000);
-    if (result.failures.length > 0) throw new Error(`${spec.id}${isTwin ? ' (twin)' : ''} failed warm invocations: ${result.failures.join('; ')}`);
+    if (result.failures.length > 0) throw new Error(`${spec.id} (${variant}, Node.js ${node.version}) failed warm invocations: ${result.failures.join('; ')}`);
     return result;
   };
-  // One process each (all invocations in it); which goes first alternates from caller to caller, so that a drift of
-  // the server over the run does not always weigh on the same side.
-  const oursFirst = CALLERS.indexOf(spec) % 2 === 0;
-  const [ours, twin] = oursFirst
-    ? [await run(ourDir, false, plan), await run(twinDir, true, plan)]
-    : await run(twinDir, true, plan).then(async (twinRun) => [await run(ourDir, false, plan), twinRun] as const);
+  // One process each (all invocations in it); the order rotates from caller to caller, so that a drift of the server
+  // over the run does not always weigh on the same one.
+  const runs = {} as Record<VariantName, WarmRun>;
+  for (const variant of rotation(CALLERS.indexOf(spec))) runs[variant] = await run(variant);
   const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-  const oursSorted = sorted(ours.ms);
-  const rawSorted = sorted(ours.rawMs);
-  const twinSorted = sorted(twin.ms);
+  const oursSorted = sorted(runs.ours.ms);
+  const rawSorted = sorted(runs.ours.rawMs);
+  const fetchSorted = sorted(runs.fetch.ms);
+  const twinSorted = sorted(runs.twin.ms);
   return {
     function: spec.id,
+    node: { label: node.label, version: node.version, fallback: node.fallback },
     p50Ms: round(percentile(oursSorted, 0.5), 3),
     p99Ms: round(percentile(oursSorted, 0.99), 3),
+    fetchP50Ms: round(percentile(fetchSorted, 0.5), 3),
+    fetchP99Ms: round(percentile(fetchSorted, 0.99), 3),
     baselineP50Ms: round(percentile(twinSorted, 0.5), 3),
     baselineP99Ms: round(percentile(twinSorted, 0.99), 3),
     rawP50Ms: round(percentile(rawSorted, 0.5), 3),
     rawP99Ms: round(percentile(rawSorted, 0.99), 3),
     overRawMs: round(percentile(oursSorted, 0.5) - percentile(rawSorted, 0.5), 3),
-    invocations: ours.ms.length,
+    invocations: runs.ours.ms.length,
   };
 }
+
+/** The Runtime of the callers' functions in the synthesized template (one for all: TodoFunction.RUNTIME). */
+function callersRuntime(resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>): string {
+  const runtimes = new Set(
+    Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) => resource.Properties?.Runtime)
+      .filter((value): value is string => typeof value === 'string'),
+  );
+  if (runtimes.size !== 1) throw new Error(`the callers' functions should share one Runtime, found: ${[...runtimes].join(', ') || 'none'}`);
+  return [...runtimes][0];
+}
+
+/**
+ * The functions' Node.js first (as the local cloud runs them: local/lambda/node-runtime.ts), then the host's, each
+ * labelled. When the runtime's cannot be had (offline, no cache), the host's stands in, said so in the report.
+ */
+async function nodesUnderTest(runtime: string): Promise<Array<NodeUnderTest & { readonly path: string; readonly reason?: string }>> {
+  const deployed = await nodeBinaryFor(runtime);
+  if (deployed.fallback) log(`warning: no Node.js for ${runtime} (${deployed.reason ?? 'unknown reason'}): the host's Node.js stands in`);
+  const nodes: Array<NodeUnderTest & { readonly path: string; readonly reason?: string }> = [
+    {
+      label: deployed.fallback ? `host, standing in for ${runtime}` : runtime,
+      version: deployed.version,
+      fallback: deployed.fallback,
+      path: deployed.path,
+      ...(deployed.reason ? { reason: deployed.reason } : {}),
+    },
+  ];
+  if (!deployed.fallback && deployed.version !== process.version)
+    nodes.push({ label: 'host', version: process.version, fallback: false, path: process.execPath });
+  return nodes;
+}
+
+const LATENCY_OPERATIONS = { typename: '__typename', list: 'listTodos(limit: 20)', create: 'createTodo' } as const;
 
 function iamAuth(ready: CloudReady): LoadSettings['auth'] {
   const byCaller = Object.fromEntries(ready.callers.map((fn) => [fn.caller, fn]));
@@ -445,12 +581,13 @@ async function load(
   label: string,
   serverPid: number,
   quiet = false,
+  shape: Pick<LoadSettings, 'concurrency' | 'operations'> = { concurrency: CONCURRENCY, operations: 'mixed' },
 ): Promise<MeasuredLoad> {
   const child = startChild(script, [], quiet ? {} : profiled());
   try {
     child.send({
       ...target,
-      concurrency: CONCURRENCY,
+      ...shape,
       durationMs: plan.loadMs,
       warmupMs: plan.loadWarmupMs,
       maxRequests: 200_000,

@@ -80,7 +80,7 @@ export async function startServices(options: ServicesOptions): Promise<Services>
       now,
       executionTimeoutMs: options.executionTimeoutMs,
       invokeLambda: async (functionArn, event) => {
-        const result = await lambda.invoke(functionArn, Buffer.from(JSON.stringify(event)));
+        const result = await lambda.invokeEvent(functionArn, event);
         const payload = result.payload.length > 0 ? (JSON.parse(result.payload.toString('utf8')) as unknown) : null;
         if (result.functionError) {
           const error = (payload ?? {}) as { errorType?: string; errorMessage?: string };

@@ -8,7 +8,7 @@
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { signRequest } from '../../lambda/shared/sigv4';
-import type { LoadResult, LoadSettings } from '../lib/protocol';
+import type { LoadOperations, LoadResult, LoadSettings } from '../lib/protocol';
 import { percentile } from '../lib/stats';
 
 const LIST = JSON.stringify({
@@ -16,6 +16,7 @@ const LIST = JSON.stringify({
   operationName: 'ListTodos',
   variables: { limit: 20 },
 });
+const TYPENAME = JSON.stringify({ query: 'query Typename { __typename }', operationName: 'Typename' });
 const CREATE_QUERY = 'mutation CreateTodo($input: CreateTodoInput!) { createTodo(input: $input) { id name description createdAt updatedAt } }';
 /** After the time is up, requests still in flight get this long to finish before they are counted as errors. */
 const DRAIN_MS = 10_000;
@@ -28,15 +29,17 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
   let sent = 0;
   let sequence = 0;
 
-  const send = async (kind: 'list' | 'create'): Promise<{ ok: boolean; ms: number; problem?: string }> => {
+  const send = async (kind: Operation): Promise<{ ok: boolean; ms: number; problem?: string }> => {
     const body =
       kind === 'list'
         ? LIST
-        : JSON.stringify({
-            query: CREATE_QUERY,
-            operationName: 'CreateTodo',
-            variables: { input: { name: `${settings.label} ${sequence++}`, description: 'load' } },
-          });
+        : kind === 'typename'
+          ? TYPENAME
+          : JSON.stringify({
+              query: CREATE_QUERY,
+              operationName: 'CreateTodo',
+              variables: { input: { name: `${settings.label} ${sequence++}`, description: 'load' } },
+            });
     const headers = await headersFor(settings, url, kind, body);
     const started = performance.now();
     return new Promise((resolve) => {
@@ -71,7 +74,7 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
     const worker = async (index: number) => {
       for (let turn = index; performance.now() < until && sent < settings.maxRequests; turn++) {
         sent++;
-        const outcome = await send(turn % 2 === 0 ? 'list' : 'create');
+        const outcome = await send(operationFor(settings.operations ?? 'mixed', turn));
         if (!record) continue;
         requests++;
         latencies.push(outcome.ms);
@@ -106,6 +109,13 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
   }
 }
 
+type Operation = Exclude<LoadOperations, 'mixed'>;
+
+function operationFor(operations: LoadOperations, turn: number): Operation {
+  if (operations !== 'mixed') return operations;
+  return turn % 2 === 0 ? 'list' : 'create';
+}
+
 function judge(status: number, text: string, ms: number): { ok: boolean; ms: number; problem?: string } {
   if (status !== 200) return { ok: false, ms, problem: `HTTP ${status} ${text.slice(0, 160)}` };
   try {
@@ -118,7 +128,7 @@ function judge(status: number, text: string, ms: number): { ok: boolean; ms: num
   }
 }
 
-async function headersFor(settings: LoadSettings, url: URL, kind: 'list' | 'create', body: string): Promise<Record<string, string>> {
+async function headersFor(settings: LoadSettings, url: URL, kind: Operation, body: string): Promise<Record<string, string>> {
   const base = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
   if (settings.auth.mode === 'API_KEY') return { ...base, 'x-api-key': settings.auth.apiKey };
   const credentials = kind === 'list' ? settings.auth.list : settings.auth.create;

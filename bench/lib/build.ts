@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { build, buildSync, type Metafile } from 'esbuild';
+import { build, buildSync, type Metafile, type Plugin } from 'esbuild';
 import { CALLERS } from './callers';
 
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -147,4 +147,45 @@ export function bundleFile(dir: string): string {
   const file = ['index.mjs', 'index.js', 'index.cjs'].map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
   if (!file) throw new Error(`no index.mjs/.js/.cjs in ${dir}`);
   return file;
+}
+
+/**
+ * Our caller bundles again, but sending over Node's built-in fetch (bench/lib/fetch-transport.ts, the transport the
+ * callers had before) instead of lambda/shared/http-transport.ts: the same entry points and the options
+ * lib/todo-function.ts gives NodejsFunction, so the two differ only in the transport. Measured side by side to choose.
+ */
+export async function buildFetchVariants(nodeMajor: number): Promise<Record<string, string>> {
+  const fetchTransport = path.join(PROJECT_ROOT, 'bench', 'lib', 'fetch-transport.ts');
+  const swapTransport: Plugin = {
+    name: 'fetch-transport',
+    setup(plugin) {
+      plugin.onResolve({ filter: /\/http-transport$/ }, (args) => (args.importer.endsWith('graphql-client.ts') ? { path: fetchTransport } : undefined));
+    },
+  };
+  const dirs: Record<string, string> = {};
+  for (const spec of CALLERS) {
+    const outdir = path.join(WORK_DIR, 'ours-fetch', spec.id);
+    rmSync(outdir, { recursive: true, force: true });
+    const result = await build({
+      entryPoints: [path.join(PROJECT_ROOT, spec.entry)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: `node${nodeMajor}`,
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+      external: ['@aws-sdk/*'],
+      outfile: path.join(outdir, 'index.mjs'),
+      plugins: [swapTransport],
+      metafile: true,
+      logLevel: 'error',
+    });
+    if (!Object.keys(result.metafile.inputs).some((input) => input.endsWith('fetch-transport.ts')))
+      throw new Error(`the fetch variant of ${spec.id} does not hold bench/lib/fetch-transport.ts`);
+    dirs[spec.id] = outdir;
+  }
+  return dirs;
 }

@@ -19,9 +19,11 @@ process.on('exit', () => {
 export function startChild(
   script: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; inheritStderr?: boolean; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; inheritStderr?: boolean; cwd?: string; execPath?: string } = {},
 ): Child {
   const child = fork(script, args, {
+    // The Node.js to run it with (the functions' runtime for cold and warm samples); the host's by default.
+    execPath: options.execPath ?? process.execPath,
     env: options.env ?? process.env,
     execArgv: options.execArgv ?? [],
     cwd: options.cwd,

@@ -33,6 +33,8 @@ export interface LoadSettings {
         readonly create: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
       };
   readonly concurrency: number;
+  /** What is sent: half listTodos(limit: 20) and half createTodo (the default), or only one operation. */
+  readonly operations?: LoadOperations;
   readonly durationMs: number;
   readonly warmupMs: number;
   /** Hard cap on the requests sent (warm-up included): the loop is bounded in count as well as in time. */
@@ -52,3 +54,6 @@ export interface LoadResult {
   readonly p99Ms: number;
   readonly maxMs: number;
 }
+
+/** The operations a load sends: `mixed` alternates listTodos and createTodo. */
+export type LoadOperations = 'mixed' | 'list' | 'create' | 'typename';

@@ -15,24 +15,46 @@ export interface BundleRow {
   readonly baselineHolds: Holding[];
 }
 
+/** Which Node.js a cold or warm row ran on. */
+export interface NodeUnderTest {
+  /** The functions' runtime (`nodejs24.x`), or `host`. */
+  readonly label: string;
+  /** As `node --version` prints it. */
+  readonly version: string;
+  /** The host's Node.js standing in for the runtime's (which could not be had). */
+  readonly fallback: boolean;
+}
+
 export interface ColdStartRow {
   readonly function: string;
+  readonly node: NodeUnderTest;
   /** Median, loading the bundle + first invocation against the local cloud. */
   readonly ms: number;
+  /** The same for our bundle sending over fetch instead (bench/lib/fetch-transport.ts). */
+  readonly fetchMs: number;
   readonly baselineMs: number;
   readonly ratio: number;
   readonly loadMs: number;
   readonly baselineLoadMs: number;
   /** Median time from the process start (Node's own bootstrap included) to the end of the first invocation. */
   readonly processMs: number;
+  readonly fetchProcessMs: number;
   readonly baselineProcessMs: number;
+  /** Median CPU time (user + system) over the same span as `ms`: steadier than wall time when other work shares the cores. */
+  readonly cpuMs: number;
+  readonly fetchCpuMs: number;
+  readonly baselineCpuMs: number;
   readonly samples: number;
 }
 
 export interface WarmRow {
   readonly function: string;
+  readonly node: NodeUnderTest;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Our bundle sending over fetch instead. */
+  readonly fetchP50Ms: number;
+  readonly fetchP99Ms: number;
   readonly baselineP50Ms: number;
   readonly baselineP99Ms: number;
   /** The same request sent bare (node:http, headers prepared once), interleaved with our invocations. */
@@ -41,6 +63,16 @@ export interface WarmRow {
   /** p50 of ours minus p50 of the bare request. */
   readonly overRawMs: number;
   readonly invocations: number;
+}
+
+/** One operation sent one request at a time (API key), as a user clicking through an app would. */
+export interface LatencyRow {
+  readonly operation: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorSamples: string[];
 }
 
 export interface LoadRow {
@@ -55,6 +87,7 @@ export interface BenchResults {
   readonly bundles: BundleRow[];
   readonly coldStart: ColdStartRow[];
   readonly warm: WarmRow[];
+  readonly latency: LatencyRow[];
   readonly signing: { readonly usPerOp: number; readonly baselineUsPerOp: number; readonly ratio: number; readonly sdkUsPerOp: number };
   readonly local: {
     readonly rps: number;
@@ -87,7 +120,11 @@ export interface BenchResults {
   readonly meta: {
     readonly quick: boolean;
     readonly date: string;
+    /** The host's Node.js, which runs the local cloud and the load generator. */
     readonly node: string;
+    /** The callers' Runtime in the template, and the Node.js binaries the cold and warm rows ran on. */
+    readonly runtime: string;
+    readonly nodes: ReadonlyArray<NodeUnderTest & { readonly reason?: string }>;
     readonly cpus: number;
     readonly commit?: string;
     /** One-minute load average when the run started: above the core count, other work shared the machine. */
@@ -123,14 +160,41 @@ export function formatReport(results: BenchResults): string {
       ]),
     ),
     table(
-      [`cold start (median of ${results.coldStart[0]?.samples ?? 0})`, 'ours', 'twin', 'ours/twin', 'ours from process start', 'twin from process start'],
-      results.coldStart.map((row) => [row.function, ms(row.ms), ms(row.baselineMs), ratio(row.ratio), ms(row.processMs), ms(row.baselineProcessMs)]),
+      [
+        `cold start (median of ${results.coldStart[0]?.samples ?? 0})`,
+        'Node.js',
+        'ours',
+        'ours on fetch',
+        'twin',
+        'ours/twin',
+        'ours/fetch',
+        'ours from process start',
+        'fetch from process start',
+        'twin from process start',
+        'CPU ms: ours / fetch / twin',
+      ],
+      results.coldStart.map((row) => [
+        row.function,
+        nodeCell(row.node),
+        ms(row.ms),
+        ms(row.fetchMs),
+        ms(row.baselineMs),
+        ratio(row.ratio),
+        ratio(row.ms / row.fetchMs),
+        ms(row.processMs),
+        ms(row.fetchProcessMs),
+        ms(row.baselineProcessMs),
+        `${row.cpuMs.toFixed(1)} / ${row.fetchCpuMs.toFixed(1)} / ${row.baselineCpuMs.toFixed(1)}`,
+      ]),
     ),
     table(
       [
         `warm (${results.warm[0]?.invocations ?? 0} invocations)`,
+        'Node.js',
         'ours p50',
         'ours p99',
+        'fetch p50',
+        'fetch p99',
         'bare request p50',
         'ours − bare',
         'twin p50',
@@ -139,8 +203,11 @@ export function formatReport(results: BenchResults): string {
       ],
       results.warm.map((row) => [
         row.function,
+        nodeCell(row.node),
         ms(row.p50Ms),
         ms(row.p99Ms),
+        ms(row.fetchP50Ms),
+        ms(row.fetchP99Ms),
         ms(row.rawP50Ms),
         ms(row.overRawMs),
         ms(row.baselineP50Ms),
@@ -205,6 +272,10 @@ export function formatReport(results: BenchResults): string {
       ],
     ),
     table(
+      ['local cloud, one request at a time (API key)', 'p50', 'p99', 'requests', 'errors'],
+      results.latency.map((row) => [row.operation, ms(row.p50Ms), ms(row.p99Ms), String(row.requests), String(row.errors)]),
+    ),
+    table(
       ['CPU per request (ms)', 'server process', 'Lambda workers', 'load generator', 'total', 'cores the server got'],
       Object.entries(local.cpuMsPerRequest).map(([name, cpu]) => [
         name,
@@ -217,8 +288,50 @@ export function formatReport(results: BenchResults): string {
     ),
   ];
   const meta = results.meta;
+  const callersOn = meta.nodes.map((node) => `${node.version} (${node.label})`).join(' and ');
   return (
-    `${sections.join('\n\n')}\n\n${meta.quick ? 'quick run' : 'full run'}: Node ${meta.node}, ${meta.cpus} cores (load average ${meta.loadAverageAtStart} at the start), ` +
+    `${sections.join('\n\n')}\n\n${meta.quick ? 'quick run' : 'full run'}: callers (${meta.runtime}) on Node ${callersOn}; ` +
+    `local cloud and load on the host's Node ${meta.node}, ${meta.cpus} cores (load average ${meta.loadAverageAtStart} at the start), ` +
     `${local.maxWorkersPerFunction} Lambda workers per function, ${meta.date}${meta.commit ? `, ${meta.commit}` : ''}, ${meta.elapsedS.toFixed(0)} s`
   );
+}
+
+function nodeCell(node: NodeUnderTest): string {
+  return `${node.version} (${node.label})`;
+}
+
+/**
+ * What makes a run fail (CI runs `npm run bench -- --quick`): an error or a missing row, never a timing. Empty when
+ * the run is complete: every caller has a bundle row and a cold and a warm row on each Node.js, and the load saw no
+ * error and served requests.
+ */
+export function missingRows(results: BenchResults, callers: number): string[] {
+  const problems: string[] = [];
+  const nodes = results.meta.nodes.length;
+  if (results.bundles.length !== callers) problems.push(`${results.bundles.length} bundle rows, expected ${callers}`);
+  if (results.coldStart.length !== callers * nodes) problems.push(`${results.coldStart.length} cold-start rows, expected ${callers * nodes}`);
+  if (results.warm.length !== callers * nodes) problems.push(`${results.warm.length} warm rows, expected ${callers * nodes}`);
+  const timings = [
+    ...results.coldStart.flatMap((row) => [row.ms, row.fetchMs, row.baselineMs]),
+    ...results.warm.flatMap((row) => [row.p50Ms, row.fetchP50Ms, row.baselineP50Ms, row.rawP50Ms]),
+  ];
+  if (timings.some((value) => !Number.isFinite(value) || value <= 0)) problems.push('a cold or warm row without a measurement');
+  if (results.latency.length !== 3) problems.push(`${results.latency.length} rows of latency at concurrency 1, expected 3`);
+  for (const row of results.latency) {
+    if (row.errors > 0) problems.push(`${row.operation} one at a time: ${row.errors} errors`);
+    if (row.requests === 0) problems.push(`${row.operation} one at a time: no request served`);
+  }
+  const { local } = results;
+  const loads: Array<[string, number, number]> = [
+    ['ours, API key', local.errors, local.requests],
+    ['ours, IAM', local.iamErrors, local.iamRequests],
+    ['peer, API key', local.peerErrors, local.peerRequests],
+  ];
+  for (const [name, errors, requests] of loads) {
+    if (errors > 0) problems.push(`${name}: ${errors} errors under load`);
+    if (requests === 0) problems.push(`${name}: no request served under load`);
+  }
+  if ((local.peerIamErrors ?? 0) > 0) problems.push(`peer, IAM: ${local.peerIamErrors} errors under load`);
+  if (!Number.isFinite(results.signing.usPerOp) || results.signing.usPerOp <= 0) problems.push('no signing measurement');
+  return problems;
 }

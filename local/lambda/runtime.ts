@@ -158,13 +158,27 @@ export class LambdaRuntime {
    * (throw, time out, crash) comes back as a result with `functionError: 'Unhandled'`.
    */
   async invoke(nameOrArn: string, payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.invokeText(nameOrArn, payload.length, () => payloadText(payload), options);
+  }
+
+  /**
+   * Invokes with an event already in memory (AppSync's Lambda data sources): the same checks and limits as `invoke`,
+   * but the event is encoded once, straight to the text the worker gets, instead of to bytes that are then decoded
+   * and parsed again to check they are JSON (they are: JSON.stringify made them).
+   */
+  async invokeEvent(nameOrArn: string, event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const text = JSON.stringify(event) ?? 'null';
+    return this.invokeText(nameOrArn, Buffer.byteLength(text, 'utf8'), () => text, options);
+  }
+
+  private async invokeText(nameOrArn: string, payloadBytes: number, eventText: () => string, options: InvokeOptions): Promise<InvokeResult> {
     if (this.closing) throw new ServiceShuttingDownError();
     const { fn, arn } = this.resolveTarget(nameOrArn, options.qualifier);
     const invocationType = checkEnum<InvocationType>(options.invocationType ?? 'RequestResponse', 'invocationType', ['Event', 'RequestResponse', 'DryRun']);
     const logType = checkEnum<LogType>(options.logType ?? 'None', 'logType', ['None', 'Tail']);
     const limit = invocationType === 'Event' ? MAX_EVENT_REQUEST_BYTES : MAX_SYNC_REQUEST_BYTES;
-    if (payload.length > limit) throw payloadTooLarge(invocationType, payload.length);
-    const text = payloadText(payload);
+    if (payloadBytes > limit) throw payloadTooLarge(invocationType, payloadBytes);
+    const text = eventText();
     const clientContext = decodeClientContext(options.clientContext);
     const requestId = randomUUID();
     const base = { executedVersion: '$LATEST' as const, requestId };

@@ -23,6 +23,8 @@ export interface LambdaService extends LocalService {
   readonly runtime: LambdaRuntime;
   /** Invokes in process, without HTTP nor authentication (AppSync's Lambda data sources). */
   readonly invoke: LambdaRuntime['invoke'];
+  /** Invoke with an event in memory, encoded once (AppSync's Lambda data sources). */
+  readonly invokeEvent: LambdaRuntime['invokeEvent'];
   /** The ARN an Invoke request targets, whether or not the function exists. */
   readonly targetArn: LambdaRuntime['targetArn'];
   readonly listWorkers: LambdaRuntime['listWorkers'];
@@ -59,6 +61,7 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
     environment: { AWS_ENDPOINT_URL_LAMBDA: invokeApi.url },
     runtime,
     invoke: (nameOrArn, payload, invokeOptions) => runtime.invoke(nameOrArn, payload, invokeOptions),
+    invokeEvent: (nameOrArn, event, invokeOptions) => runtime.invokeEvent(nameOrArn, event, invokeOptions),
     targetArn: (nameOrArn, qualifier) => runtime.targetArn(nameOrArn, qualifier),
     listWorkers: () => runtime.listWorkers(),
     close: () =>

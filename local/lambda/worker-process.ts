@@ -201,7 +201,9 @@ export class WorkerProcess {
       env: options.environment,
       execArgv: options.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // V8's structured clone: the payload (already JSON text) is copied as a string, not JSON-encoded a second
+      // time around the message and decoded again on the other side.
+      serialization: 'advanced',
     });
     this.pid = this.child.pid;
     track(this.child);

@@ -422,6 +422,17 @@ describe('requests refused before running', () => {
     });
   });
 
+  test('an event in memory (invokeEvent, as AppSync invokes) arrives whole, with the same size limits as a payload', async () => {
+    const event = { text: 'quote " backslash \\ é 日本 🎉', list: [1, null, true], nested: { deep: { deeper: 'x' } } };
+    expect(payloadOf(await runtime.invokeEvent('fixture-echo-esm', event)).event).toEqual(event);
+    await expect(runtime.invokeEvent('fixture-echo-esm', 'x'.repeat(6_291_456))).rejects.toMatchObject({
+      statusCode: 413,
+      errorType: 'RequestEntityTooLargeException',
+      message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    });
+    await expect(runtime.invokeEvent('no-such-fn', {})).rejects.toMatchObject({ statusCode: 404, errorType: 'ResourceNotFoundException' });
+  });
+
   test('DryRun answers 204 without running anything; Event answers 202 and runs in the background', async () => {
     const dry = await runtime.invoke('fixture-noisy', Buffer.from('{}'), { invocationType: 'DryRun' });
     expect(dry).toMatchObject({ statusCode: 204, executedVersion: '$LATEST' });
