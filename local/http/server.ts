@@ -42,11 +42,22 @@ export async function listen(
   return adopt(createServer(handler), options);
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than the idle timeouts of the clients that reach the local
+ * cloud (undici's fetch: 4 s; the callers' agent: 4 s or the server's hint), so that the client is the one to close: a
+ * server closing first races a client that reuses the socket at that moment, and its request is reset (ECONNRESET),
+ * which a busy machine makes likely with Node's default of 5 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Listens with a server made elsewhere (dynalite makes its own). */
 export async function adopt(
   server: Server,
   options: { readonly host: string; readonly port: number; readonly onError?: (error: Error) => void },
 ): Promise<HttpListener> {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node's advice: headersTimeout above keepAliveTimeout, so that an idle socket is not cut as a slow request.
+  server.headersTimeout = Math.max(server.headersTimeout, KEEP_ALIVE_TIMEOUT_MS + 1_000);
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(error)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();

@@ -106,3 +106,16 @@ describe('listen, headers too large', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 431 /);
   });
 });
+
+test('an idle keep-alive connection outlives the clients’ own idle timeouts (undici: 4 s), so the client closes first and never reuses a socket the server is closing', async () => {
+  const listener = await listen((_req, res) => res.end('ok'), { host: '127.0.0.1', port: 0 });
+  try {
+    expect(listener.server.keepAliveTimeout).toBeGreaterThan(10_000);
+    expect(listener.server.headersTimeout).toBeGreaterThan(listener.server.keepAliveTimeout);
+    const response = await fetch(`${listener.url}/`);
+    await response.text();
+    expect(response.headers.get('keep-alive')).toBe(`timeout=${Math.floor(listener.server.keepAliveTimeout / 1000)}`);
+  } finally {
+    await listener.close();
+  }
+});
