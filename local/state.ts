@@ -67,6 +67,10 @@ export const STATE_ENTRIES = [
   'amplifyconfiguration.json',
   'amplify_outputs.json',
   'work',
+  // The local certificate authority and the AppSync port's certificate (a reset makes new ones, to be trusted again).
+  'tls',
+  // The console's saved test events.
+  'console',
 ] as const;
 
 /**
