@@ -27,7 +27,7 @@ function readmeBlock(): string {
 function printedBlock(stdout: string): string {
   const start = stdout.indexOf('\nTry it');
   const lines = stdout.slice(stdout.indexOf('\n', start + 1) + 1).split('\n');
-  const end = lines.findIndex((line) => /^(Not emulated|Press Ctrl-C)/.test(line));
+  const end = lines.findIndex((line) => /^(Not emulated|Not fully emulated|Press Ctrl-C)/.test(line));
   return `${lines
     .slice(0, end)
     .map((line) => line.replace(/^ {2}/, ''))
