@@ -97,8 +97,8 @@ interface Started {
   readonly exited: Promise<void>;
 }
 
-/** `npm start` (or `timeout 20 npm start`) in a process group of its own, so that a signal reaches only the process it is sent to. */
-async function startNpm(name: string, command: string[] = ['npm', 'start', '--']): Promise<Started> {
+/** Launches `command` (`npm start --` or `timeout 20 npm start --`) on free ports in a process group of its own, so that a signal reaches only the process it is sent to; its output is collected. */
+function launchNpm(name: string, command: string[]): { launcher: ChildProcess; stateDir: string; output(): string } {
   const stateDir = path.join(root, name);
   const [file, ...args] = command;
   const launcher = spawn(
@@ -115,9 +115,15 @@ async function startNpm(name: string, command: string[] = ['npm', 'start', '--']
   let output = '';
   launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { launcher, stateDir, output: () => output };
+}
+
+/** `npm start`, once it is ready and a function has run. */
+async function startNpm(name: string, command: string[] = ['npm', 'start', '--']): Promise<Started> {
+  const { launcher, stateDir, output: collected } = launchNpm(name, command);
   const exited = new Promise<void>((resolve) => launcher.once('exit', () => resolve()));
-  const ready = await Promise.race([eventually(() => output.includes(READY), 90_000, 50), exited.then(() => false)]);
-  if (!ready) throw new Error(`npm start did not start:\n${output}`);
+  const ready = await Promise.race([eventually(() => collected().includes(READY), 90_000, 50), exited.then(() => false)]);
+  if (!ready) throw new Error(`npm start did not start:\n${collected()}`);
   const nodePid = descendants(launcher.pid!).find((pid) => commandLine(pid).includes('local/start.ts') && /node/.test(commandLine(pid).split(' ')[0]))!;
   expect(nodePid).toBeDefined();
   const endpoints = JSON.parse(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')) as {
@@ -133,7 +139,7 @@ async function startNpm(name: string, command: string[] = ['npm', 'start', '--']
   // node (npm start execs it: no shell in between) and at least one worker.
   expect(tree.length).toBeGreaterThanOrEqual(2);
   const ports = [graphqlUrl, endpoints.lambda, endpoints.dynamodb].map((url) => Number(new URL(url).port));
-  return { launcher, nodePid, tree, ports, output: () => output, exited };
+  return { launcher, nodePid, tree, ports, output: collected, exited };
 }
 
 async function expectAllGone(started: Started): Promise<void> {
@@ -171,37 +177,7 @@ test.each(['SIGHUP', 'SIGKILL'] as const)(
 );
 
 test('`timeout 20 npm start` leaves no process and no listening port behind', async () => {
-  const stateDir = path.join(root, 'timeout');
-  const launcher = spawn(
-    'timeout',
-    [
-      '20',
-      'npm',
-      'start',
-      '--',
-      '--no-synth',
-      '--assembly',
-      assemblyDir,
-      '--state-dir',
-      stateDir,
-      '--graphql-port',
-      '0',
-      '--lambda-port',
-      '0',
-      '--dynamodb-port',
-      '0',
-    ],
-    {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  spawned.add(launcher);
-  let output = '';
-  launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { launcher, stateDir, output } = launchNpm('timeout', ['timeout', '20', 'npm', 'start', '--']);
   // Whatever stage the 20 s end it in (starting, or serving), every process seen on the way must be gone after.
   const seen = new Set<number>();
   const watch = setInterval(() => {
@@ -211,7 +187,7 @@ test('`timeout 20 npm start` leaves no process and no listening port behind', as
   clearInterval(watch);
   expect(seen.size).toBeGreaterThanOrEqual(2);
   const gone = await eventually(() => [...seen].every((pid) => !isAlive(pid)), 20_000, 50);
-  expect({ alive: [...seen].filter(isAlive).map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`), output: gone ? '' : output }).toEqual({
+  expect({ alive: [...seen].filter(isAlive).map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`), output: gone ? '' : output() }).toEqual({
     alive: [],
     output: '',
   });
