@@ -22,7 +22,16 @@ import type * as Https from 'node:https';
  * older (CommonJS, or the ESM bundles, whose banner defines require: lib/todo-function.ts).
  */
 const http: typeof Http = process.getBuiltinModule?.('node:http') ?? require('node:http');
-const https: typeof Https = process.getBuiltinModule?.('node:https') ?? require('node:https');
+/**
+ * node:https only when an endpoint is https: it loads node:tls, ~4 ms of a cold start's CPU on Node.js 24 (a cold-start
+ * profile of the API-key caller on the local cloud's http endpoint). A deployed caller (an https endpoint) loads it on
+ * its first request instead of at import: the same cost, one step later.
+ */
+let httpsModule: typeof Https | undefined;
+function https(): typeof Https {
+  httpsModule ??= process.getBuiltinModule?.('node:https') ?? require('node:https');
+  return httpsModule as typeof Https;
+}
 
 export interface HttpAnswer {
   readonly status: number;
@@ -67,7 +76,7 @@ let httpsAgent: Https.Agent | undefined;
  */
 function agentFor(endpoint: URL): Http.Agent {
   if (endpoint.protocol === 'https:') {
-    httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS });
+    httpsAgent ??= new (https().Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS });
     return httpsAgent;
   }
   httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS });
@@ -81,7 +90,7 @@ function agentFor(endpoint: URL): Http.Agent {
  * code) on a network failure.
  */
 export function postText(endpoint: URL, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number): Promise<HttpAnswer> {
-  const send = endpoint.protocol === 'https:' ? https.request : http.request;
+  const send = endpoint.protocol === 'https:' ? https().request : http.request;
   const payload = Buffer.from(body, 'utf8');
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;

@@ -5,12 +5,14 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { postText, TransportTimeoutError, TruncatedAnswerError } from '../../../lambda/shared/http-transport';
+import { localCertificate } from '../../../local/http/local-certificate';
 import { nodeBinaryFor } from '../../../local/lambda/node-runtime';
 import { closedPort } from '../../support/closed-port';
 
@@ -220,36 +222,55 @@ describe('on the functions’ Node.js, bundled as the callers are', () => {
       },
     },
   ];
-  it.each(cases)('$caller never loads undici (fetch), whose first load is the cold-start cost this transport avoids', async ({ caller, env }) => {
-    const server = await serve((_request, _body, response) => json(response, 200, { data: { listTodos: { items: [], nextToken: null } } }));
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'transport-bundle-'));
-    try {
-      // As lib/todo-function.ts has NodejsFunction bundle a caller (ES module, the banner's require).
-      await build({
-        entryPoints: [path.join(__dirname, '..', '..', '..', 'lambda', 'callers', caller)],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        external: ['@aws-sdk/*'],
-        banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-        outfile: path.join(outdir, 'index.mjs'),
-        logLevel: 'error',
-      });
-      const node = await nodeBinaryFor('nodejs24.x');
-      const probe = `const { handler } = await import(${JSON.stringify(path.join(outdir, 'index.mjs'))});
+  it.each(cases)(
+    '$caller never loads undici (fetch), nor node:tls for an http endpoint: the cold-start costs this transport avoids',
+    async ({ caller, env }) => {
+      const server = await serve((_request, _body, response) => json(response, 200, { data: { listTodos: { items: [], nextToken: null } } }));
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'transport-bundle-'));
+      try {
+        // As lib/todo-function.ts has NodejsFunction bundle a caller (ES module, the banner's require).
+        await build({
+          entryPoints: [path.join(__dirname, '..', '..', '..', 'lambda', 'callers', caller)],
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node24',
+          mainFields: ['module', 'main'],
+          minify: true,
+          external: ['@aws-sdk/*'],
+          banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+          outfile: path.join(outdir, 'index.mjs'),
+          logLevel: 'error',
+        });
+        const node = await nodeBinaryFor('nodejs24.x');
+        const probe = `const { handler } = await import(${JSON.stringify(path.join(outdir, 'index.mjs'))});
 const result = await handler({ limit: 1 }, { getRemainingTimeInMillis: () => 10000 });
 const loaded = (part) => process.moduleLoadList.some((name) => name.includes(part));
-console.log(JSON.stringify({ statusCode: result.statusCode, undici: loaded('undici') }));`;
-      const { stdout } = await run(node.path, ['--input-type=module', '-e', probe], {
-        env: { PATH: process.env.PATH, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: server.url.href, ...env },
-        timeout: 60_000,
-      });
-      expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ statusCode: 200, undici: false });
+console.log(JSON.stringify({ statusCode: result.statusCode, undici: loaded('undici'), tls: loaded('NativeModule tls') }));`;
+        const { stdout } = await run(node.path, ['--input-type=module', '-e', probe], {
+          env: { PATH: process.env.PATH, API_TODOAPI_GRAPHQLAPIENDPOINTOUTPUT: server.url.href, ...env },
+          timeout: 60_000,
+        });
+        expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ statusCode: 200, undici: false, tls: false });
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe('an https endpoint', () => {
+  // GIVEN a TLS server on loopback whose certificate comes from the local cloud's own authority (not a public one)
+  it('is reached over TLS, and a certificate no trusted authority signed is refused', async () => {
+    const certificate = await localCertificate(undefined, ['127.0.0.1']);
+    const server = https.createServer({ key: certificate.key, cert: certificate.certificate }, (_request, response) => response.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`);
+      // WHEN the transport posts to it THEN the handshake happened and the chain was checked against Node's trusted CAs
+      await expect(postText(url, {}, '{}', 10_000)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
     } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
