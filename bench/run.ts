@@ -487,27 +487,21 @@ async function warmRuns(
   runtime: string,
 ): Promise<WarmRow> {
   const events = Array.from({ length: 50 }, (_, index) => eventFor(spec, index, `warm ${spec.id}`));
-  const run = async (variant: VariantName): Promise<WarmRun> => {
-    const dir = variants[variant];
-    // Ours is interleaved with the same request sent bare, its floor.
-    const raw = variant === 'ours' ? 'raw' : 'no-raw';
-    const child = startChild(invoker, ['warm', bundleFile(dir), JSON.stringify(events), String(plan.warmInvocations), String(plan.warmup), raw], {
-      env: lambdaEnvironment(fn, dir, variant === 'twin', runtime),
-      cwd: dir,
-      execPath: node.path,
-    });
-    const result = await child.next<WarmRun>('warm', 300_000);
-    await child.stop(1000);
-    if (result.failures.length > 0) throw new Error(`${spec.id} (${variant}, Node.js ${node.version}) failed warm invocations: ${result.failures.join('; ')}`);
-    return result;
-  };
-  // One process each (all invocations in it); the order rotates from caller to caller, so that a drift of the server
-  // over the run does not always weigh on the same one.
-  const runs = {} as Record<VariantName, WarmRun>;
-  for (const variant of rotation(CALLERS.indexOf(spec))) runs[variant] = await run(variant);
+  // One process for all three and the bare request, interleaved turn by turn (invoker.ts): the function's own
+  // environment (ours), in which the twin finds the same endpoint, key and credentials it reads.
+  const bundles = Object.fromEntries(VARIANTS.map((variant) => [variant, bundleFile(variants[variant])]));
+  const child = startChild(invoker, ['warm', JSON.stringify(bundles), JSON.stringify(events), String(plan.warmInvocations), String(plan.warmup)], {
+    env: lambdaEnvironment(fn, variants.ours, false, runtime),
+    cwd: variants.ours,
+    execPath: node.path,
+  });
+  const result = await child.next<WarmRun>('warm', 600_000);
+  await child.stop(1000);
+  if (result.failures.length > 0) throw new Error(`${spec.id} (Node.js ${node.version}) failed warm invocations: ${result.failures.join('; ')}`);
+  const runs = Object.fromEntries(VARIANTS.map((variant) => [variant, { ms: result.ms[variant] ?? [] }])) as Record<VariantName, { ms: number[] }>;
   const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
   const oursSorted = sorted(runs.ours.ms);
-  const rawSorted = sorted(runs.ours.rawMs);
+  const rawSorted = sorted(result.rawMs);
   const fetchSorted = sorted(runs.fetch.ms);
   const twinSorted = sorted(runs.twin.ms);
   return {
@@ -522,6 +516,7 @@ async function warmRuns(
     rawP50Ms: round(percentile(rawSorted, 0.5), 3),
     rawP99Ms: round(percentile(rawSorted, 0.99), 3),
     overRawMs: round(percentile(oursSorted, 0.5) - percentile(rawSorted, 0.5), 3),
+    baselineOverRawMs: round(percentile(twinSorted, 0.5) - percentile(rawSorted, 0.5), 3),
     invocations: runs.ours.ms.length,
   };
 }

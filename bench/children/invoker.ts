@@ -6,9 +6,10 @@
  * - `cold <bundle> <event>`: one process per sample; reports the time from just before loading the bundle to the end
  *   of the first invocation (Lambda's Init Duration + first Duration, without the runtime's own bootstrap), and the
  *   time since the process started.
- * - `warm <bundle> <events> <count> <warmup> <raw>`: `count` invocations one after the other (after `warmup` untimed
- *   ones); with `raw`, each invocation is followed by the same HTTP request sent bare (node:http, keep-alive, headers
- *   prepared once), so the two are measured interleaved under the same conditions.
+ * - `warm <bundles> <events> <count> <warmup>`: every bundle of `bundles` (a JSON object, variant name to file) in this
+ *   one process, and `count` turns (after `warmup` untimed ones) of one invocation of each and the same HTTP request
+ *   sent bare (node:http, keep-alive, headers prepared once), the order rotating each turn: all measured interleaved,
+ *   under the same conditions.
  */
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -33,7 +34,8 @@ export interface ColdSample {
 
 export interface WarmRun {
   readonly type: 'warm';
-  readonly ms: number[];
+  /** Each variant's invocation times, by the name it was given. */
+  readonly ms: Record<string, number[]>;
   readonly rawMs: number[];
   readonly failures: string[];
 }
@@ -143,32 +145,49 @@ async function rawSender(event: Record<string, unknown>): Promise<() => Promise<
     });
 }
 
-async function warm(bundle: string, events: Record<string, unknown>[], count: number, warmup: number, withRaw: boolean): Promise<WarmRun> {
-  const handler = await load(bundle);
-  const raw = withRaw ? await rawSender(events[0]) : undefined;
-  const ms: number[] = [];
+/**
+ * Every variant's bundle loaded into this one process, then, turn after turn, one invocation of each and one bare
+ * request, in an order that rotates every turn: the variants meet the same server, the same machine load and the same
+ * process (its GC, its JIT) at the same moments, so their differences are theirs and not those of when they ran.
+ */
+async function warm(bundles: Record<string, string>, events: Record<string, unknown>[], count: number, warmup: number): Promise<WarmRun> {
+  const variants = Object.keys(bundles);
+  const handlers = new Map<string, Handler>();
+  for (const variant of variants) handlers.set(variant, await load(bundles[variant]));
+  const raw = await rawSender(events[0]);
+  const ms: Record<string, number[]> = Object.fromEntries(variants.map((variant) => [variant, []]));
   const rawMs: number[] = [];
   const failures: string[] = [];
+  const steps = [...variants, RAW];
   for (let index = 0; index < warmup + count; index++) {
     const event = events[index % events.length];
-    const started = performance.now();
-    const result = await handler(event, context());
-    const elapsed = performance.now() - started;
-    if (result.statusCode !== 200 && failures.length < 5) failures.push(`${result.statusCode} ${result.body.slice(0, 200)}`);
-    const rawElapsed = raw ? await raw() : undefined;
-    if (index < warmup) continue;
-    ms.push(elapsed);
-    if (rawElapsed !== undefined) rawMs.push(rawElapsed);
+    for (let offset = 0; offset < steps.length; offset++) {
+      const step = steps[(index + offset) % steps.length];
+      let elapsed: number;
+      if (step === RAW) {
+        elapsed = await raw();
+      } else {
+        const started = performance.now();
+        const result = await (handlers.get(step) as Handler)(event, context());
+        elapsed = performance.now() - started;
+        if (result.statusCode !== 200 && failures.length < 5) failures.push(`${step}: ${result.statusCode} ${result.body.slice(0, 200)}`);
+      }
+      if (index < warmup) continue;
+      if (step === RAW) rawMs.push(elapsed);
+      else ms[step].push(elapsed);
+    }
   }
   return { type: 'warm', ms, rawMs, failures };
 }
+
+const RAW = 'bare request';
 
 async function main(): Promise<ColdSample | WarmRun> {
   const [mode, bundle, ...rest] = process.argv.slice(2);
   if (mode === 'cold') return cold(bundle, JSON.parse(rest[0]));
   if (mode === 'warm') {
-    const [events, count, warmup, raw] = rest;
-    return warm(bundle, JSON.parse(events) as Record<string, unknown>[], Number(count), Number(warmup), raw === 'raw');
+    const [events, count, warmup] = rest;
+    return warm(JSON.parse(bundle) as Record<string, string>, JSON.parse(events) as Record<string, unknown>[], Number(count), Number(warmup));
   }
   throw new Error(`unknown mode ${mode}`);
 }

@@ -62,6 +62,8 @@ export interface WarmRow {
   readonly rawP99Ms: number;
   /** p50 of ours minus p50 of the bare request. */
   readonly overRawMs: number;
+  /** The twin's p50 less the bare request's: its own time, as overRawMs is ours. */
+  readonly baselineOverRawMs: number;
   readonly invocations: number;
 }
 
@@ -189,7 +191,7 @@ export function formatReport(results: BenchResults): string {
     ),
     table(
       [
-        `warm (${results.warm[0]?.invocations ?? 0} invocations)`,
+        `warm (${results.warm[0]?.invocations ?? 0} turns, interleaved)`,
         'Node.js',
         'ours p50',
         'ours p99',
@@ -199,6 +201,7 @@ export function formatReport(results: BenchResults): string {
         'ours − bare',
         'twin p50',
         'twin p99',
+        'twin − bare',
         'ours/twin p50',
       ],
       results.warm.map((row) => [
@@ -212,6 +215,7 @@ export function formatReport(results: BenchResults): string {
         ms(row.overRawMs),
         ms(row.baselineP50Ms),
         ms(row.baselineP99Ms),
+        ms(row.baselineOverRawMs),
         ratio(row.p50Ms / row.baselineP50Ms),
       ]),
     ),

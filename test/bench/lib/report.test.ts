@@ -40,6 +40,7 @@ function warm(fn: string, node = NODE_24): WarmRow {
     rawP50Ms: 0.9,
     rawP99Ms: 1.9,
     overRawMs: 0.1,
+    baselineOverRawMs: 0.1,
     invocations: 100,
   };
 }
