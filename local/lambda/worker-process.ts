@@ -133,6 +133,10 @@ class Phase {
   received(message: WorkerMessage): void {
     if (this.settled) return;
     this.message = message;
+    if (message.type === 'result' && message.quiet) {
+      this.end({ kind: 'message', message });
+      return;
+    }
     this.check();
     if (!this.settled) this.graceTimer = setTimeout(() => this.end({ kind: 'message', message }), MARKER_GRACE_MS);
   }

@@ -54,6 +54,11 @@ export interface ResultMessage {
   maxRssKb: number;
   /** The worker exits after this message (uncaught exception / unhandled rejection), as the Node.js runtime does. */
   exiting?: boolean;
+  /**
+   * Nothing was written through process.stdout or process.stderr (console included) during the invocation, so no
+   * end markers follow: the invocation's log is complete with this message.
+   */
+  quiet?: boolean;
 }
 
 export type WorkerMessage = ReadyMessage | InitErrorMessage | ResultMessage;

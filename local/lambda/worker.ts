@@ -65,7 +65,24 @@ function send(message: WorkerMessage, then?: () => void): void {
 const writeStdout = process.stdout.write.bind(process.stdout);
 const writeStderr = process.stderr.write.bind(process.stderr);
 
+/**
+ * Whether anything went through process.stdout or process.stderr (console, the function's own writes) since the last
+ * markers. An invocation that wrote nothing ends without markers (ResultMessage.quiet): the two marker writes, and the
+ * parent's two reads of them, were two of the three messages a silent invocation (a resolver, typically) sent back. Output
+ * written to file descriptors 1 and 2 without the streams (fs.writeSync(1), a child process with inherited stdio) is
+ * still logged, but after such an invocation's END line and outside its LogType Tail.
+ */
+let wroteSinceMarkers = false;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, ...args: Parameters<typeof write>) {
+    wroteSinceMarkers = true;
+    return write.apply(this, args);
+  } as typeof write;
+}
+
 function writeMarkers(tag: string, flushed?: () => void): void {
+  wroteSinceMarkers = false;
   const line = markerLine(tag);
   let pending = 2;
   const done = () => {
@@ -362,8 +379,12 @@ function runInvocation(handler: Handler, message: InvokeMessage): void {
       current = undefined;
       phase = 'idle';
     }
-    writeMarkers(`end:${invocation.requestId}`);
-    send(result);
+    if (wroteSinceMarkers) {
+      writeMarkers(`end:${invocation.requestId}`);
+      send(result);
+    } else {
+      send({ ...result, quiet: true });
+    }
   }
   const outcomeOf = (error: unknown, value: unknown): Outcome => (error !== undefined && error !== null ? { ok: false, error } : { ok: true, value });
 

@@ -136,6 +136,15 @@ export const handler = async () => 'never loaded';
 };
 `,
   },
+  'sometimes-silent': {
+    'index.mjs': `import { writeSync } from 'node:fs';
+export const handler = async (event) => {
+  if (event.say) console.log(event.say);
+  if (event.raw) writeSync(1, event.raw + '\\n');
+  return { said: event.say ?? null };
+};
+`,
+  },
   'missing-package-esm': {
     'index.mjs': `import nothing from 'no-such-package-anywhere';
 export const handler = async () => nothing;

@@ -50,6 +50,7 @@ beforeAll(() => {
       fixtures.def('malformed'),
       fixtures.def('callback'),
       fixtures.def('noisy'),
+      fixtures.def('sometimes-silent'),
       fixtures.def('missing-package-esm'),
       fixtures.def('missing-package-cjs'),
       fixtures.def('syntax-error'),
@@ -344,6 +345,25 @@ describe('logs', () => {
     expect(tail(warm)).not.toContain(id);
     expect(cold.logResult).toBeDefined();
     expect((await call('fixture-noisy', { lines: 1 })).logResult).toBeUndefined();
+  });
+
+  test('an invocation that writes nothing logs START, END and REPORT alone, and the next one that writes keeps its lines', async () => {
+    await call('fixture-sometimes-silent', {});
+    const silent = await call('fixture-sometimes-silent', {}, { logType: 'Tail' });
+    const spoke = await call('fixture-sometimes-silent', { say: 'spoken line' }, { logType: 'Tail' });
+    const silentAgain = await call('fixture-sometimes-silent', {}, { logType: 'Tail' });
+    expect(payloadOf(silent)).toEqual({ said: null });
+    for (const result of [silent, silentAgain]) {
+      const id = result.requestId;
+      expect(tail(result)).toMatch(new RegExp(`^START RequestId: ${id} Version: \\$LATEST\nEND RequestId: ${id}\nREPORT RequestId: ${id}\t[^\n]+\n$`));
+    }
+    expect(tail(spoke)).toMatch(new RegExp(`\tINFO\tspoken line\nEND RequestId: ${spoke.requestId}\n`));
+  });
+
+  test('a line written straight to file descriptor 1 by an otherwise silent invocation is still logged', async () => {
+    const result = await call('fixture-sometimes-silent', { raw: 'straight to fd 1' });
+    expect(result.statusCode).toBe(200);
+    expect(await eventually(() => logLines.includes('[fixture-sometimes-silent] straight to fd 1'), 10_000)).toBe(true);
   });
 
   test('the tail is the last 4 KB, ending with the REPORT line', async () => {
