@@ -1,24 +1,14 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { adopt } from '../http';
+import { authorize as standardAuthorize } from '../iam/authorizer';
 import type { PrincipalStore } from '../iam/principals';
 import type { LocalService } from '../service';
-import { type Authorizer, createDynamoDbGate } from './auth';
+import type { Authorizer } from './auth';
 import { tablesWithResourcePolicy } from './emulation-gaps';
+import { type HostedStore, hostStoreInProcess } from './hosted-store';
 import type { LocalTable } from './model';
+import { hostStoreInThread } from './store-thread';
 
 export type { Authorizer } from './auth';
-
-interface DynaliteOptions {
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}
-
-// dynalite ships no type declarations; this is the one call used from it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const createDynaliteServer = require('dynalite') as (options: DynaliteOptions) => Server;
 
 export interface LocalDynamoDb extends LocalService {
   /** The same as `endpoint`. */
@@ -56,27 +46,26 @@ export interface LocalDynamoDbOptions {
   readonly now?: () => Date;
   /** One line per refused request. */
   readonly log?: (line: string) => void;
+  /**
+   * Serve from a worker thread of its own (store-thread.ts), beside the thread that starts it.
+   * @default true, unless `now` is given: a test's clock reaches a store in the same thread only
+   */
+  readonly thread?: boolean;
 }
 
 /** An embedded DynamoDB-compatible store (dynalite) on loopback, behind SigV4 and IAM (auth.ts). */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
-  // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
-  const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // Every request goes through the gate; the store's own handler sees only those it let through.
-  const store = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  server.removeAllListeners('request');
-  const gate = createDynamoDbGate({
-    region: options.region,
-    now: options.now ?? (() => new Date()),
-    log: options.log,
-    store: (req, res) => {
-      for (const listener of store) listener(req, res);
-    },
-  });
-  server.on('request', gate.handle);
-  const { url, close } = await adopt(server, { host: options.host, port: options.port });
+  const log = options.log ?? (() => undefined);
+  const inThread = options.thread ?? options.now === undefined;
+  const settings = { host: options.host, port: options.port, dataDir: options.dataDir, region: options.region };
+  const hosted: HostedStore = inThread
+    ? await hostStoreInThread(settings, log)
+    : await hostStoreInProcess({ ...settings, now: options.now ?? (() => new Date()), log });
+  const { url } = hosted;
 
   let adminClient: DynamoDBClient | undefined;
+  // Resolves once the store applies the principals (at once in process; the thread acknowledges them).
+  let authorized: Promise<void> | undefined;
   const ready = (what: string): DynamoDBClient => {
     if (!adminClient) throw new StoreNotReadyError(what);
     return adminClient;
@@ -91,13 +80,18 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       return ready('give a client');
     },
     authorizeWith(principals, authorize) {
-      gate.authorizeWith(principals, authorize);
+      if (inThread && authorize !== standardAuthorize) {
+        throw new Error('A store in its own thread authorizes with local/iam/authorizer.ts only: start it with thread: false to use another authorizer.');
+      }
+      authorized = hosted.authorizeWith(principals, authorize);
+      authorized.catch(() => undefined);
       adminClient?.destroy();
       adminClient = new DynamoDBClient({ endpoint: url, region: options.region, credentials: adminCredentials(principals), maxAttempts: 1 });
     },
     async createTables(tables) {
       const client = ready('create tables');
-      gate.refuseRolesOn(tablesWithResourcePolicy(tables));
+      await authorized;
+      await hosted.refuseRolesOn(tablesWithResourcePolicy(tables));
       const existing = new Set<string>();
       let start: string | undefined;
       do {
@@ -117,7 +111,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     close() {
       closed ??= (async () => {
         adminClient?.destroy();
-        await close();
+        await hosted.close();
       })();
       return closed;
     },

@@ -58,6 +58,19 @@ export interface LocalPrincipal {
 /** The admin's profile in the rendered AWS shared credentials and config files. */
 export const ADMIN_PROFILE = 'local';
 
+/**
+ * What a principal store is built from: the parts of a deployment it reads, plain data (a structured clone of it
+ * builds the same store in another thread: the DynamoDB store's, local/dynamodb/store-thread.ts).
+ */
+export interface PrincipalSource {
+  readonly accountId: string;
+  readonly region: string;
+  readonly adminCredentials: LocalDeployment['adminCredentials'];
+  readonly roles: readonly LocalRole[];
+  readonly resourcePolicies?: LocalDeployment['resourcePolicies'];
+  readonly functions: ReadonlyArray<Pick<LocalDeployment['functions'][number], 'name' | 'roleArn' | 'arn'>>;
+}
+
 interface Entry {
   readonly principal: LocalPrincipal;
   readonly secret: SigningSecret;
@@ -73,6 +86,8 @@ export class PrincipalStore {
     readonly accountId: string,
     readonly region: string,
     entries: readonly Entry[],
+    /** What the store was built from, and when its sessions count as issued: enough to build it again elsewhere. */
+    readonly origin: { readonly source: PrincipalSource; readonly issuedAt: Date },
   ) {
     for (const entry of entries) {
       this.byAccessKey.set(entry.principal.accessKeyId, entry);
@@ -81,7 +96,7 @@ export class PrincipalStore {
   }
 
   /** `issuedAt`: when the sessions' credentials count as issued (`aws:TokenIssueTime`); the local cloud's start. */
-  static fromDeployment(deployment: LocalDeployment, issuedAt = new Date()): PrincipalStore {
+  static fromDeployment(deployment: PrincipalSource & Partial<Omit<LocalDeployment, keyof PrincipalSource>>, issuedAt = new Date()): PrincipalStore {
     const { accountId } = deployment;
     const names = profileNames(deployment);
     const resourcePolicies = new ResourcePolicyIndex(deployment.resourcePolicies);
@@ -147,7 +162,15 @@ export class PrincipalStore {
         role: { arn: role.arn, name: role.roleName },
       });
     }
-    return new PrincipalStore(accountId, deployment.region, entries);
+    const source: PrincipalSource = {
+      accountId,
+      region: deployment.region,
+      adminCredentials: deployment.adminCredentials,
+      roles: deployment.roles,
+      resourcePolicies: deployment.resourcePolicies,
+      functions: deployment.functions.map(({ name, roleArn, arn }) => ({ name, roleArn, arn })),
+    };
+    return new PrincipalStore(accountId, deployment.region, entries, { source, issuedAt });
   }
 
   /** The secret (and session token) a SigV4 verifier needs; undefined for an unknown key. */
@@ -184,7 +207,7 @@ export class PrincipalStore {
   }
 }
 
-function sessionName(deployment: LocalDeployment, roleArn: string, roleName: string): string {
+function sessionName(deployment: PrincipalSource, roleArn: string, roleName: string): string {
   const users = deployment.functions
     .filter((fn) => fn.roleArn === roleArn)
     .map((fn) => fn.name)
@@ -194,7 +217,7 @@ function sessionName(deployment: LocalDeployment, roleArn: string, roleName: str
 }
 
 /** The function a role's session is named after, for `lambda:SourceFunctionArn`. */
-function sourceFunction(deployment: LocalDeployment, role: LocalRole, session: string): { sourceFunctionArn?: string } {
+function sourceFunction(deployment: PrincipalSource, role: LocalRole, session: string): { sourceFunctionArn?: string } {
   const fn = deployment.functions.find((candidate) => candidate.roleArn === role.arn && candidate.name === session);
   return fn ? { sourceFunctionArn: fn.arn } : {};
 }
@@ -208,7 +231,7 @@ function pseudoRoleId(roleArn: string): string {
 }
 
 /** Role ARN → profile name: the role's logical id, prefixed with its stack when two stacks use the same one. */
-function profileNames(deployment: LocalDeployment): Map<string, string> {
+function profileNames(deployment: PrincipalSource): Map<string, string> {
   const counts = new Map<string, number>();
   for (const role of deployment.roles) counts.set(role.logicalId, (counts.get(role.logicalId) ?? 0) + 1);
   const names = new Map<string, string>();

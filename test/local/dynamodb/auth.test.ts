@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { apiKeyClient, post, signedPost } from '../../support/hardening';
+import { apiKeyClient, eventually, post, signedPost } from '../../support/hardening';
 import { type LocalCloudHandle, startTestCloud } from '../../support/local-cloud-harness';
 import { sharedAssembly } from '../../support/shared-assembly';
 
@@ -156,7 +156,10 @@ describe("each role's profile may do what its policies allow, and nothing else",
     await expect(local.dynamoDbClient(principal.profileName).send(new ScanCommand({ TableName: table().tableName }))).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
-    const line = local.logLines.find((entry) => entry.startsWith('dynamodb ') && entry.includes(principal.principalArn));
+    // The store answers from its own thread, whose log lines reach the main thread's log a moment later.
+    const refusalLogged = () => local.logLines.find((entry) => entry.startsWith('dynamodb ') && entry.includes(principal.principalArn));
+    await eventually(() => refusalLogged() !== undefined, 10_000);
+    const line = refusalLogged();
     expect(line).toMatch(/Scan by .*AccessDeniedException, dynamodb:Scan on arn:aws:dynamodb:.* -> 400/);
     const secrets = local.cloud.deployment.roles.flatMap((r) => [r.credentials.secretAccessKey, r.credentials.sessionToken]);
     for (const secret of secrets) expect(local.logLines.join('\n')).not.toContain(secret);
