@@ -61,6 +61,7 @@ const SYSTEM = [
   '<rootDir>/test/local/local-cloud.test.ts',
   '<rootDir>/test/local/schema-edits.test.ts',
   '<rootDir>/test/local/start-cli.test.ts',
+  '<rootDir>/test/local/start-watch.test.ts',
   '<rootDir>/test/local/lambda/node-runtime.test.ts',
   '<rootDir>/test/local/state-guard.test.ts',
   '<rootDir>/test/local/signals.test.ts',

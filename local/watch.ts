@@ -8,6 +8,7 @@
  */
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import * as path from 'node:path';
+import { SynthFailedError } from './errors';
 import type { RunningLocalCloud } from './local-cloud';
 import { SYNTH_SOURCES, type SynthInputs, synthInputs } from './synth-inputs';
 
@@ -62,9 +63,11 @@ export function watchApp(options: WatchOptions): AppWatch {
       ].filter(Boolean);
       options.log(`reloaded in ${Date.now() - started} ms (synth ${synthMs} ms): ${what.length > 0 ? what.join('; ') : 'no resource changed'}`);
     } catch (error) {
-      const message = options.explain(error) ?? `the local cloud could not reload: ${(error as Error)?.stack ?? String(error)}`;
-      options.log(`reload failed after ${Date.now() - started} ms: ${message}`);
-      options.log('The running version is kept; save a fix and it reloads.');
+      const message =
+        error instanceof SynthFailedError
+          ? 'the synth failed (the error is above).'
+          : (options.explain(error) ?? `the local cloud could not reload: ${(error as Error)?.stack ?? String(error)}`);
+      options.log(`reload failed after ${Date.now() - started} ms: ${message} The running version is kept; save a fix and it reloads.`);
     }
   };
 
