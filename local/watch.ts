@@ -6,7 +6,7 @@
  *
  * The synth blocks this process for its seconds (CDK is synchronous): requests that arrive meanwhile wait for it.
  */
-import { type FSWatcher, statSync, watch } from 'node:fs';
+import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import * as path from 'node:path';
 import { SynthFailedError } from './errors';
 import type { RunningLocalCloud } from './local-cloud';
@@ -28,8 +28,6 @@ export interface WatchOptions {
 }
 
 export interface AppWatch {
-  /** Resolves once no reload runs (tests wait on it, and so does the stop). */
-  idle(): Promise<void>;
   close(): void;
 }
 
@@ -92,39 +90,68 @@ export function watchApp(options: WatchOptions): AppWatch {
     timer = setTimeout(run, SETTLE_MS);
   };
 
-  const watchers = watchedPaths(options.projectRoot).map(({ dir, recursive, names }) => {
-    const watcher: FSWatcher = watch(dir, { recursive }, (_event, file) => {
-      if (!names || (file && names.has(String(file)))) changed();
-    });
-    // A watched folder that goes away (removed, renamed) must not end the local cloud.
-    watcher.on('error', () => undefined);
-    return watcher;
-  });
+  const watcher = watchTree(options.projectRoot, changed);
 
   return {
-    async idle() {
-      while (timer || running) await (running ?? new Promise((resolve) => setTimeout(resolve, SETTLE_MS)));
-    },
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
-      for (const watcher of watchers) watcher.close();
+      watcher.close();
     },
   };
 }
 
-/** The folders of the synth's inputs (recursively) and the project folder itself, for its files among them. */
-function watchedPaths(projectRoot: string): Array<{ dir: string; recursive: boolean; names?: Set<string> }> {
-  const folders: Array<{ dir: string; recursive: boolean; names?: Set<string> }> = [];
-  const rootFiles = new Set<string>();
-  for (const source of SYNTH_SOURCES) {
-    const absolute = path.join(projectRoot, source);
-    if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) folders.push({ dir: absolute, recursive: true });
-    // A file of the project folder (or not there yet): watched by name.
-    else rootFiles.add(source);
-  }
-  folders.push({ dir: projectRoot, recursive: false, names: rootFiles });
-  return folders;
+/**
+ * Calls `onEvent` on any change below the synth's input folders or to the project folder's files among the inputs.
+ * Each folder is watched on its own (and new folders are found at every event): Node 20's recursive fs.watch on
+ * Linux follows files by inode, and loses a file for good once a tool saves it by renaming a new file over it
+ * (`sed -i`, many editors).
+ */
+function watchTree(projectRoot: string, onEvent: () => void): { close(): void } {
+  const watchers = new Map<string, FSWatcher>();
+  const rootFiles = new Set(SYNTH_SOURCES);
+  const add = (dir: string, filter?: (file: string) => boolean) => {
+    if (watchers.has(dir)) return;
+    try {
+      const watcher = watch(dir, (_event, file) => {
+        if (filter && !(file && filter(String(file)))) return;
+        rescan();
+        onEvent();
+      });
+      // A folder that goes away (removed, renamed) must not end the local cloud.
+      watcher.on('error', () => {
+        watcher.close();
+        watchers.delete(dir);
+      });
+      watchers.set(dir, watcher);
+    } catch {
+      // Gone between the listing and the watch.
+    }
+  };
+  const visit = (dir: string) => {
+    add(dir);
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      // Gone meanwhile.
+    }
+    for (const entry of entries) if (entry.isDirectory() && entry.name !== 'node_modules') visit(path.join(dir, entry.name));
+  };
+  const rescan = () => {
+    for (const source of SYNTH_SOURCES) {
+      const absolute = path.join(projectRoot, source);
+      if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) visit(absolute);
+    }
+  };
+  add(projectRoot, (file) => rootFiles.has(file));
+  rescan();
+  return {
+    close() {
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+    },
+  };
 }
 
 function describeFiles(files: readonly string[]): string {

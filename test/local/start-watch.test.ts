@@ -6,7 +6,7 @@
  * keeps the running version serving and prints the error, without a stack trace.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isolatedAwsEnvironment } from '../support/aws-isolation';
 import { apiKeyClient, eventually } from '../support/hardening';
@@ -150,7 +150,11 @@ describe('npm start -- --watch', () => {
       expect(refused.json.errors?.[0]?.message).toMatch(/priority/);
 
       const from = cloud.output().length;
-      writeFileSync(schemaFile(), addTodoPriority(readFileSync(schemaFile(), 'utf8')));
+      // Saved as many editors (and sed -i) save: a new file renamed over the old one. Later edits write in place:
+      // both must be seen (Node 20's recursive fs.watch loses a file replaced so).
+      const saved = `${schemaFile()}.saving`;
+      writeFileSync(saved, addTodoPriority(readFileSync(schemaFile(), 'utf8')));
+      renameSync(saved, schemaFile());
       expect(await cloud.waitFor(/reloaded in \d+ ms \(synth \d+ ms\): [^\n]*/, from)).toMatch(/API \w+/);
       expect(cloud.output().slice(from)).toMatch(/schema\/schema\.graphql changed: synthesizing and reloading/);
 
