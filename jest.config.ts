@@ -68,6 +68,7 @@ const SYSTEM = [
   '<rootDir>/test/local/try-it.test.ts',
   '<rootDir>/test/local/lambda/orphans.test.ts',
   '<rootDir>/test/local/lambda/runtime.test.ts',
+  '<rootDir>/test/local/lambda/replace-functions.test.ts',
   '<rootDir>/test/local/lambda/service.test.ts',
 ];
 
