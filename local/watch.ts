@@ -90,7 +90,9 @@ export function watchApp(options: WatchOptions): AppWatch {
     timer = setTimeout(run, SETTLE_MS);
   };
 
-  const watcher = watchTree(options.projectRoot, changed);
+  // Files outside those folders that the inputs include (a todo:schemaPath elsewhere): their folder, by name.
+  const extraFiles = Object.keys(options.inputs.files).filter((file) => !SYNTH_SOURCES.includes(file.split(path.sep)[0]));
+  const watcher = watchTree(options.projectRoot, extraFiles, changed);
 
   return {
     close() {
@@ -107,9 +109,9 @@ export function watchApp(options: WatchOptions): AppWatch {
  * Linux follows files by inode, and loses a file for good once a tool saves it by renaming a new file over it
  * (`sed -i`, many editors).
  */
-function watchTree(projectRoot: string, onEvent: () => void): { close(): void } {
+function watchTree(projectRoot: string, extraFiles: readonly string[], onEvent: () => void): { close(): void } {
   const watchers = new Map<string, FSWatcher>();
-  const rootFiles = new Set(SYNTH_SOURCES);
+  const rootFiles = new Set<string>(SYNTH_SOURCES);
   const add = (dir: string, filter?: (file: string) => boolean) => {
     if (watchers.has(dir)) return;
     try {
@@ -144,7 +146,13 @@ function watchTree(projectRoot: string, onEvent: () => void): { close(): void } 
       if (statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) visit(absolute);
     }
   };
-  add(projectRoot, (file) => rootFiles.has(file));
+  // Folders watched for some of their files only: the project folder (its input files), and those of extra files.
+  const namesByFolder = new Map<string, Set<string>>([[projectRoot, rootFiles]]);
+  for (const file of extraFiles) {
+    const folder = path.join(projectRoot, path.dirname(file));
+    namesByFolder.set(folder, new Set([...(namesByFolder.get(folder) ?? []), path.basename(file)]));
+  }
+  for (const [folder, names] of namesByFolder) add(folder, (file) => names.has(file));
   rescan();
   return {
     close() {
