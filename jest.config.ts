@@ -61,12 +61,14 @@ const SYSTEM = [
   '<rootDir>/test/local/local-cloud.test.ts',
   '<rootDir>/test/local/schema-edits.test.ts',
   '<rootDir>/test/local/start-cli.test.ts',
+  '<rootDir>/test/local/start-watch.test.ts',
   '<rootDir>/test/local/lambda/node-runtime.test.ts',
   '<rootDir>/test/local/state-guard.test.ts',
   '<rootDir>/test/local/signals.test.ts',
   '<rootDir>/test/local/try-it.test.ts',
   '<rootDir>/test/local/lambda/orphans.test.ts',
   '<rootDir>/test/local/lambda/runtime.test.ts',
+  '<rootDir>/test/local/lambda/replace-functions.test.ts',
   '<rootDir>/test/local/lambda/service.test.ts',
 ];
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { nodeMajorOfRuntime } from './lambda-runtimes';
@@ -113,6 +113,9 @@ export class TodoFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        // Warnings and errors only: esbuild's size report of every function on every synth buries what matters
+        // (and npm start, which synthesizes in its own process, cannot keep it off the terminal).
+        logLevel: LogLevel.WARNING,
         target: `node${TodoFunction.NODE_MAJOR}`,
         // Bundled CommonJS dependencies may still call require() for Node built-ins; ESM has no require of its own.
         banner: format === 'esm' ? "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" : undefined,

@@ -13,6 +13,8 @@ export interface StartOptions {
   readonly context: readonly string[];
   /** Move the state directory's contents aside (with a timestamp) and start afresh. */
   readonly reset: boolean;
+  /** Synthesize again on every edit of the app and swap the new assembly in, keeping the data, the keys and the ports. */
+  readonly watch: boolean;
   readonly region: string;
   readonly help: boolean;
 }
@@ -42,7 +44,12 @@ Options:
                         e.g. -c todo:envName=prod
   --outputs-file PATH   Write the stacks' outputs as \`cdk deploy --outputs-file\` does
   --assembly DIR        Cloud assembly to run (default cdk.out)
-  --no-synth            Do not run \`cdk synth\` first; use the assembly as it is
+  --no-synth            Do not synthesize first; use the assembly as it is (without it, the
+                        assembly is synthesized unless it is up to date with bin/, lib/, lambda/,
+                        schema/, cdk.json, the lock file and the context)
+  --watch               On every edit of bin/, lib/, lambda/, schema/ or cdk.json, synthesize again
+                        and reload the running local cloud: data, keys and ports are kept; an edit
+                        that does not synthesize keeps the running version and prints the error
   --region REGION       Region the app pretends to run in (default $AWS_REGION or us-east-1)
   -h, --help            Show this help`;
 
@@ -75,6 +82,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { names: ['--outputs-file'], apply: (o, v) => (o.outputsFile = v) },
   { names: ['--assembly'], apply: (o, v) => (o.assemblyDir = v) },
   { names: ['--no-synth'], apply: undefined, set: (o) => (o.synth = false) },
+  { names: ['--watch'], apply: undefined, set: (o) => (o.watch = true) },
   { names: ['--region'], apply: (o, v, f) => (o.region = parseRegion(f, v)) },
   { names: ['-h', '--help'], apply: undefined, set: (o) => (o.help = true) },
 ];
@@ -94,6 +102,7 @@ export function parseStartOptions(argv: readonly string[], env: Record<string, s
     synth: true,
     context: [],
     reset: false,
+    watch: false,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     help: false,
   };
@@ -124,6 +133,7 @@ function checkCombinations(options: MutableOptions): void {
   if (options.context.length > 0 && !options.synth) {
     throw new UsageError('--context applies to the synth, and --no-synth skips it: drop --no-synth, or synthesize with `npx cdk synth -c ...` yourself');
   }
+  if (options.watch && !options.synth) throw new UsageError('--watch synthesizes on every edit, and --no-synth skips the synth: drop one of them');
 }
 
 /** "Unknown option", with the option meant when one is close enough to guess. */
@@ -184,5 +194,7 @@ function parseRegion(flag: string, raw: string): string {
 function parseContext(flag: string, raw: string): string {
   const at = raw.indexOf('=');
   if (at <= 0) throw new UsageError(`${flag} takes KEY=VALUE, like ${flag} todo:envName=prod (got ${raw})`);
+  // As the CDK CLI refuses them: the aws: keys are CDK's own settings.
+  if (raw.startsWith('aws:')) throw new UsageError(`${flag} ${raw}: keys starting with aws: are CDK's own and cannot be set on the command line`);
   return raw;
 }

@@ -96,17 +96,16 @@ export class PortTakenError extends LocalCloudError {
 
 const SERVICE_NAMES: Record<ServicePort, string> = { graphql: 'the GraphQL endpoint', lambda: 'the Lambda API', dynamodb: 'DynamoDB' };
 
-/** `cdk synth` failed; its own output (the reason) was shown above. */
+/** The synth failed; what went wrong (a schema error, a syntax error, a cdk-nag finding) was shown above. */
 export class SynthFailedError extends LocalCloudError {
   constructor(
     readonly assemblyDir: string,
-    readonly exit: number | string,
     /** Whether an assembly from an earlier synth is there (and was left as it was). */
     readonly previous: boolean,
     options?: ErrorOptions,
   ) {
     super(
-      `cdk synth failed (exit ${exit}): fix the error above and start again.` +
+      'cdk synth failed: fix the error above and start again.' +
         (previous ? ` The last good ${assemblyDir} was left as it was (\`npm start -- --no-synth\` runs it).` : ''),
       options,
     );

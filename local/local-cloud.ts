@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { buildClientConfig, CLIENT_CONFIG_FILE_NAMES, type ClientConfig, ClientConfigError, clientConfigFiles } from '../lib/client-config';
+import { buildApiRuntime } from './appsync/schema';
 import { type AppSyncService, startAppSyncService } from './appsync/service';
-import { readCloudAssembly } from './cloudformation/cloud-assembly';
+import { readCloudAssembly, type StackArtifact } from './cloudformation/cloud-assembly';
 import { createLocalConsole } from './console';
 import { deployApp, type LocalDeployment } from './deployment';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
@@ -13,6 +15,7 @@ import { PortInUseError } from './http';
 import { localCertificate } from './http/local-certificate';
 import { PrincipalStore } from './iam';
 import { authorize } from './iam/authorizer';
+import type { FunctionChanges } from './lambda/runtime';
 import { type LocalEndpoints, outputsFileContent } from './outputs';
 import { silenceSdkNodeVersionWarning } from './sdk-warning';
 import { type Services, startServices } from './services';
@@ -64,7 +67,24 @@ export interface RunningLocalCloud {
   readonly tls: { readonly caFile: string; readonly spkiSha256: string };
   /** Why no Amplify client config was written (undefined when it was). */
   readonly clientConfigSkipped?: string;
+  /**
+   * Serves another synth of the app from now on, as `amplify mock` reloads (npm start --watch): the templates are
+   * deployed again on the same ports, with the same identity (so the same API keys and credentials) and the same
+   * store (tables that are new are created; the data stays). Its APIs, functions (new workers for those that
+   * changed), principals, console and client files are replaced. When the new assembly cannot be deployed, it
+   * throws and the running version is left as it was.
+   */
+  reload(assemblyDir: string): Promise<ReloadSummary>;
   close(): Promise<void>;
+}
+
+/** What a reload changed. */
+export interface ReloadSummary {
+  readonly functions: FunctionChanges;
+  /** Tables the new deployment has that the store did not. */
+  readonly tablesCreated: string[];
+  /** APIs (logical ids) whose schema or resolvers changed. */
+  readonly apisChanged: string[];
 }
 
 /**
@@ -109,9 +129,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     closers.push(() => appsync.close());
     const graphqlBaseUrl = appsync.endpoint;
 
-    const deployment = deployApp(stacks, { region, identity, graphqlBaseUrl, workDir });
+    const deploy = (assembly: StackArtifact[]) => deployApp(assembly, { region, identity, graphqlBaseUrl, workDir });
+    let deployment = deploy(stacks);
     // The store has refused every call until now (503): it needs the deployment's principals to verify and authorize.
-    const principals = PrincipalStore.fromDeployment(deployment);
+    // Sessions count as issued at the start, reloads included.
+    const issuedAt = new Date();
+    const principals = PrincipalStore.fromDeployment(deployment, issuedAt);
     dynamodb.authorizeWith(principals, authorize);
     await dynamodb.createTables(deployment.tables);
 
@@ -131,45 +154,84 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
     );
     closers.push(() => services.close());
 
-    const localConsole = createLocalConsole({
-      deployment,
-      principals: services.principals,
-      invoke: (name, payload, invokeOptions) => services.lambda.invoke(name, payload, invokeOptions),
-      dynamodb: dynamodb.client,
-      directory: path.join(options.inMemory ? workDir : stateDir, 'console'),
-      endpoint: appsync.endpoint,
-      log,
-      now: options.now,
-    });
-    appsync.serveConsole(localConsole.handler);
-
-    const endpoints: LocalEndpoints = {
-      graphql: Object.fromEntries(deployment.graphqlApis.map((api) => [api.logicalId, api.url])),
-      lambda: services.lambdaUrl,
-      dynamodb: dynamodb.url,
-      console: localConsole.url,
+    /** The console of the deployment served now; its token is this start's, across reloads. */
+    const serveConsole = (token?: string) => {
+      const made = createLocalConsole({
+        deployment,
+        principals: services.principals,
+        invoke: (name, payload, invokeOptions) => services.lambda.invoke(name, payload, invokeOptions),
+        dynamodb: dynamodb.client,
+        directory: path.join(options.inMemory ? workDir : stateDir, 'console'),
+        endpoint: appsync.endpoint,
+        log,
+        now: options.now,
+        token,
+      });
+      appsync.serveConsole(made.handler);
+      return made;
     };
+    const localConsole = serveConsole();
+    const consoleToken = new URL(localConsole.url).searchParams.get('token') ?? undefined;
+
     const files = {
       credentials: path.join(filesDir, 'credentials'),
       config: path.join(filesDir, 'config'),
       endpoints: path.join(filesDir, 'endpoints.json'),
       outputs: path.join(filesDir, 'outputs.json'),
     };
-    writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
-    writeFileAtomic(files.config, services.configFile, 0o600);
-    // The console's token is printed, never written to a file.
-    writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, console: localConsole.baseUrl, notEmulated: deployment.notEmulated }, null, 2)}\n`);
-    const outputsContent = outputsFileContent(deployment);
-    const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
-    writeFileAtomic(files.outputs, outputs, 0o600);
-    if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
-    const clientConfig = writeClientConfig(filesDir, outputsContent);
-    lock?.update(endpoints);
-    closers.push(registerRunningCloud({ projectRoot: PROJECT_ROOT, stateDir: inMemory ? undefined : stateDir, filesDir, endpoints }));
+    /** The files clients read, for the deployment served now. */
+    const writeClientFiles = () => {
+      const endpoints: LocalEndpoints = {
+        graphql: Object.fromEntries(deployment.graphqlApis.map((api) => [api.logicalId, api.url])),
+        lambda: services.lambdaUrl,
+        dynamodb: dynamodb.url,
+        console: localConsole.url,
+      };
+      writeFileAtomic(files.credentials, services.credentialsFile, 0o600);
+      writeFileAtomic(files.config, services.configFile, 0o600);
+      // The console's token is printed, never written to a file.
+      writeFileAtomic(files.endpoints, `${JSON.stringify({ ...endpoints, console: localConsole.baseUrl, notEmulated: deployment.notEmulated }, null, 2)}\n`);
+      const outputsContent = outputsFileContent(deployment);
+      const outputs = `${JSON.stringify(outputsContent, null, 2)}\n`;
+      writeFileAtomic(files.outputs, outputs, 0o600);
+      if (options.outputsFile) writeFileAtomic(path.resolve(options.outputsFile), outputs, 0o600);
+      lock?.update(endpoints);
+      return { endpoints, clientConfig: writeClientConfig(filesDir, outputsContent) };
+    };
+    const { endpoints, clientConfig } = writeClientFiles();
+    const unregister = registerRunningCloud({ projectRoot: PROJECT_ROOT, stateDir: inMemory ? undefined : stateDir, filesDir, endpoints });
+    closers.push(unregister);
     const tls = await certificate;
 
+    let reloading: Promise<unknown> = Promise.resolve();
+    const reload = async (assemblyDir: string): Promise<ReloadSummary> => {
+      // Everything that can refuse the new assembly (its templates, IAM, the schema) runs before anything is replaced.
+      const next = deploy(readCloudAssembly(path.resolve(assemblyDir)));
+      // The schemas are built again by the endpoint; one that does not build must refuse the reload here, not half-way.
+      for (const api of next.graphqlApis) buildApiRuntime(api, () => () => null);
+      const nextPrincipals = PrincipalStore.fromDeployment(next, issuedAt);
+      const apisChanged = next.graphqlApis
+        .filter(
+          (api) =>
+            !isDeepStrictEqual(
+              api,
+              deployment.graphqlApis.find((old) => old.logicalId === api.logicalId),
+            ),
+        )
+        .map((api) => api.logicalId);
+      dynamodb.authorizeWith(nextPrincipals, authorize);
+      const tablesCreated = await dynamodb.createTables(next.tables);
+      const functions = await services.reload(next, nextPrincipals);
+      deployment = next;
+      serveConsole(consoleToken);
+      writeClientFiles();
+      return { functions, tablesCreated, apisChanged };
+    };
+
     return {
-      deployment,
+      get deployment() {
+        return deployment;
+      },
       dynamodb,
       services,
       appsync,
@@ -178,6 +240,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Runni
       files: { ...files, ...clientConfig.files },
       tls: { caFile: tls.caFile as string, spkiSha256: tls.spkiSha256 },
       clientConfigSkipped: clientConfig.skipped,
+      // One at a time: a reload that starts while another runs waits for it.
+      reload: (assemblyDir) => {
+        const result = reloading.then(() => reload(assemblyDir));
+        reloading = result.catch(() => undefined);
+        return result;
+      },
       close: closeAll,
     };
   } catch (error) {

@@ -5,7 +5,7 @@ import { type LocalPrincipal, PrincipalStore, renderAwsProfiles, verifySigV4 } f
 import { authorize, denialContext, type RequestFacts } from './iam/authorizer';
 import { authenticationRefusal, missingAuthenticationToken, unrecognizedClient } from './lambda/errors';
 import type { InvokeApiOptions, InvokeApiRequest } from './lambda/invoke-api';
-import type { LambdaRuntime } from './lambda/runtime';
+import type { FunctionChanges, LambdaRuntime } from './lambda/runtime';
 import { type LambdaService, startLambdaService } from './lambda/service';
 import type { LocalService } from './service';
 
@@ -14,9 +14,15 @@ export interface Services {
   readonly runtime: LambdaRuntime;
   /** The Lambda service (its endpoint is lambdaUrl, its runtime is runtime). */
   readonly lambda: LambdaService;
+  /** The principals of the deployment served now (replaced by a reload). */
   readonly principals: PrincipalStore;
   readonly credentialsFile: string;
   readonly configFile: string;
+  /**
+   * Serves another deployment of the same app from now on (npm start --watch): its functions (those whose
+   * definition changed get new workers), its principals and its APIs, on the same ports.
+   */
+  reload(deployment: LocalDeployment, principals: PrincipalStore): Promise<FunctionChanges>;
   close(): Promise<void>;
 }
 
@@ -55,9 +61,12 @@ export function defaultMaxWorkersPerFunction(): number {
  * (its functions reach the store), then AppSync (its resolvers invoke Lambda).
  */
 export async function startServices(options: ServicesOptions): Promise<Services> {
-  const { deployment, log } = options;
+  const { log } = options;
   const now = options.now ?? (() => new Date());
-  const principals = options.principals ?? PrincipalStore.fromDeployment(deployment);
+  // What a reload replaces: the closures below read it on every request.
+  let deployment = options.deployment;
+  let principals = options.principals ?? PrincipalStore.fromDeployment(deployment);
+  let authorizeInvoke = invokeAuthorizer(principals, deployment.region, now, log);
   const lambda = await startLambdaService({
     functions: deployment.functions.map((fn) => ({ ...fn })),
     region: deployment.region,
@@ -69,10 +78,10 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     host: options.host,
     port: options.lambdaPort,
     authenticate: (request) => authenticateLambdaRequest(request, principals, deployment.region, now()),
-    authorize: invokeAuthorizer(principals, deployment.region, now, log),
+    authorize: (...request) => authorizeInvoke(...request),
   });
 
-  try {
+  const serveApis = () =>
     options.appsync.serve({
       apis: deployment.graphqlApis,
       principals,
@@ -89,14 +98,31 @@ export async function startServices(options: ServicesOptions): Promise<Services>
         return { ok: true, payload };
       },
     });
-    const profiles = renderAwsProfiles(deployment);
+  try {
+    serveApis();
+    let profiles = renderAwsProfiles(deployment);
     return {
       lambdaUrl: lambda.endpoint,
       runtime: lambda.runtime,
       lambda,
-      principals,
-      credentialsFile: profiles.credentials,
-      configFile: profiles.config,
+      get principals() {
+        return principals;
+      },
+      get credentialsFile() {
+        return profiles.credentials;
+      },
+      get configFile() {
+        return profiles.config;
+      },
+      async reload(next, nextPrincipals) {
+        const changes = await lambda.runtime.replaceFunctions(next.functions.map((fn) => ({ ...fn })));
+        deployment = next;
+        principals = nextPrincipals;
+        authorizeInvoke = invokeAuthorizer(principals, deployment.region, now, log);
+        profiles = renderAwsProfiles(deployment);
+        serveApis();
+        return changes;
+      },
       close: () => lambda.close(),
     };
   } catch (error) {

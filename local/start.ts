@@ -6,7 +6,6 @@
  * clear message, a non-zero exit, no stack trace) or a fault of the local cloud itself, reported as a bug with a log
  * file to attach.
  */
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -22,7 +21,8 @@ import { startupReport } from './outputs';
 import { silenceSdkNodeVersionWarning } from './sdk-warning';
 import { moveStateAside } from './state';
 import { lockStateDir, type StateLock } from './state-lock';
-import { synthesize } from './synth';
+import { assemblyIsUpToDate, changedInputs, type SynthInputs, synthInputs } from './synth-inputs';
+import { type AppWatch, watchApp } from './watch';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -33,7 +33,7 @@ const KEPT_LOG_LINES = 200;
 class Run {
   cloud?: RunningLocalCloud;
   lock?: StateLock;
-  synth?: ChildProcess;
+  watch?: AppWatch;
   stopping = false;
   readonly recentLog: string[] = [];
 
@@ -45,7 +45,7 @@ class Run {
 
   /** Stops what runs and gives back what was taken; safe to call twice. */
   async release(): Promise<void> {
-    this.synth?.kill('SIGTERM');
+    this.watch?.close();
     const cloud = this.cloud;
     this.cloud = undefined;
     try {
@@ -69,13 +69,7 @@ async function main(run: Run): Promise<void> {
   if (!options.inMemory) run.lock = lockStateDir(stateDir);
   if (options.reset) reset(stateDir);
 
-  let synthMs = 0;
-  if (options.synth) {
-    process.stderr.write(`Synthesizing the app (cdk synth${options.context.map((pair) => ` -c ${pair}`).join('')})...\n`);
-    const synthStarted = Date.now();
-    await synthesize({ assemblyDir, context: options.context, projectRoot: PROJECT_ROOT, onChild: (child) => (run.synth = child) });
-    synthMs = Date.now() - synthStarted;
-  }
+  const synth = options.synth ? synthesizeUnlessUpToDate(assemblyDir, options.context) : undefined;
   if (run.stopping) return;
 
   const cloud = await startLocalCloud({ ...startCloudOptions(options), assemblyDir, lock: run.lock, log: run.log });
@@ -87,8 +81,45 @@ async function main(run: Run): Promise<void> {
   if (options.inMemory)
     process.stdout.write(`In memory: nothing is kept, nothing is written under ${stateDir}; the client files are in ${cloud.filesDir}, removed on stop.\n`);
   process.stdout.write(`${startupReport(cloud.deployment, cloud.endpoints, cloud.files, cloud.clientConfigSkipped, cloud.tls)}\n`);
+  if (options.watch && synth) {
+    run.watch = watchApp({
+      projectRoot: PROJECT_ROOT,
+      assemblyDir,
+      context: options.context,
+      cloud,
+      inputs: synth.inputs,
+      log: run.log,
+      explain: (error) => knownError(error)?.message,
+    });
+    process.stderr.write('Watching bin/, lib/, lambda/, schema/, graphql/ and cdk.json: an edit synthesizes again and reloads (data, keys and ports kept).\n');
+  }
   const total = Date.now() - startedAt;
-  process.stderr.write(`local cloud ready in ${seconds(total)}${synthMs > 0 ? ` (cdk synth ${seconds(synthMs)})` : ''}\n`);
+  process.stderr.write(`local cloud ready in ${seconds(total)}${synth ? ` (${synth.note})` : ''}\n`);
+}
+
+/**
+ * Synthesizes the app into the assembly, unless the assembly is the synth of the same inputs (synth-inputs.ts): then
+ * it is reused as it is, without loading the CDK. Returns the inputs the assembly is made of and what was done.
+ */
+function synthesizeUnlessUpToDate(assemblyDir: string, context: readonly string[]): { inputs: SynthInputs; note: string } {
+  const inputs = synthInputs(PROJECT_ROOT, context);
+  const shown = path.relative(process.cwd(), assemblyDir) || assemblyDir;
+  if (assemblyIsUpToDate(assemblyDir, inputs)) {
+    process.stderr.write(
+      `${shown} is up to date with its inputs (reused): bin/, lib/, lambda/, schema/, cdk.json, the lock file and the context are as at its synth.\n`,
+    );
+    return { inputs, note: `${shown} reused` };
+  }
+  const changed = changedInputs(assemblyDir, inputs);
+  const because = changed.length > 0 ? `; changed: ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}` : '';
+  process.stderr.write(`Synthesizing the app (cdk synth${context.map((pair) => ` -c ${pair}`).join('')})${because}...\n`);
+  const started = Date.now();
+  // Loaded only now: aws-cdk-lib and the app take a second or two to load, which a reuse does not pay.
+  const { synthesize } = require('./synth') as typeof import('./synth');
+  synthesize({ assemblyDir, context, projectRoot: PROJECT_ROOT, inputs });
+  const synthMs = Date.now() - started;
+  process.stderr.write(`Synthesized in ${seconds(synthMs)}.\n`);
+  return { inputs, note: `cdk synth ${seconds(synthMs)}` };
 }
 
 function startCloudOptions(options: StartOptions) {
@@ -200,6 +231,8 @@ if (require.main === module) {
   const run = new Run();
   stopOnSignals(run);
   main(run).catch(async (error: unknown) => {
+    // A Ctrl-C during the synth (which holds the event loop) is handled first: that stop is not a failed synth.
+    await new Promise((resolve) => setImmediate(resolve));
     await run.release().catch(() => undefined);
     if (run.stopping) process.exit(0);
     const known = knownError(error);

@@ -9,8 +9,9 @@
  * settings), checked against the integrity pinned below, and only the binary is kept, in a per-user cache shared by
  * every clone (LOCAL_LAMBDA_NODE_CACHE, default ~/.cache/appsync-local/node): about 53 MB to download and 122 MB on
  * disk once per machine, instead of 189 MB in every node_modules had they been optional dependencies, which would
- * also have put Node.js 24 first on the PATH of every npm script (their `bin` is `node`). `npm test` and `npm start`
- * fetch it first (`npm run lambda-node`), so a test never waits for a download.
+ * also have put Node.js 24 first on the PATH of every npm script (their `bin` is `node`). `npm test` fetches it first
+ * (`npm run lambda-node`), so a test never waits for a download; `npm start` fetches it at its first start on a
+ * machine (the Lambda service's prepare), not in its prestart, which only pays for what is out of date.
  *
  * LOCAL_LAMBDA_NODE=host runs every function on the host's Node.js (offline work); LOCAL_LAMBDA_NODE=<path> on that
  * binary.

@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { functionEnvironment } from './environment';
 import {
   EnumValidationError,
@@ -100,18 +101,34 @@ export class LambdaRuntime {
     };
     this.extraEnvironment = { ...options.extraEnvironment };
     this.nodeBinary = options.nodeBinary ?? ((runtime) => nodeBinaryFor(runtime, { log: (line) => this.log(`[lambda] ${line}`) }));
-    for (const fn of options.functions) {
-      if (this.functions.has(fn.name)) throw new Error(`Two functions are named ${fn.name}`);
-      this.functions.set(fn.name, {
-        ...fn,
-        codeDir: path.resolve(fn.codeDir),
-        // CloudFormation's defaults, should a definition lack them.
-        timeoutSeconds: fn.timeoutSeconds > 0 ? fn.timeoutSeconds : 3,
-        memorySize: fn.memorySize > 0 ? fn.memorySize : 128,
-      });
-    }
+    for (const [name, fn] of definitionsByName(options.functions)) this.functions.set(name, fn);
     // A worker that is not built (or out of date) fails the start, with the command to run, not the first call.
     if (this.functions.size > 0) workerScript();
+  }
+
+  /**
+   * Runs these functions from now on (a reload of the deployment): a function whose definition is the same keeps its
+   * warm workers; one that changed (its code, settings, environment) or is gone has its workers stopped, so that the
+   * next invocation starts the new version. An invocation still running on a stopped worker fails.
+   */
+  async replaceFunctions(functions: LocalFunctionDefinition[]): Promise<FunctionChanges> {
+    const next = definitionsByName(functions);
+    const changes: FunctionChanges = { added: [], changed: [], removed: [] };
+    const retired: FunctionPool[] = [];
+    for (const [name, current] of this.functions) {
+      const replacement = next.get(name);
+      if (replacement && isDeepStrictEqual(current, replacement)) continue;
+      (replacement ? changes.changed : changes.removed).push(name);
+      const pool = this.pools.get(name);
+      if (pool) retired.push(pool);
+      this.pools.delete(name);
+    }
+    for (const name of next.keys()) if (!this.functions.has(name)) changes.added.push(name);
+    this.functions.clear();
+    for (const [name, fn] of next) this.functions.set(name, fn);
+    await this.prepare();
+    await Promise.all(retired.map((pool) => pool.close()));
+    return changes;
   }
 
   /** The function a name, ARN or partial ARN (optionally with `:$LATEST`) designates, if it exists here. */
@@ -269,6 +286,28 @@ export class LambdaRuntime {
     }
     return pool;
   }
+}
+
+/** What a reload changed, by function name. */
+export interface FunctionChanges {
+  readonly added: string[];
+  readonly changed: string[];
+  readonly removed: string[];
+}
+
+/** The definitions by name, with CloudFormation's defaults where one lacks a setting; two of one name are refused. */
+function definitionsByName(functions: readonly LocalFunctionDefinition[]): Map<string, LocalFunctionDefinition> {
+  const byName = new Map<string, LocalFunctionDefinition>();
+  for (const fn of functions) {
+    if (byName.has(fn.name)) throw new Error(`Two functions are named ${fn.name}`);
+    byName.set(fn.name, {
+      ...fn,
+      codeDir: path.resolve(fn.codeDir),
+      timeoutSeconds: fn.timeoutSeconds > 0 ? fn.timeoutSeconds : 3,
+      memorySize: fn.memorySize > 0 ? fn.memorySize : 128,
+    });
+  }
+  return byName;
 }
 
 function checkEnum<T extends string>(value: string, member: string, allowed: readonly T[]): T {

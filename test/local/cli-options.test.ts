@@ -14,6 +14,7 @@ describe('npm start options', () => {
       synth: true,
       context: [],
       reset: false,
+      watch: false,
       region: 'eu-west-1',
       help: false,
     });
@@ -68,6 +69,8 @@ describe('npm start options', () => {
     [['--no-synth', '-c', 'a=b'], /--context applies to the synth, and --no-synth skips it/],
     [['--reset', '--in-memory'], /--reset and --in-memory do not go together/],
     [['--in-memory=yes'], /--in-memory takes no value/],
+    [['--watch', '--no-synth'], /--watch synthesizes on every edit, and --no-synth skips the synth/],
+    [['-c', 'aws:cdk:enable-path-metadata=false'], /keys starting with aws: are CDK's own/],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseStartOptions(argv, {})).toThrow(UsageError);
     expect(() => parseStartOptions(argv, {})).toThrow(message);
@@ -87,6 +90,10 @@ describe('environments and state', () => {
 
   test('--reset', () => {
     expect(parseStartOptions(['--reset'], {}).reset).toBe(true);
+  });
+
+  test('--watch', () => {
+    expect(parseStartOptions(['--watch'], {}).watch).toBe(true);
   });
 });
 

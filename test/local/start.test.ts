@@ -17,7 +17,7 @@ test.each<[string, unknown, number]>([
   ['a locked state dir', new StateLockedError('/s', { pid: 42, startedAt: 'then', endpoints: { lambda: 'http://127.0.0.1:3001' } }), 1],
   ['damaged state', new DamagedStateError('/s/identity.json', 'is not valid JSON', '/s'), 1],
   ['a port in use', new PortTakenError('lambda', '127.0.0.1', 3001), 1],
-  ['a failed synth', new SynthFailedError('/p/cdk.out', 1, true), 1],
+  ['a failed synth', new SynthFailedError('/p/cdk.out', true), 1],
   ['a missing assembly', new TemplateError('No cloud assembly at /p/cdk.out'), 1],
   ['a worker not built', new WorkerNotBuiltError('run npm run build:worker'), 1],
   ['a schema that does not build', new SchemaBuildError('its schema does not build'), 1],

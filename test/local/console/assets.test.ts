@@ -44,7 +44,12 @@ describe("the console's page", () => {
   test('npm ci (prepare), npm test and npm start build it, with the command the page names', () => {
     const { scripts } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(scripts['build:console']).toBe('node local/console/build-ui.mjs');
-    for (const script of ['prepare', 'pretest', 'prestart']) expect(scripts[script].split(' && ')).toContain('npm run build:console');
+    for (const script of ['prepare', 'pretest']) expect(scripts[script].split(' && ')).toContain('npm run build:console');
+    // npm start's prestart builds it in its own process, only when it is missing or older than ui/.
+    expect(scripts.prestart).toBe('node local/prestart.mjs');
+    const prestart = readFileSync(path.join(__dirname, '..', '..', '..', 'local', 'prestart.mjs'), 'utf8');
+    expect(prestart).toContain("script: './console/build-ui.mjs'");
+    expect(prestart).toContain("sources: ['console/ui', 'console/build-ui.mjs', '../package-lock.json']");
   });
 
   test('the shell holds the token for its script, escaped; a refusal page holds only its message', () => {

@@ -50,9 +50,15 @@ describe('locating the compiled worker', () => {
     const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['build:worker']).toBe('node local/lambda/build-worker.mjs');
     // npm ci runs prepare; the commands that run workers build it first.
-    // (pretest and prestart then fetch the functions' Node.js: npm run lambda-node, local/lambda/node-runtime.ts.)
-    for (const script of ['prepare', 'pretest', 'prestart', 'prebench']) expect(scripts[script]).toMatch(/^npm run build:worker($| && )/);
-    for (const script of ['pretest', 'prestart']) expect(scripts[script]).toContain('npm run lambda-node');
+    // (pretest then fetches the functions' Node.js: npm run lambda-node, local/lambda/node-runtime.ts; npm start
+    // fetches it itself the first time.)
+    for (const script of ['prepare', 'pretest', 'prebench']) expect(scripts[script]).toMatch(/^npm run build:worker($| && )/);
+    expect(scripts.pretest).toContain('npm run lambda-node');
+    // npm start's prestart builds it in its own process, only when it is missing or older than its sources.
+    expect(scripts.prestart).toBe('node local/prestart.mjs');
+    const prestart = fs.readFileSync(path.join(PROJECT_ROOT, 'local', 'prestart.mjs'), 'utf8');
+    expect(prestart).toContain("script: './lambda/build-worker.mjs'");
+    for (const source of WORKER_SOURCES) expect(prestart).toContain(`'lambda/${source}'`);
   });
 
   test('a missing worker is refused, naming the file and the command to run', () => {
