@@ -47,7 +47,7 @@ export interface LocalCloudOptions {
   readonly now?: () => Date;
   /** AppSync's per-request execution limit. @default 30 s */
   readonly executionTimeoutMs?: number;
-  /** Warm workers per function at most; more concurrent invocations queue. @default the number of cores, 2 to 10 */
+  /** Warm workers per function at most; more concurrent invocations queue. @default twice the number of cores, 2 to 10 */
   readonly maxWorkersPerFunction?: number;
 }
 

@@ -45,14 +45,16 @@ export interface ServicesOptions {
 }
 
 /**
- * Workers per function by default: as many as the machine has cores (at least 2, at most 10). The functions of the
- * local cloud spend their time on CPU (their calls reach local services), so more processes than cores only share
- * the same cores: on 2 cores, at 50 concurrent requests, 10 workers per function served ~35% fewer requests per
- * second than 2 and held ~900 MiB instead of ~320 (README, Performance).
+ * Workers per function by default: twice the machine's cores (at least 2, at most 10). A resolver's worker spends most
+ * of an invocation waiting (for the store's answer, for the invocation message), so a second worker per core keeps
+ * the cores busy; more only share the same cores. Measured on 2 cores at 50 concurrent requests (`npm run bench`'s
+ * workload, the store in its own thread): 4 workers per function served 1,000–1,055 requests per second with the
+ * API key against 690–815 with 2, 768–846 with 3, 853 with 6 and 674 with 8; with the store in the main thread,
+ * more than 2 did not help.
  */
 export function defaultMaxWorkersPerFunction(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.min(10, Math.max(2, cores));
+  return Math.min(10, Math.max(2, 2 * cores));
 }
 
 /**
