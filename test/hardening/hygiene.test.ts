@@ -16,7 +16,7 @@ import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import { parseStartOptions } from '../../local/cli-options';
 import * as sigv4 from '../../local/iam/sigv4';
 import { startCloudProcess } from '../support/cloud-process';
-import { apiKeyClient, post, signedPost } from '../support/hardening';
+import { apiKeyClient, post, signedPost, withLastCharacterChanged } from '../support/hardening';
 import { type LocalCloudHandle, startTestCloud } from '../support/local-cloud-harness';
 import { sharedAssembly } from '../support/shared-assembly';
 
@@ -134,7 +134,7 @@ describe('files', () => {
 describe('comparisons', () => {
   test('a presented API key is compared in constant time with every key of the API', async () => {
     const compare = jest.spyOn(sigv4, 'constantTimeEqual');
-    const nearMiss = local.apiKey.slice(0, -1) + (local.apiKey.endsWith('a') ? 'b' : 'a');
+    const nearMiss = withLastCharacterChanged(local.apiKey);
     const reply = await post(local.graphqlUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', 'x-api-key': nearMiss });
     expect(reply.status).toBe(401);
     expect(compare).toHaveBeenCalledWith(local.apiKey, nearMiss);
@@ -159,7 +159,7 @@ describe('comparisons', () => {
     expect(compared(presented)).toBe(true);
 
     const role = local.cloud.deployment.roles[0];
-    const forgedToken = `${role.credentials.sessionToken.slice(0, -1)}x`;
+    const forgedToken = withLastCharacterChanged(role.credentials.sessionToken);
     const signer = createSigV4Signer({
       service: 'appsync',
       region: local.cloud.deployment.region,
@@ -245,7 +245,7 @@ describe('secrets in logs', () => {
     await gql.raw('not json');
     await post(local.graphqlUrl, JSON.stringify({ query: '{ __typename }' }), {
       'content-type': 'application/json',
-      'x-api-key': `${local.apiKey.slice(0, -1)}z`,
+      'x-api-key': withLastCharacterChanged(local.apiKey),
     });
     await post(local.graphqlUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json', authorization: `Bearer ${local.apiKey}` });
     await post(`${local.graphqlUrl}?x-api-key=${local.apiKey}`, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'application/json' });

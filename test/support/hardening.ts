@@ -45,6 +45,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The value with its last character replaced by another: a near miss that is always wrong (appending a fixed letter
+ * instead gave the value itself back whenever it already ended with that letter, one random secret in 60 or so).
+ */
+export function withLastCharacterChanged(value: string): string {
+  return value.slice(0, -1) + (value.endsWith('a') ? 'b' : 'a');
+}
+
 export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 25): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
