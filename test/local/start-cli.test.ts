@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, synthAssembly } from '../support/local-cloud-harness';
+import { portOptions } from '../support/port-options';
 
 /** Runs `npm start`'s entry point as a user would, until `ready` matches its output. */
 function startCli(args: string[]): { child: ChildProcess; output: () => string; ready: Promise<void>; exited: Promise<number | null> } {
@@ -42,21 +43,7 @@ describe('npm start (local/start.ts)', () => {
 
   test('prints the outputs and the endpoints, serves them, writes the outputs file, and stops on SIGINT', async () => {
     const outputsFile = path.join(stateDir, 'outputs-copy.json');
-    const cli = startCli([
-      '--no-synth',
-      '--assembly',
-      assembly.dir,
-      '--state-dir',
-      stateDir,
-      '--graphql-port',
-      '0',
-      '--lambda-port',
-      '0',
-      '--dynamodb-port',
-      '0',
-      '--outputs-file',
-      outputsFile,
-    ]);
+    const cli = startCli(['--no-synth', '--assembly', assembly.dir, '--state-dir', stateDir, ...portOptions(), '--outputs-file', outputsFile]);
     try {
       await cli.ready;
       const text = cli.output();
@@ -119,19 +106,7 @@ describe('npm start (local/start.ts)', () => {
     const before = listing(lastGood);
     try {
       const relative = path.relative(PROJECT_ROOT, path.join(schemaDir, 'unknown-type.graphql'));
-      const cli = startCli([
-        '--assembly',
-        lastGood,
-        '--in-memory',
-        '-c',
-        `todo:schemaPath=${relative}`,
-        '--graphql-port',
-        '0',
-        '--lambda-port',
-        '0',
-        '--dynamodb-port',
-        '0',
-      ]);
+      const cli = startCli(['--assembly', lastGood, '--in-memory', '-c', `todo:schemaPath=${relative}`, ...portOptions()]);
       cli.ready.catch(() => undefined);
       expect(await cli.exited).toBe(1);
       const output = cli.output();
@@ -163,18 +138,7 @@ describe('npm start (local/start.ts)', () => {
   });
 
   test('a missing cloud assembly is a clear error, not a stack trace', async () => {
-    const cli = startCli([
-      '--no-synth',
-      '--assembly',
-      path.join(stateDir, 'nothing-here'),
-      '--in-memory',
-      '--graphql-port',
-      '0',
-      '--lambda-port',
-      '0',
-      '--dynamodb-port',
-      '0',
-    ]);
+    const cli = startCli(['--no-synth', '--assembly', path.join(stateDir, 'nothing-here'), '--in-memory', ...portOptions()]);
     cli.ready.catch(() => undefined);
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/No cloud assembly at .*run `npx cdk synth` first/);

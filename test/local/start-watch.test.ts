@@ -10,6 +10,7 @@ import { cpSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:
 import * as path from 'node:path';
 import { isolatedAwsEnvironment } from '../support/aws-isolation';
 import { apiKeyClient, eventually } from '../support/hardening';
+import { portOptions } from '../support/port-options';
 import { copyProject, type ProjectCopy } from '../support/project-copy';
 import { addTodoPriority } from '../support/schema-edits';
 
@@ -53,12 +54,7 @@ async function start(args: string[] = []): Promise<Started> {
       './local/ts-node-esbuild.cjs',
       'local/start.ts',
       '--in-memory',
-      '--graphql-port',
-      '0',
-      '--lambda-port',
-      '0',
-      '--dynamodb-port',
-      '0',
+      ...portOptions(),
       ...args,
     ],
     {

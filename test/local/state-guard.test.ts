@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { isolatedAwsEnvironment } from '../support/aws-isolation';
 import { type CloudProcess, startCloudProcess } from '../support/cloud-process';
 import { apiKeyClient, eventually, isAlive } from '../support/hardening';
+import { portOptions } from '../support/port-options';
 import { sharedAssembly } from '../support/shared-assembly';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -215,18 +216,7 @@ describe('a state directory in use, and ports in use', () => {
 
   test('a port another local cloud holds: the option to change, and which local cloud', async () => {
     const port = new URL(first.graphqlUrl).port;
-    const result = await refusedStart([
-      '--no-synth',
-      '--assembly',
-      assemblyDir,
-      '--in-memory',
-      '--graphql-port',
-      port,
-      '--lambda-port',
-      '0',
-      '--dynamodb-port',
-      '0',
-    ]);
+    const result = await refusedStart(['--no-synth', '--assembly', assemblyDir, '--in-memory', ...portOptions({ graphql: port })]);
     expectClearRefusal(
       result,
       new RegExp(
@@ -240,18 +230,7 @@ describe('a state directory in use, and ports in use', () => {
     other = createServer();
     await new Promise<void>((resolve) => other!.listen(0, '127.0.0.1', resolve));
     const port = String((other.address() as { port: number }).port);
-    const result = await refusedStart([
-      '--no-synth',
-      '--assembly',
-      assemblyDir,
-      '--in-memory',
-      '--graphql-port',
-      '0',
-      '--lambda-port',
-      '0',
-      '--dynamodb-port',
-      port,
-    ]);
+    const result = await refusedStart(['--no-synth', '--assembly', assemblyDir, '--in-memory', ...portOptions({ dynamodb: port })]);
     expectClearRefusal(result, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 \\(DynamoDB, --dynamodb-port\\) is in use by another program`));
   });
 });

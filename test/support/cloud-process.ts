@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isolatedAwsEnvironment } from './aws-isolation';
 import { eventually, isAlive } from './hardening';
+import { portOptions } from './port-options';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const READY = 'Press Ctrl-C to stop.';
@@ -53,20 +54,7 @@ export async function startCloudProcess(options: {
   args?: string[];
   env?: Record<string, string>;
 }): Promise<CloudProcess> {
-  const args = [
-    '--no-synth',
-    '--assembly',
-    options.assemblyDir,
-    '--state-dir',
-    options.stateDir,
-    '--graphql-port',
-    '0',
-    '--lambda-port',
-    '0',
-    '--dynamodb-port',
-    '0',
-    ...(options.args ?? []),
-  ];
+  const args = ['--no-synth', '--assembly', options.assemblyDir, '--state-dir', options.stateDir, ...portOptions(), ...(options.args ?? [])];
   const child = spawn(
     process.execPath,
     [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],

@@ -13,6 +13,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { GraphqlExample } from '../examples';
 import type { ApiDescription, ConsoleAuthMode, GraphqlAnswer, ProfileDescription } from '../graphql';
 import { ConsoleApiError, consoleApi } from './api';
+import { operationToRun } from './operation';
 import { subscriptionResult } from './subscriptions';
 
 type AuthModeValue = `${ConsoleAuthMode}`;
@@ -81,9 +82,10 @@ export function GraphqlTab(props: { apis: readonly ApiDescription[]; profiles: r
   choiceRef.current = choice;
 
   const fetcher = useCallback<Fetcher>(
-    async (params) => {
+    async (graphiqlParams) => {
       const current = choiceRef.current;
       if (!api || !current) return { errors: [{ message: 'No API to send to.' }] };
+      const params = { ...graphiqlParams, operationName: operationToRun(graphiqlParams.query, graphiqlParams.operationName) };
       if (isSubscription(params.query, params.operationName)) return subscriptionResult(api, params);
       try {
         const answer = await consoleApi.graphql({
