@@ -498,12 +498,11 @@ async function warmRuns(
   const result = await child.next<WarmRun>('warm', 600_000);
   await child.stop(1000);
   if (result.failures.length > 0) throw new Error(`${spec.id} (Node.js ${node.version}) failed warm invocations: ${result.failures.join('; ')}`);
-  const runs = Object.fromEntries(VARIANTS.map((variant) => [variant, { ms: result.ms[variant] ?? [] }])) as Record<VariantName, { ms: number[] }>;
-  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-  const oursSorted = sorted(runs.ours.ms);
+  const sorted = (values: readonly number[] = []) => [...values].sort((a, b) => a - b);
+  const oursSorted = sorted(result.ms.ours);
   const rawSorted = sorted(result.rawMs);
-  const fetchSorted = sorted(runs.fetch.ms);
-  const twinSorted = sorted(runs.twin.ms);
+  const fetchSorted = sorted(result.ms.fetch);
+  const twinSorted = sorted(result.ms.twin);
   return {
     function: spec.id,
     node: { label: node.label, version: node.version, fallback: node.fallback },
@@ -517,7 +516,7 @@ async function warmRuns(
     rawP99Ms: round(percentile(rawSorted, 0.99), 3),
     overRawMs: round(percentile(oursSorted, 0.5) - percentile(rawSorted, 0.5), 3),
     baselineOverRawMs: round(percentile(twinSorted, 0.5) - percentile(rawSorted, 0.5), 3),
-    invocations: runs.ours.ms.length,
+    invocations: oursSorted.length,
   };
 }
 

@@ -70,6 +70,9 @@ function isFresh(outfile: string, inputsFile: string): boolean {
   }
 }
 
+/** A request as the caller writes it: `ask` numbers it. */
+type RequestBody = HostRequest extends infer Request ? (Request extends HostRequest ? Omit<Request, 'id'> : never) : never;
+
 /** Starts the store's thread and resolves once it listens (PortInUseError when its port is taken). */
 export async function hostStoreInThread(settings: StoreHostSettings, log: (line: string) => void): Promise<HostedStore> {
   const worker = new Worker(storeHostScript(), { workerData: settings });
@@ -91,19 +94,18 @@ export async function hostStoreInThread(settings: StoreHostSettings, log: (line:
         else request?.reject(new Error(reply.error));
       }
     });
-    worker.once('error', (error) => {
-      gone = error;
-      log(`the local DynamoDB store's thread stopped: ${error.message}`);
-      reject(error);
-      for (const request of pending.values()) request.reject(error);
-      pending.clear();
-    });
-    worker.once('exit', (code) => {
-      gone ??= new Error(`the local DynamoDB store's thread exited (code ${code})`);
+    // The thread is gone for good: what waits for it (the start, any request) fails with why.
+    const stopped = (why: Error) => {
+      gone ??= why;
       reject(gone);
       for (const request of pending.values()) request.reject(gone);
       pending.clear();
+    };
+    worker.once('error', (error) => {
+      log(`the local DynamoDB store's thread stopped: ${error.message}`);
+      stopped(error);
     });
+    worker.once('exit', (code) => stopped(new Error(`the local DynamoDB store's thread exited (code ${code})`)));
   });
 
   let url: string;
@@ -114,7 +116,7 @@ export async function hostStoreInThread(settings: StoreHostSettings, log: (line:
     throw error;
   }
 
-  const ask = (request: Omit<HostRequest, 'id'>): Promise<void> => {
+  const ask = (request: RequestBody): Promise<void> => {
     if (gone) return Promise.reject(gone);
     const id = nextId++;
     return new Promise<void>((resolve, reject) => {
@@ -128,14 +130,14 @@ export async function hostStoreInThread(settings: StoreHostSettings, log: (line:
     url,
     authorizeWith(principals: PrincipalStore) {
       const { source, issuedAt } = principals.origin;
-      return ask({ type: 'authorize', source, issuedAt } as Omit<HostRequest, 'id'>);
+      return ask({ type: 'authorize', source, issuedAt });
     },
     refuseRolesOn(tableArns) {
-      return ask({ type: 'refuse-roles', tableArns } as Omit<HostRequest, 'id'>);
+      return ask({ type: 'refuse-roles', tableArns });
     },
     close() {
       closed ??= (async () => {
-        if (!gone) await ask({ type: 'close' } as Omit<HostRequest, 'id'>).catch(() => undefined);
+        if (!gone) await ask({ type: 'close' }).catch(() => undefined);
         await worker.terminate();
       })();
       return closed;
