@@ -4,17 +4,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, synthAssembly } from '../support/local-cloud-harness';
 import { portOptions } from '../support/port-options';
+import { startCommandArgs } from '../support/start-command';
 
 /** Runs `npm start`'s entry point as a user would, until `ready` matches its output. */
 function startCli(args: string[]): { child: ChildProcess; output: () => string; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, AWS_REGION: 'us-east-1' },
-    },
-  );
+  const child = spawn(process.execPath, startCommandArgs(args), {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, AWS_REGION: 'us-east-1' },
+  });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -13,6 +13,7 @@ import { apiKeyClient, eventually } from '../support/hardening';
 import { portOptions } from '../support/port-options';
 import { copyProject, type ProjectCopy } from '../support/project-copy';
 import { addTodoPriority } from '../support/schema-edits';
+import { startCommandArgs } from '../support/start-command';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const READY = 'Press Ctrl-C to stop.';
@@ -45,24 +46,11 @@ afterAll(() => {
 
 /** `npm start -- <args>` in the copy (what the start script runs, without npm), on free ports, in memory. */
 async function start(args: string[] = []): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'),
-      '--transpile-only',
-      '--transpiler',
-      './local/ts-node-esbuild.cjs',
-      'local/start.ts',
-      '--in-memory',
-      ...portOptions(),
-      ...args,
-    ],
-    {
-      cwd: copy.root,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, startCommandArgs(['--in-memory', ...portOptions(), ...args], copy.root), {
+    cwd: copy.root,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -15,6 +15,7 @@ import { type CloudProcess, startCloudProcess } from '../support/cloud-process';
 import { apiKeyClient, eventually, isAlive } from '../support/hardening';
 import { portOptions } from '../support/port-options';
 import { sharedAssembly } from '../support/shared-assembly';
+import { startCommandArgs } from '../support/start-command';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const CREATE = 'mutation ($input: CreateTodoInput!) { createTodo(input: $input) { id } }';
@@ -52,15 +53,11 @@ async function start(stateDir: string, args: string[] = []): Promise<CloudProces
 /** `npm start` expected to refuse: its exit code and output. */
 function refusedStart(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],
-      {
-        cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment(), ...env() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, startCommandArgs(args), {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment(), ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { isolatedAwsEnvironment } from './aws-isolation';
 import { eventually, isAlive } from './hardening';
 import { portOptions } from './port-options';
+import { startCommandArgs } from './start-command';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const READY = 'Press Ctrl-C to stop.';
@@ -55,15 +56,11 @@ export async function startCloudProcess(options: {
   env?: Record<string, string>;
 }): Promise<CloudProcess> {
   const args = ['--no-synth', '--assembly', options.assemblyDir, '--state-dir', options.stateDir, ...portOptions(), ...(options.args ?? [])];
-  const child = spawn(
-    process.execPath,
-    [path.join(PROJECT_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(PROJECT_ROOT, 'local', 'start.ts'), ...args],
-    {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment(), ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, startCommandArgs(args), {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '', AWS_REGION: 'us-east-1', ...isolatedAwsEnvironment(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.add(child);
   let all = '';
   let out = '';
