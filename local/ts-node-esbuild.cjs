@@ -1,5 +1,6 @@
 /**
- * A ts-node transpiler (`ts-node --transpiler ./local/ts-node-esbuild.cjs`, what `npm start` runs) that strips types
+ * The project's ts-node transpiler (tsconfig.json's "ts-node" section, so every ts-node command here: npm start, the
+ * npm scripts, cdk.json's app for `cdk synth`, the tests' child processes), which strips types
  * with esbuild instead of TypeScript's transpileModule: the same output for this project (tsconfig has
  * isolatedModules, so every file compiles on its own), about ten times faster. TypeScript's transpileModule costs
  * ~15 ms a file: the ~200 files of local/ took ~2.7 s to load, ~0.5 s with esbuild; the app's lib/ for an in-process
