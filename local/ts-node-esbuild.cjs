@@ -11,12 +11,13 @@
  * Each file's output is kept in node_modules/.cache/ts-node-esbuild (`TS_NODE_ESBUILD_CACHE` elsewhere), keyed by the
  * SHA-256 of the source, its path and everything that shapes the output (esbuild's version, the options below), so a
  * start that changed nothing reads ~130 small files instead of sending each one to esbuild's service (five alternating
- * `--no-synth` starts to ready: 2.61–2.94 s without the cache, 1.91–2.43 s with it). esbuild is loaded only on a miss. The cache is best-effort: an entry that cannot be read or
- * written is transpiled again, and entries are written to a temporary name and renamed, so two starts at once never
- * read half an entry. Delete the folder to empty it.
+ * `--no-synth` starts to ready: 2.61–2.94 s without the cache, 1.91–2.43 s with it). esbuild is loaded only on a
+ * miss. The cache is best-effort: an entry that cannot be read or written is transpiled again, and entries are
+ * written to a temporary name and renamed, so two starts at once never read half an entry. Entries older than a week
+ * are dropped (MAX_ENTRY_AGE_MS); delete the folder to empty it.
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { TSError } = require('ts-node');
 
@@ -24,6 +25,11 @@ const { TSError } = require('ts-node');
 const TSCONFIG = { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, jsx: 'react-jsx', esModuleInterop: true } };
 
 const CACHE_DIR = process.env.TS_NODE_ESBUILD_CACHE || path.join(__dirname, '..', 'node_modules', '.cache', 'ts-node-esbuild');
+/**
+ * Entries are written once and never touched again, so an entry older than this is dropped when a start writes a new
+ * one: the cache holds about a week of edits, and a file unchanged for longer is transpiled again once.
+ */
+const MAX_ENTRY_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 exports.create = function create() {
   // esbuild's version is read from its package.json, not by loading esbuild: a start that only hits the cache never does.
@@ -38,7 +44,10 @@ exports.create = function create() {
       if (cached) return cached;
       const output = transpileWithEsbuild(input, fileName);
       try {
-        if (!cacheReady) mkdirSync(CACHE_DIR, { recursive: true });
+        if (!cacheReady) {
+          mkdirSync(CACHE_DIR, { recursive: true });
+          dropOldEntries();
+        }
         cacheReady = true;
         const temporary = `${entry}.${process.pid}.tmp`;
         writeFileSync(temporary, JSON.stringify(output));
@@ -50,6 +59,19 @@ exports.create = function create() {
     },
   };
 };
+
+/** Entries (and temporary files a killed start left) older than MAX_ENTRY_AGE_MS; once per process, on its first write. */
+function dropOldEntries() {
+  const oldest = Date.now() - MAX_ENTRY_AGE_MS;
+  for (const name of readdirSync(CACHE_DIR)) {
+    const file = path.join(CACHE_DIR, name);
+    try {
+      if (statSync(file).mtimeMs < oldest) rmSync(file, { force: true });
+    } catch {
+      // Removed by another start meanwhile.
+    }
+  }
+}
 
 function readEntry(entry) {
   try {

@@ -3,7 +3,7 @@
  * ts-node's TSError with the place, and each file's output kept in a cache that a changed file, a damaged entry or
  * an unwritable folder cannot turn into a wrong or failed start.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -81,6 +81,32 @@ test('a damaged entry is transpiled again and written anew', () => {
     expect(transpiler().transpile(SOURCE, { fileName: FILE }).outputText).toContain('const answer = 42;');
     expect(JSON.parse(readFileSync(entry, 'utf8')).outputText).toContain('const answer = 42;');
   }
+});
+
+test('a start that writes an entry drops the ones older than a week; a start that only reads drops nothing', () => {
+  // GIVEN an entry written 8 days ago, one written an hour ago, and a temporary file a killed start left 8 days ago
+  transpiler().transpile(SOURCE, { fileName: FILE });
+  const recent = entries()[0];
+  const day = 24 * 60 * 60;
+  const now = Date.now() / 1000;
+  const old = path.join(cacheDir, `${'0'.repeat(64)}.json`);
+  const leftover = path.join(cacheDir, `${'1'.repeat(64)}.json.4242.tmp`);
+  writeFileSync(old, JSON.stringify({ outputText: 'old', sourceMapText: '{}' }));
+  writeFileSync(leftover, '{"outputText": "half');
+  utimesSync(old, now - 8 * day, now - 8 * day);
+  utimesSync(leftover, now - 8 * day, now - 8 * day);
+  utimesSync(path.join(cacheDir, recent), now - 3600, now - 3600);
+  // WHEN a start reads only what is cached
+  transpiler().transpile(SOURCE, { fileName: FILE });
+  // THEN nothing is dropped
+  expect(readdirSync(cacheDir).sort()).toEqual([old, leftover, path.join(cacheDir, recent)].map((file) => path.basename(file)).sort());
+  // WHEN a start writes a new entry
+  transpiler().transpile(SOURCE.replace('42', '44'), { fileName: FILE });
+  // THEN the old entry and the leftover are gone, the recent one and the new one are there
+  expect(readdirSync(cacheDir)).not.toContain(path.basename(old));
+  expect(readdirSync(cacheDir)).not.toContain(path.basename(leftover));
+  expect(readdirSync(cacheDir)).toContain(recent);
+  expect(entries()).toHaveLength(2);
 });
 
 test('a cache folder it cannot create: the file is transpiled all the same', () => {
