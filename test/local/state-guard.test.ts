@@ -114,7 +114,8 @@ describe('a damaged state directory', () => {
   beforeAll(async () => {
     ({ stateDir: good, ids } = await stateWithData('good'));
     expect(readdirSync(path.join(good, 'dynamodb')).some((name) => name.endsWith('.ldb'))).toBe(true);
-  });
+    // Two starts and two stops: more than the 60 s of one test on a busy 2-core machine (seen: two CPU-bound loops).
+  }, 240_000);
 
   test.each<[string, (stateDir: string) => string]>([
     [
