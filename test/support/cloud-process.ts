@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import { isolatedAwsEnvironment } from './aws-isolation';
 import { eventually, isAlive } from './hardening';
 import { portOptions } from './port-options';
+import { PROJECT_ROOT } from './project-root';
 import { startCommandArgs } from './start-command';
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const READY = 'Press Ctrl-C to stop.';
 const START_TIMEOUT_MS = 60_000;
 

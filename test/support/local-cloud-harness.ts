@@ -5,9 +5,11 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import { createSigV4Signer } from '../../lambda/shared/sigv4';
 import { type LocalCloudOptions, type RunningLocalCloud, startLocalCloud } from '../../local/local-cloud';
+import { PROJECT_ROOT } from './project-root';
 import { synthApp } from './synth';
 
-export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+export { PROJECT_ROOT };
+
 const TEST_ROOT = path.join(PROJECT_ROOT, '.local', 'test-assemblies');
 
 /**

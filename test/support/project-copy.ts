@@ -6,8 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from './project-root';
 
-export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+export { PROJECT_ROOT };
+
 const COMMAND_FILES = ['lib/callers-stack.ts', 'lib/added-functions.json', 'README.md', 'cdk.json', 'biome.json', 'schema', 'graphql', 'API.ts'];
 
 export interface ProjectCopy {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from './project-root';
 
-export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+export { PROJECT_ROOT };
 
 export interface ScriptRun {
   readonly code: number | null;

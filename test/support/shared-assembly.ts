@@ -9,9 +9,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from './project-root';
 import { synthApp } from './synth';
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const TEST_ROOT = path.join(PROJECT_ROOT, '.local', 'test-assemblies');
 /** What the synth is made of: a change to any of these gives a new assembly. */
 const SOURCES = ['bin', 'lib', 'lambda', 'schema', 'graphql', 'API.ts', 'package-lock.json', 'cdk.json', 'test/support/synth.ts'];
