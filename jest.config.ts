@@ -78,6 +78,7 @@ const shared = {
   // Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles (isolatedModules in tsconfig), which keeps the suite fast.
   transform: { '^.+\\.ts$': 'ts-jest' },
   snapshotSerializers: ['<rootDir>/test/support/cdk-snapshot-serializer.ts'],
+  setupFiles: ['<rootDir>/test/support/jest-environment.ts'],
 } satisfies Config;
 
 const config: Config = {
