@@ -25,7 +25,7 @@ import type { SigningResult } from './children/signing';
 import { assetBytes, buildChildren, buildFetchVariants, buildTwins, bundleFile, PROJECT_ROOT, synthesize, WORK_DIR, workerProfilerScript } from './lib/build';
 import { CALLERS, type CallerSpec, eventFor } from './lib/callers';
 import { callerMetafile, holdings } from './lib/holdings';
-import { sampleRss, startChild, treeCpuMs } from './lib/processes';
+import { sampleRss, splitServerCpu, startChild, threadCpuMs, treeCpuMs } from './lib/processes';
 import type { CallerFunctionInfo, CloudReady, LoadResult, LoadSettings } from './lib/protocol';
 import {
   type BenchResults,
@@ -197,13 +197,14 @@ async function main(): Promise<void> {
   let results: BenchResults;
   try {
     const ready = await cloud.next<CloudReady>('ready', 120_000);
+    const server: Server = { pid: cloud.process.pid!, threadsBefore: new Set(ready.threadsBeforeCloud) };
     const functions = Object.fromEntries(ready.callers.map((fn) => [fn.caller, fn]));
 
     // The local cloud's own JIT warm-up is not the callers' cold start: a short burst first, both auth modes.
     log('warming up the local cloud...');
     const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
-    await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, warmUp, 'warm-up-api-key', cloud.process.pid!, true);
-    await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, warmUp, 'warm-up-iam', cloud.process.pid!, true);
+    await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, warmUp, 'warm-up-api-key', server, true);
+    await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, warmUp, 'warm-up-iam', server, true);
 
     const coldStart: ColdStartRow[] = [];
     const warm: WarmRow[] = [];
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
         { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
         single,
         `latency-${operations}`,
-        cloud.process.pid!,
+        server,
         true,
         { concurrency: 1, operations },
       );
@@ -254,9 +255,8 @@ async function main(): Promise<void> {
       `local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`,
     );
     const rss = sampleRss(cloud.process.pid!);
-    const cloudPid = cloud.process.pid!;
-    const apiKeyLoad = await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, plan, 'ours-api-key', cloudPid);
-    const iamLoad = await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, plan, 'ours-iam', cloudPid);
+    const apiKeyLoad = await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, plan, 'ours-api-key', server);
+    const iamLoad = await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, plan, 'ours-iam', server);
     const peakRssMb = rss.stop() ?? 0;
     await cloud.stop(10_000);
 
@@ -267,6 +267,7 @@ async function main(): Promise<void> {
     let peerPeakRssMb: number;
     try {
       const peerReady = await peer.next<CloudReady>('ready', 120_000);
+      const peerServer: Server = { pid: peer.process.pid!, threadsBefore: new Set(peerReady.threadsBeforeCloud) };
       // The same warm-up ours had before its callers were measured.
       const peerWarmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
       await load(
@@ -274,19 +275,19 @@ async function main(): Promise<void> {
         { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } },
         peerWarmUp,
         'peer-warm-up-api-key',
-        peer.process.pid!,
+        peerServer,
         true,
       );
-      await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, peerWarmUp, 'peer-warm-up-iam', peer.process.pid!, true);
+      await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, peerWarmUp, 'peer-warm-up-iam', peerServer, true);
       const peerRss = sampleRss(peer.process.pid!);
       peerLoad = await load(
         children.load,
         { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } },
         plan,
         'peer-api-key',
-        peer.process.pid!,
+        peerServer,
       );
-      if (plan.peerIam) peerIamLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, plan, 'peer-iam', peer.process.pid!);
+      if (plan.peerIam) peerIamLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, plan, 'peer-iam', peerServer);
       peerPeakRssMb = peerRss.stop() ?? 0;
     } finally {
       await peer.stop(10_000);
@@ -563,9 +564,17 @@ function iamAuth(ready: CloudReady): LoadSettings['auth'] {
   return { mode: 'AWS_IAM', region: ready.region, list, create };
 }
 
+/** CPU time per request (ms) over a measured phase (see LocalCloudCpu in lib/report.ts). */
+export type MeasuredCpu = BenchResults['local']['cpuMsPerRequest'][string];
+
 export interface MeasuredLoad extends LoadResult {
-  /** CPU time per request (ms) over the measured phase: the server's process, its Lambda workers, the load generator. */
-  readonly cpu: { readonly server: number; readonly workers: number; readonly loadGenerator: number; readonly serverCores: number };
+  readonly cpu: MeasuredCpu;
+}
+
+/** The process serving the load, and the threads it had before its local cloud started. */
+interface Server {
+  readonly pid: number;
+  readonly threadsBefore: ReadonlySet<number>;
 }
 
 async function load(
@@ -573,7 +582,7 @@ async function load(
   target: Pick<LoadSettings, 'url' | 'auth'>,
   plan: Plan,
   label: string,
-  serverPid: number,
+  server: Server,
   quiet = false,
   shape: Pick<LoadSettings, 'concurrency' | 'operations'> = { concurrency: CONCURRENCY, operations: 'mixed' },
 ): Promise<MeasuredLoad> {
@@ -588,12 +597,22 @@ async function load(
       label,
     } satisfies LoadSettings);
     await child.next('measuring', plan.loadWarmupMs + 60_000);
-    const before = { main: treeCpuMs(-serverPid) ?? 0, tree: treeCpuMs(serverPid) ?? 0, load: treeCpuMs(child.process.pid!) ?? 0, at: performance.now() };
+    const snapshot = () => ({
+      main: treeCpuMs(-server.pid) ?? 0,
+      tree: treeCpuMs(server.pid) ?? 0,
+      threads: threadCpuMs(server.pid),
+      load: treeCpuMs(child.process.pid!) ?? 0,
+      at: performance.now(),
+    });
+    const before = snapshot();
     const { result } = await child.next<{ result: LoadResult }>('result', plan.loadMs + 60_000);
-    const after = { main: treeCpuMs(-serverPid) ?? 0, tree: treeCpuMs(serverPid) ?? 0, load: treeCpuMs(child.process.pid!) ?? 0, at: performance.now() };
+    const after = snapshot();
     const per = (ms: number) => round(ms / Math.max(1, result.requests), 3);
-    const cpu = {
+    const threads =
+      before.threads && after.threads ? splitServerCpu(server.pid, before.threads, after.threads, server.threadsBefore, after.main - before.main) : undefined;
+    const cpu: MeasuredCpu = {
       server: per(after.main - before.main),
+      ...(threads ? { serverThreads: { main: per(threads.main), store: per(threads.store), other: per(threads.other) } } : {}),
       workers: per(after.tree - after.main - (before.tree - before.main)),
       loadGenerator: per(after.load - before.load),
       serverCores: round((after.tree - before.tree) / (after.at - before.at), 2),
@@ -601,7 +620,8 @@ async function load(
     if (!quiet)
       log(
         `  ${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.errors} errors / ${result.requests}; ` +
-          `CPU per request: server ${cpu.server} ms + workers ${cpu.workers} ms + load generator ${cpu.loadGenerator} ms (the server got ${cpu.serverCores} cores)`,
+          `CPU per request: server ${cpu.server} ms${cpu.serverThreads ? ` (main thread ${cpu.serverThreads.main}, DynamoDB store ${cpu.serverThreads.store}, other threads ${cpu.serverThreads.other})` : ''} ` +
+          `+ workers ${cpu.workers} ms + load generator ${cpu.loadGenerator} ms (the server got ${cpu.serverCores} cores)`,
       );
     return { ...result, cpu };
   } finally {

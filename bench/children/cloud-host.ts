@@ -10,6 +10,7 @@
 import { startLocalCloud } from '../../local/local-cloud';
 import { defaultMaxWorkersPerFunction } from '../../local/services';
 import { CALLER_IDS } from '../lib/callers';
+import { threadCpuMs } from '../lib/processes';
 import type { CallerFunctionInfo, CloudReady } from '../lib/protocol';
 import { startPeer } from './peer';
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   if (!assemblyDir || !stateDir) throw new Error('usage: cloud-host <assemblyDir> <stateDir> [--peer]');
   // Lines are formatted exactly as for `npm start`; the runner points stderr at /dev/null.
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // The threads this process has before the local cloud starts (V8's own, mostly): the runner tells the cloud's own from them.
+  const threadsBeforeCloud = [...(threadCpuMs(process.pid)?.keys() ?? [])];
   const cloud = await startLocalCloud({ assemblyDir, stateDir, inMemory: true, graphqlPort: 0, lambdaPort: 0, dynamodbPort: 0, log });
   const api = cloud.deployment.graphqlApis[0];
   let graphqlUrl = api.url;
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     region: cloud.deployment.region,
     callers,
     maxWorkersPerFunction: defaultMaxWorkersPerFunction(),
+    threadsBeforeCloud,
   };
   let stopping = false;
   const stop = async () => {

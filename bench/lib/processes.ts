@@ -167,3 +167,62 @@ export function treeCpuMs(rootPid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU time (ms) of each thread of a process so far, by thread id, from /proc (Linux): the scheduler's own count
+ * (`schedstat`, nanoseconds) where the kernel keeps it, else user + system from `stat` (10 ms ticks). Undefined where
+ * there is no /proc, or once the process is gone.
+ */
+export function threadCpuMs(pid: number): Map<number, number> | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const cpu = new Map<number, number>();
+  for (const tid of tids) {
+    const task = `/proc/${pid}/task/${tid}`;
+    try {
+      cpu.set(Number(tid), Number(readFileSync(`${task}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    } catch {
+      try {
+        const fields = readFileSync(`${task}/stat`, 'utf8');
+        const after = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
+        cpu.set(Number(tid), ((Number(after[11]) + Number(after[12])) * 1000) / 100);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return cpu;
+}
+
+/** Where a server process's CPU went over a span, in ms. */
+export interface ServerThreadsCpu {
+  /** The main thread: the local cloud's HTTP servers, AppSync (parsing, auth, resolving) and the Lambda runtime's side. */
+  readonly main: number;
+  /** The busiest thread the local cloud started itself: its DynamoDB store (local/dynamodb/store-thread.ts). */
+  readonly store: number;
+  /** Every other thread: V8's (garbage collection, compilation), libuv's pool, the ones that ended. */
+  readonly other: number;
+}
+
+/**
+ * Splits a server process's CPU between two snapshots of threadCpuMs: its main thread (tid = pid), the busiest of the
+ * threads that were not there before the local cloud started (`threadsBefore`), which is its DynamoDB store, and the
+ * rest. `total` is the process's own CPU over the same span (threads that ended count there, and in `other`).
+ */
+export function splitServerCpu(
+  pid: number,
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+  threadsBefore: ReadonlySet<number>,
+  total: number,
+): ServerThreadsCpu {
+  const used = (tid: number) => Math.max(0, (after.get(tid) ?? 0) - (before.get(tid) ?? 0));
+  const main = used(pid);
+  let store = 0;
+  for (const tid of after.keys()) if (tid !== pid && !threadsBefore.has(tid)) store = Math.max(store, used(tid));
+  return { main, store, other: Math.max(0, total - main - store) };
+}

@@ -19,6 +19,8 @@ export interface CloudReady {
   readonly region: string;
   readonly callers: CallerFunctionInfo[];
   readonly maxWorkersPerFunction: number;
+  /** Thread ids of the cloud host before the local cloud started (empty without /proc): see splitServerCpu. */
+  readonly threadsBeforeCloud: readonly number[];
 }
 
 export interface LoadSettings {

@@ -85,6 +85,20 @@ export interface LoadRow {
   readonly requests: number;
 }
 
+/** CPU time per request (ms) over a measured load, and the cores the server got. */
+export interface LocalCloudCpu {
+  /** The local cloud's process, all its threads. */
+  readonly server: number;
+  /**
+   * The same by thread, where /proc tells (Linux): the main thread (HTTP, the AppSync layer, the Lambda runtime's
+   * side), the DynamoDB store's thread, and the rest (V8's garbage collection and compiler threads, libuv's pool).
+   */
+  readonly serverThreads?: { readonly main: number; readonly store: number; readonly other: number };
+  readonly workers: number;
+  readonly loadGenerator: number;
+  readonly serverCores: number;
+}
+
 export interface BenchResults {
   readonly bundles: BundleRow[];
   readonly coldStart: ColdStartRow[];
@@ -115,8 +129,8 @@ export interface BenchResults {
     readonly peerPeakRssMb: number;
     readonly durationS: number;
     readonly errorSamples: string[];
-    /** CPU time per request (ms): the server process, its Lambda workers, the load generator; and the cores the server got. */
-    readonly cpuMsPerRequest: Record<string, { server: number; workers: number; loadGenerator: number; serverCores: number }>;
+    /** CPU time per request under each load (apiKey, iam, peer, peerIam). */
+    readonly cpuMsPerRequest: Record<string, LocalCloudCpu>;
     readonly maxWorkersPerFunction: number;
   };
   readonly meta: {
@@ -280,16 +294,30 @@ export function formatReport(results: BenchResults): string {
       results.latency.map((row) => [row.operation, ms(row.p50Ms), ms(row.p99Ms), String(row.requests), String(row.errors)]),
     ),
     table(
-      ['CPU per request (ms)', 'server process', 'Lambda workers', 'load generator', 'total', 'cores the server got'],
+      [
+        'CPU per request (ms)',
+        'server process',
+        'its main thread',
+        'its DynamoDB store thread',
+        'its other threads',
+        'Lambda workers',
+        'load generator',
+        'total',
+        'cores the server got',
+      ],
       Object.entries(local.cpuMsPerRequest).map(([name, cpu]) => [
         name,
         cpu.server.toFixed(2),
+        cpu.serverThreads?.main.toFixed(2) ?? '',
+        cpu.serverThreads?.store.toFixed(2) ?? '',
+        cpu.serverThreads?.other.toFixed(2) ?? '',
         cpu.workers.toFixed(2),
         cpu.loadGenerator.toFixed(2),
-        (cpu.server + cpu.workers + cpu.loadGenerator).toFixed(2),
+        cpuTotal(cpu).toFixed(2),
         cpu.serverCores.toFixed(2),
       ]),
     ),
+    ...peerComparison(local.cpuMsPerRequest),
   ];
   const meta = results.meta;
   const callersOn = meta.nodes.map((node) => `${node.version} (${node.label})`).join(' and ');
@@ -338,4 +366,39 @@ export function missingRows(results: BenchResults, callers: number): string[] {
   if ((local.peerIamErrors ?? 0) > 0) problems.push(`peer, IAM: ${local.peerIamErrors} errors under load`);
   if (!Number.isFinite(results.signing.usPerOp) || results.signing.usPerOp <= 0) problems.push('no signing measurement');
   return problems;
+}
+
+function cpuTotal(cpu: LocalCloudCpu): number {
+  return cpu.server + cpu.workers + cpu.loadGenerator;
+}
+
+/**
+ * What the peer comparison can show: the peer shares our DynamoDB store and our Lambda runtime (bench/children/
+ * peer.ts), so only the servers' main threads differ. Their ratio is the AppSync layers' own; and the peer's CPU per
+ * request over ours without our main thread bounds ours / peer in req/s, were our main thread free.
+ */
+function peerComparison(cpu: BenchResults['local']['cpuMsPerRequest']): string[] {
+  const ours = cpu.apiKey;
+  const peer = cpu.peer;
+  if (!ours?.serverThreads || !peer?.serverThreads) return [];
+  const shared = cpuTotal(ours) - ours.serverThreads.main;
+  return [
+    table(
+      ['ours and the peer, API key, CPU per request (ms)', 'ours', 'peer', 'peer / ours'],
+      [
+        [
+          "the server's main thread (the only part they do not share)",
+          ours.serverThreads.main.toFixed(2),
+          peer.serverThreads.main.toFixed(2),
+          ratio(peer.serverThreads.main / ours.serverThreads.main),
+        ],
+        [
+          "ours without its main thread, the peer's all: the most ours / peer in req/s can be",
+          shared.toFixed(2),
+          cpuTotal(peer).toFixed(2),
+          ratio(cpuTotal(peer) / shared),
+        ],
+      ],
+    ),
+  ];
 }

@@ -138,3 +138,31 @@ describe('formatReport', () => {
     expect(text).toContain('callers (nodejs24.x) on Node v24.22.3 (nodejs24.x) and v20.20.2 (host)');
   });
 });
+
+describe('formatReport: the local cloud against the peer', () => {
+  const cpu = (main: number, store: number, other: number, workers: number) => ({
+    server: main + store + other,
+    serverThreads: { main, store, other },
+    workers,
+    loadGenerator: 0.3,
+    serverCores: 1.6,
+  });
+
+  it("splits the server's CPU by thread and bounds ours / peer by the part both share", () => {
+    // GIVEN ours and the peer with the same store and workers, the peer's main thread three times ours
+    const text = formatReport(results({}, { cpuMsPerRequest: { apiKey: cpu(0.7, 0.9, 0.1, 1.8), peer: cpu(2.1, 0.9, 0.1, 1.8) } }));
+
+    // THEN the CPU table has the threads, and the comparison the ratio of the main threads and the bound
+    const apiKeyRow = text.split('\n').find((line) => line.startsWith('| apiKey '));
+    expect(apiKeyRow?.split('|').map((cell) => cell.trim())).toEqual(['', 'apiKey', '1.70', '0.70', '0.90', '0.10', '1.80', '0.30', '3.80', '1.60', '']);
+    expect(text).toMatch(/\| the server's main thread \(the only part they do not share\) +\| 0\.70 +\| 2\.10 +\| 3\.00 +\|/);
+    // (2.1 + 0.9 + 0.1 + 1.8 + 0.3) / (0.9 + 0.1 + 1.8 + 0.3) = 5.2 / 3.1
+    expect(text).toMatch(/the most ours \/ peer in req\/s can be +\| 3\.10 +\| 5\.20 +\| 1\.68 +\|/);
+  });
+
+  it('leaves the thread columns empty and the comparison out where /proc did not tell', () => {
+    const text = formatReport(results({}, { cpuMsPerRequest: { apiKey: { server: 1.7, workers: 1.8, loadGenerator: 0.3, serverCores: 1.6 } } }));
+    expect(text).toMatch(/\| apiKey +\| 1\.70 +\| +\| +\| +\| 1\.80 +\|/);
+    expect(text).not.toContain('the only part they do not share');
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The benchmark's per-thread CPU accounting (bench/lib/processes.ts), on this process's real threads: /proc on Linux.
+ */
+import { Worker } from 'node:worker_threads';
+import { splitServerCpu, threadCpuMs } from '../../../bench/lib/processes';
+
+const onLinux = process.platform === 'linux' ? it : it.skip;
+
+describe('threadCpuMs', () => {
+  onLinux('counts the main thread by the process id, and a new thread under its own id', async () => {
+    // GIVEN the threads before a busy thread starts
+    const before = threadCpuMs(process.pid);
+    expect(before?.has(process.pid)).toBe(true);
+
+    // WHEN a thread spins while we look at it from the main thread
+    const worker = new Worker(`const end = Date.now() + 600; while (Date.now() < end) {}`, { eval: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const during = threadCpuMs(process.pid);
+    await new Promise((resolve) => worker.once('exit', resolve));
+
+    // THEN the one thread that was not there before has used CPU, on top of the main thread's
+    const fresh = [...(during?.keys() ?? [])].filter((tid) => !before?.has(tid));
+    const busiest = Math.max(...fresh.map((tid) => during?.get(tid) ?? 0));
+    expect(busiest).toBeGreaterThan(50);
+    expect(during?.get(process.pid)).toBeGreaterThanOrEqual(before?.get(process.pid) ?? 0);
+  });
+
+  it('is undefined for a process that does not exist', () => {
+    expect(threadCpuMs(2 ** 22 + 1)).toBeUndefined();
+  });
+});
+
+describe('splitServerCpu', () => {
+  it('gives the main thread, the busiest thread started since, and the rest of the total', () => {
+    // GIVEN pid 10 with a V8 thread (11) from before, a store (20) and a pool thread (21) started since
+    const before = new Map([
+      [10, 100],
+      [11, 50],
+    ]);
+    const after = new Map([
+      [10, 400],
+      [11, 90],
+      [20, 700],
+      [21, 30],
+    ]);
+
+    // WHEN the process used 1,100 ms in all (an ended thread's share included)
+    const split = splitServerCpu(10, before, after, new Set([10, 11]), 1_100);
+
+    // THEN
+    expect(split).toEqual({ main: 300, store: 700, other: 100 });
+  });
+
+  it('does not take a thread from before the cloud for its store, however busy', () => {
+    const split = splitServerCpu(
+      10,
+      new Map([[11, 0]]),
+      new Map([
+        [10, 100],
+        [11, 900],
+        [20, 50],
+      ]),
+      new Set([10, 11]),
+      1_050,
+    );
+    expect(split).toEqual({ main: 100, store: 50, other: 900 });
+  });
+});
