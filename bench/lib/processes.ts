@@ -81,6 +81,15 @@ export function startChild(
   };
 }
 
+/**
+ * The fields of a /proc `stat` line (a process's or a thread's) used here: the parent pid, and user + system CPU in ms
+ * (ticks of USER_HZ, 100 on Linux). The name in parentheses may hold spaces, so the fields are counted after it.
+ */
+function parseStat(stat: string): { readonly ppid: number; readonly cpuMs: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 };
+}
+
 /** Resident memory (MiB) of a process and all its descendants, from /proc (Linux); undefined elsewhere. */
 export function treeRssMb(rootPid: number): number | undefined {
   try {
@@ -88,8 +97,7 @@ export function treeRssMb(rootPid: number): number | undefined {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const { ppid } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
         const list = children.get(ppid) ?? [];
         list.push(Number(entry));
         children.set(ppid, list);
@@ -136,16 +144,13 @@ export function sampleRss(rootPid: number, everyMs = 200): { stop(): number | un
 /** CPU time (user + system, ms) used so far by a process and its live descendants, from /proc (Linux). */
 export function treeCpuMs(rootPid: number): number | undefined {
   try {
-    const ticks = 100; // USER_HZ, 100 on Linux
     const children = new Map<number, number[]>();
     const cpu = new Map<number, number>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const ppid = Number(fields[1]);
-        cpu.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks);
+        const { ppid, cpuMs } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+        cpu.set(Number(entry), cpuMs);
         const list = children.get(ppid) ?? [];
         list.push(Number(entry));
         children.set(ppid, list);
@@ -187,9 +192,7 @@ export function threadCpuMs(pid: number): Map<number, number> | undefined {
       cpu.set(Number(tid), Number(readFileSync(`${task}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
     } catch {
       try {
-        const fields = readFileSync(`${task}/stat`, 'utf8');
-        const after = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
-        cpu.set(Number(tid), ((Number(after[11]) + Number(after[12])) * 1000) / 100);
+        cpu.set(Number(tid), parseStat(readFileSync(`${task}/stat`, 'utf8')).cpuMs);
       } catch {
         // the thread ended meanwhile
       }

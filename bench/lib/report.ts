@@ -1,7 +1,9 @@
 /**
  * The benchmark's results: the JSON shape `--out` writes (the issue's keys, plus more), and the table for people.
  */
+
 import type { Holding } from './holdings';
+import type { ServerThreadsCpu } from './processes';
 
 export interface BundleRow {
   readonly function: string;
@@ -93,7 +95,7 @@ export interface LocalCloudCpu {
    * The same by thread, where /proc tells (Linux): the main thread (HTTP, the AppSync layer, the Lambda runtime's
    * side), the DynamoDB store's thread, and the rest (V8's garbage collection and compiler threads, libuv's pool).
    */
-  readonly serverThreads?: { readonly main: number; readonly store: number; readonly other: number };
+  readonly serverThreads?: ServerThreadsCpu;
   readonly workers: number;
   readonly loadGenerator: number;
   readonly serverCores: number;
