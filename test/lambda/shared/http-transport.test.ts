@@ -29,7 +29,8 @@ interface LoopbackServer {
 
 const servers: LoopbackServer[] = [];
 
-async function serve(handler: Handler): Promise<LoopbackServer> {
+/** A server on a loopback address: IPv4's unless `host` says (`::1`). */
+async function serve(handler: Handler, host = '127.0.0.1'): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   const server = http.createServer((request, response) => {
@@ -44,10 +45,10 @@ async function serve(handler: Handler): Promise<LoopbackServer> {
   });
   // Longer than any test: a connection closed within a test was closed by the client.
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   const loopback: LoopbackServer = {
-    url: new URL(`http://127.0.0.1:${port}/graphql`),
+    url: new URL(`http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`),
     connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
@@ -97,21 +98,14 @@ describe('what is sent and returned', () => {
 
   it('reaches an IPv6 literal endpoint, sending its path with the query and its host as written', async () => {
     let seen: { url?: string; host?: string } | undefined;
-    const server = http.createServer((request, response) => {
+    const server = await serve((request, _body, response) => {
       seen = { url: request.url, host: request.headers.host };
-      request.resume();
-      request.on('end', () => json(response, 200, { data: { ok: true } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
-    try {
-      const endpoint = new URL(`http://[::1]:${(server.address() as AddressInfo).port}/graphql?stage=dev`);
-      const answer = await postText(endpoint, { 'content-type': 'application/json' }, '{}', 5_000);
-      expect(answer.status).toBe(200);
-      expect(seen).toEqual({ url: '/graphql?stage=dev', host: endpoint.host });
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+      json(response, 200, { data: { ok: true } });
+    }, '::1');
+    const endpoint = new URL('?stage=dev', server.url);
+    const answer = await postText(endpoint, { 'content-type': 'application/json' }, '{}', 5_000);
+    expect(answer.status).toBe(200);
+    expect(seen).toEqual({ url: '/graphql?stage=dev', host: endpoint.host });
   });
 
   it('resolves any status with Retry-After and x-amzn-ErrorType, and does not follow a redirect', async () => {
