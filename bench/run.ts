@@ -75,6 +75,11 @@ interface Plan {
 }
 
 const CONCURRENCY = 50;
+/**
+ * The same load on the peer as amplify mock runs it, whose answers take seconds at this concurrency (a Node.js
+ * process starts for each): a request counts as an error only after a minute without an answer.
+ */
+const AMPLIFY_MOCK_SHAPE = { concurrency: CONCURRENCY, operations: 'mixed', requestTimeoutMs: 60_000 } as const;
 const FULL: Plan = {
   coldSamples: 10,
   warmInvocations: 500,
@@ -296,6 +301,27 @@ async function main(): Promise<void> {
       await peer.stop(10_000);
     }
 
+    log('the peer as `amplify mock api` runs it (a new Node.js process per resolver call), API key...');
+    const amplifyMock = startChild(
+      children['cloud-host'],
+      [assemblyDir, path.join(WORK_DIR, 'amplify-mock-state'), '--peer-process-per-invocation'],
+      profiled(),
+    );
+    let amplifyMockLoad: MeasuredLoad;
+    let amplifyMockPeakRssMb: number;
+    try {
+      const mockReady = await amplifyMock.next<CloudReady>('ready', 120_000);
+      const mockServer: Server = { pid: amplifyMock.process.pid!, threadsBefore: new Set(mockReady.threadsBeforeCloud) };
+      const target = { url: mockReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: mockReady.apiKey } } as const;
+      const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
+      await load(children.load, target, warmUp, 'amplify-mock-warm-up', mockServer, true, AMPLIFY_MOCK_SHAPE);
+      const mockRss = sampleRss(amplifyMock.process.pid!);
+      amplifyMockLoad = await load(children.load, target, plan, 'amplify-mock-api-key', mockServer, false, AMPLIFY_MOCK_SHAPE);
+      amplifyMockPeakRssMb = mockRss.stop() ?? 0;
+    } finally {
+      await amplifyMock.stop(10_000);
+    }
+
     const row = (result: MeasuredLoad): LoadRow => ({
       rps: round(result.rps, 1),
       p50Ms: round(result.p50Ms),
@@ -306,6 +332,7 @@ async function main(): Promise<void> {
     const ours = row(apiKeyLoad);
     const iam = row(iamLoad);
     const peerRow = row(peerLoad);
+    const amplifyMockRow = row(amplifyMockLoad);
     results = {
       bundles,
       coldStart,
@@ -331,8 +358,14 @@ async function main(): Promise<void> {
         peerErrors: peerRow.errors,
         peerRequests: peerRow.requests,
         ...(peerIamLoad ? { peerIamRps: round(peerIamLoad.rps, 1), peerIamErrors: peerIamLoad.errors } : {}),
+        amplifyMockRps: amplifyMockRow.rps,
+        amplifyMockP50Ms: amplifyMockRow.p50Ms,
+        amplifyMockP99Ms: amplifyMockRow.p99Ms,
+        amplifyMockErrors: amplifyMockRow.errors,
+        amplifyMockRequests: amplifyMockRow.requests,
         peakRssMb: round(peakRssMb, 1),
         peerPeakRssMb: round(peerPeakRssMb, 1),
+        amplifyMockPeakRssMb: round(amplifyMockPeakRssMb, 1),
         durationS: plan.loadMs / 1000,
         errorSamples: [
           ...latency.flatMap((row) => row.errorSamples),
@@ -340,8 +373,15 @@ async function main(): Promise<void> {
           ...iamLoad.errorSamples,
           ...peerLoad.errorSamples,
           ...(peerIamLoad?.errorSamples ?? []),
+          ...amplifyMockLoad.errorSamples,
         ],
-        cpuMsPerRequest: { apiKey: apiKeyLoad.cpu, iam: iamLoad.cpu, peer: peerLoad.cpu, ...(peerIamLoad ? { peerIam: peerIamLoad.cpu } : {}) },
+        cpuMsPerRequest: {
+          apiKey: apiKeyLoad.cpu,
+          iam: iamLoad.cpu,
+          peer: peerLoad.cpu,
+          ...(peerIamLoad ? { peerIam: peerIamLoad.cpu } : {}),
+          amplifyMock: amplifyMockLoad.cpu,
+        },
         maxWorkersPerFunction: ready.maxWorkersPerFunction,
       },
       meta: {
@@ -587,7 +627,7 @@ async function load(
   label: string,
   server: Server,
   quiet = false,
-  shape: Pick<LoadSettings, 'concurrency' | 'operations'> = { concurrency: CONCURRENCY, operations: 'mixed' },
+  shape: Pick<LoadSettings, 'concurrency' | 'operations' | 'requestTimeoutMs'> = { concurrency: CONCURRENCY, operations: 'mixed' },
 ): Promise<MeasuredLoad> {
   const child = startChild(script, [], quiet ? {} : profiled());
   try {
@@ -599,7 +639,7 @@ async function load(
       maxRequests: 200_000,
       label,
     } satisfies LoadSettings);
-    await child.next('measuring', plan.loadWarmupMs + 60_000);
+    await child.next('measuring', plan.loadWarmupMs + (shape.requestTimeoutMs ?? 0) + 60_000);
     const snapshot = () => ({
       main: treeCpuMs(-server.pid) ?? 0,
       tree: treeCpuMs(server.pid) ?? 0,
@@ -608,7 +648,7 @@ async function load(
       at: performance.now(),
     });
     const before = snapshot();
-    const { result } = await child.next<{ result: LoadResult }>('result', plan.loadMs + 60_000);
+    const { result } = await child.next<{ result: LoadResult }>('result', plan.loadMs + (shape.requestTimeoutMs ?? 0) + 60_000);
     const after = snapshot();
     const per = (ms: number) => round(ms / Math.max(1, result.requests), 3);
     const threads =

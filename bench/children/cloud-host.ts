@@ -5,18 +5,25 @@
  * goes away).
  *
  * `--peer`: also serves the same schema with amplify-appsync-simulator (see ./peer.ts), whose Lambda data source
- * invokes the same resolver bundle through the same local Lambda runtime and store.
+ * invokes the same resolver bundle through the same local Lambda runtime and store; `--peer-process-per-invocation`:
+ * the same, with a new Node.js process per resolver call, as `amplify mock api` runs it.
  */
 import { startLocalCloud } from '../../local/local-cloud';
 import { defaultMaxWorkersPerFunction } from '../../local/services';
 import { CALLER_IDS } from '../lib/callers';
 import { threadCpuMs } from '../lib/processes';
 import type { CallerFunctionInfo, CloudReady } from '../lib/protocol';
-import { startPeer } from './peer';
+import { PeerInvocation, startPeer } from './peer';
+
+/** The peer each mode serves instead of ours: its Lambda data sources on our runtime, or a process per call. */
+const PEER_MODES: Record<string, PeerInvocation | undefined> = {
+  '--peer': PeerInvocation.SHARED_RUNTIME,
+  '--peer-process-per-invocation': PeerInvocation.PROCESS_PER_INVOCATION,
+};
 
 async function main(): Promise<void> {
   const [assemblyDir, stateDir, mode] = process.argv.slice(2);
-  if (!assemblyDir || !stateDir) throw new Error('usage: cloud-host <assemblyDir> <stateDir> [--peer]');
+  if (!assemblyDir || !stateDir) throw new Error('usage: cloud-host <assemblyDir> <stateDir> [--peer | --peer-process-per-invocation]');
   // Lines are formatted exactly as for `npm start`; the runner points stderr at /dev/null.
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // The threads this process has before the local cloud starts (V8's own, mostly): the runner tells the cloud's own from them.
@@ -25,8 +32,9 @@ async function main(): Promise<void> {
   const api = cloud.deployment.graphqlApis[0];
   let graphqlUrl = api.url;
   let stopPeer: (() => Promise<void>) | undefined;
-  if (mode === '--peer') {
-    const peer = await startPeer(cloud, log);
+  const peerInvocation = PEER_MODES[mode ?? ''];
+  if (peerInvocation) {
+    const peer = await startPeer(cloud, peerInvocation, log);
     graphqlUrl = peer.url;
     stopPeer = peer.stop;
   }

@@ -18,14 +18,15 @@ const LIST = JSON.stringify({
 });
 const TYPENAME = JSON.stringify({ query: 'query Typename { __typename }', operationName: 'Typename' });
 const CREATE_QUERY = 'mutation CreateTodo($input: CreateTodoInput!) { createTodo(input: $input) { id name description createdAt updatedAt } }';
-/** After the time is up, requests still in flight get this long to finish before they are counted as errors. */
-const DRAIN_MS = 10_000;
+/** A request that has had no answer for this long (settings.requestTimeoutMs unless given) counts as an error. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** `onMeasuring` is called when the warm-up is over and the measured phase starts. */
 export async function runLoad(settings: LoadSettings, onMeasuring?: () => void): Promise<LoadResult> {
   const url = new URL(settings.url);
   if (url.hostname !== '127.0.0.1') throw new Error(`the load generator only targets 127.0.0.1, not ${url.hostname}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
+  const timeout = settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let sent = 0;
   let sequence = 0;
 
@@ -43,19 +44,16 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
     const headers = await headersFor(settings, url, kind, body);
     const started = performance.now();
     return new Promise((resolve) => {
-      const request = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers, timeout: DRAIN_MS },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const ms = performance.now() - started;
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve(judge(response.statusCode ?? 0, text, ms));
-          });
-          response.on('error', (error) => resolve({ ok: false, ms: performance.now() - started, problem: error.message }));
-        },
-      );
+      const request = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers, timeout }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const ms = performance.now() - started;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve(judge(response.statusCode ?? 0, text, ms));
+        });
+        response.on('error', (error) => resolve({ ok: false, ms: performance.now() - started, problem: error.message }));
+      });
       request.on('timeout', () => request.destroy(new Error('no answer in time')));
       request.on('error', (error) =>
         resolve({ ok: false, ms: performance.now() - started, problem: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` }),

@@ -1,15 +1,30 @@
 /**
  * The peer: amplify-appsync-simulator (what `amplify mock api` runs) serving the same schema, each Query/Mutation field
- * resolved by a Lambda data source. The simulator only simulates AppSync; the host supplies the Lambda execution,
- * so its data source invokes the very same resolver bundle through the local cloud's Lambda runtime and DynamoDB
- * store: the two rows then differ only in the AppSync layer. It checks the API key but does not verify SigV4
- * signatures (it reads the access key id from the Authorization header and trusts it) nor IAM policies.
+ * resolved by a Lambda data source. The simulator only simulates AppSync; the host supplies the Lambda execution, in
+ * one of two ways (PeerInvocation):
+ * - through the local cloud's own Lambda runtime and DynamoDB store, the very same resolver bundle on the same warm
+ *   workers: the two rows then differ only in the AppSync layer;
+ * - as `amplify mock api` itself does, a new Node.js process per resolver call (./one-invocation.ts), on the same
+ *   DynamoDB store: what a user of the peer gets.
+ * It checks the API key but does not verify SigV4 signatures (it reads the access key id from the Authorization
+ * header and trusts it) nor IAM policies.
  */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import Module from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { AppSyncSimulatorDataSourceConfig, AppSyncSimulatorUnitResolverConfig } from 'amplify-appsync-simulator';
 import type { RunningLocalCloud } from '../../local/local-cloud';
+import type { OneInvocation, OneInvocationAnswer } from './one-invocation';
+
+/** How the peer's Lambda data sources run the resolver. */
+export enum PeerInvocation {
+  /** On the local cloud's Lambda runtime: its warm workers, as ours uses them. */
+  SHARED_RUNTIME = 'shared-runtime',
+  /** A new Node.js process for every call, as `amplify mock api` runs a Lambda data source (./one-invocation.ts). */
+  PROCESS_PER_INVOCATION = 'process-per-invocation',
+}
 
 /**
  * npm gives the simulator its own graphql@14 (the project uses 16) but hoists the @graphql-tools packages it also
@@ -37,7 +52,11 @@ const REQUEST_TEMPLATE = `{"version":"2018-05-29","operation":"Invoke","payload"
 "prev":null,"stash":{}}}`;
 const RESPONSE_TEMPLATE = '$util.toJson($ctx.result)';
 
-export async function startPeer(cloud: RunningLocalCloud, log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startPeer(
+  cloud: RunningLocalCloud,
+  invocation: PeerInvocation,
+  log: (line: string) => void,
+): Promise<{ url: string; stop(): Promise<void> }> {
   bindToLoopback();
   useTheSimulatorsGraphql();
   // Loaded only now, after the resolution fix above.
@@ -55,12 +74,7 @@ export async function startPeer(cloud: RunningLocalCloud, log: (line: string) =>
     dataSources.push({
       type: 'AWS_LAMBDA',
       name: dataSourceName,
-      invoke: async (payload: unknown) => {
-        const result = await runtime.invoke(arn, Buffer.from(JSON.stringify(payload)));
-        const body = result.payload.length > 0 ? (JSON.parse(result.payload.toString('utf8')) as unknown) : null;
-        if (result.functionError) throw new Error((body as { errorMessage?: string } | null)?.errorMessage ?? 'The function failed');
-        return body;
-      },
+      invoke: invocation === PeerInvocation.SHARED_RUNTIME ? onSharedRuntime(runtime, arn) : inProcessPerInvocation(runtime, arn),
     });
     resolvers.push({
       kind: RESOLVER_KIND.UNIT,
@@ -86,11 +100,52 @@ export async function startPeer(cloud: RunningLocalCloud, log: (line: string) =>
     },
   });
   const port = Number(new URL(simulator.url).port);
-  log(`peer: amplify-appsync-simulator on 127.0.0.1:${port}`);
+  log(`peer: amplify-appsync-simulator on 127.0.0.1:${port}, Lambda data sources ${invocation}`);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     stop: async () => simulator.stop(),
   };
+}
+
+type Invoke = (payload: unknown) => Promise<unknown>;
+
+function onSharedRuntime(runtime: RunningLocalCloud['services']['runtime'], arn: string): Invoke {
+  return async (payload) => {
+    const result = await runtime.invoke(arn, Buffer.from(JSON.stringify(payload)));
+    const body = result.payload.length > 0 ? (JSON.parse(result.payload.toString('utf8')) as unknown) : null;
+    if (result.functionError) throw new Error((body as { errorMessage?: string } | null)?.errorMessage ?? 'The function failed');
+    return body;
+  };
+}
+
+/** ./one-invocation.ts, bundled next to this process's own script (bench/lib/build.ts). */
+const ONE_INVOCATION_SCRIPT = path.join(__dirname, 'one-invocation.cjs');
+
+/**
+ * Each call forks ./one-invocation.ts with the environment the local runtime gives the function's workers (its
+ * variables, its role's credentials, the local store's endpoint), on this process's Node.js with no flags (amplify
+ * forks with `execa.node`, i.e. its own Node.js), and answers once the process has answered and exited, as
+ * amplify's invoker resolves when the child's answer pipe closes. No limit on how many run at once: amplify sets none.
+ */
+function inProcessPerInvocation(runtime: RunningLocalCloud['services']['runtime'], arn: string): Invoke {
+  const fn = runtime.findFunction(arn);
+  if (!fn) throw new Error(`no function ${arn} in the local Lambda runtime`);
+  if (!existsSync(ONE_INVOCATION_SCRIPT)) throw new Error(`${ONE_INVOCATION_SCRIPT} is missing: the benchmark builds it (bench/lib/build.ts)`);
+  const environment = runtime.environmentOf(fn);
+  return (payload) =>
+    new Promise((resolve, reject) => {
+      const child = fork(ONE_INVOCATION_SCRIPT, [], { env: environment, execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      let answer: OneInvocationAnswer | undefined;
+      child.once('message', (message: OneInvocationAnswer) => (answer = message));
+      child.once('error', reject);
+      // 'close', not 'exit': the answer may be read after the process has exited, never after its channel closed.
+      child.once('close', (code, signal) => {
+        if (answer === undefined) reject(new Error(`the invocation's process ended without an answer (${signal ?? `exit ${code}`})`));
+        else if ('error' in answer) reject(new Error(answer.error.errorMessage));
+        else resolve(answer.result);
+      });
+      child.send({ codeDir: fn.codeDir, handler: fn.handler, event: JSON.stringify(payload) } satisfies OneInvocation);
+    });
 }
 
 /** The simulator listens on every interface; in this process every server listens on loopback only. */

@@ -22,7 +22,7 @@ export interface Builds {
   readonly children: Record<ChildName, string>;
 }
 
-export type ChildName = 'cloud-host' | 'load' | 'invoker' | 'signing';
+export type ChildName = 'cloud-host' | 'load' | 'invoker' | 'signing' | 'one-invocation';
 
 /** `cdk synth --quiet` into .local/bench/cdk.out. */
 export function synthesize(log: (line: string) => void): string {
@@ -73,7 +73,7 @@ export function buildChildren(): Record<ChildName, string> {
   const outdir = path.join(WORK_DIR, 'build');
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const names: ChildName[] = ['cloud-host', 'load', 'invoker', 'signing'];
+  const names: ChildName[] = ['cloud-host', 'load', 'invoker', 'signing', 'one-invocation'];
   const children = {} as Record<ChildName, string>;
   for (const name of names) {
     const outfile = path.join(outdir, `${name}.cjs`);

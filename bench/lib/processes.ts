@@ -82,12 +82,18 @@ export function startChild(
 }
 
 /**
- * The fields of a /proc `stat` line (a process's or a thread's) used here: the parent pid, and user + system CPU in ms
- * (ticks of USER_HZ, 100 on Linux). The name in parentheses may hold spaces, so the fields are counted after it.
+ * The fields of a /proc `stat` line (a process's or a thread's) used here: the parent pid, user + system CPU in ms
+ * (ticks of USER_HZ, 100 on Linux), and the same of its children that have ended and been waited for. The name in
+ * parentheses may hold spaces, so the fields are counted after it.
  */
-function parseStat(stat: string): { readonly ppid: number; readonly cpuMs: number } {
+function parseStat(stat: string): { readonly ppid: number; readonly cpuMs: number; readonly endedChildrenCpuMs: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 };
+  const ms = (ticks: number) => (ticks * 1000) / 100;
+  return {
+    ppid: Number(fields[1]),
+    cpuMs: ms(Number(fields[11]) + Number(fields[12])),
+    endedChildrenCpuMs: ms(Number(fields[13]) + Number(fields[14])),
+  };
 }
 
 /** Resident memory (MiB) of a process and all its descendants, from /proc (Linux); undefined elsewhere. */
@@ -141,16 +147,22 @@ export function sampleRss(rootPid: number, everyMs = 200): { stop(): number | un
   };
 }
 
-/** CPU time (user + system, ms) used so far by a process and its live descendants, from /proc (Linux). */
+/**
+ * CPU time (user + system, ms) used so far by a process and its descendants, from /proc (Linux): the live ones, and
+ * those that have ended and been waited for by a process of the tree (a process per invocation, a worker replaced).
+ * A negative pid: that process's own, without its descendants.
+ */
 export function treeCpuMs(rootPid: number): number | undefined {
   try {
     const children = new Map<number, number[]>();
     const cpu = new Map<number, number>();
+    const endedChildrenCpu = new Map<number, number>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const { ppid, cpuMs } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+        const { ppid, cpuMs, endedChildrenCpuMs } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
         cpu.set(Number(entry), cpuMs);
+        endedChildrenCpu.set(Number(entry), endedChildrenCpuMs);
         const list = children.get(ppid) ?? [];
         list.push(Number(entry));
         children.set(ppid, list);
@@ -158,13 +170,12 @@ export function treeCpuMs(rootPid: number): number | undefined {
         // gone meanwhile
       }
     }
-    // A negative pid: that process alone, without its descendants.
     if (rootPid < 0) return cpu.get(-rootPid) ?? 0;
     let total = 0;
     const stack = [rootPid];
     while (stack.length > 0) {
       const pid = stack.pop()!;
-      total += cpu.get(pid) ?? 0;
+      total += (cpu.get(pid) ?? 0) + (endedChildrenCpu.get(pid) ?? 0);
       stack.push(...(children.get(pid) ?? []));
     }
     return total;

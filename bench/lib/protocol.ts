@@ -41,6 +41,12 @@ export interface LoadSettings {
   readonly warmupMs: number;
   /** Hard cap on the requests sent (warm-up included): the loop is bounded in count as well as in time. */
   readonly maxRequests: number;
+  /**
+   * How long a request may go without an answer before it counts as an error. Default 10 s; longer for a server
+   * known to take seconds per request under this load (the peer as amplify mock runs it), so that its slowness shows
+   * in its latency and throughput rather than as errors.
+   */
+  readonly requestTimeoutMs?: number;
   /** Prefix of the names of created Todos, so runs can be told apart. */
   readonly label: string;
 }

@@ -126,12 +126,19 @@ export interface BenchResults {
     readonly peerRequests: number;
     readonly peerIamRps?: number;
     readonly peerIamErrors?: number;
+    /** The peer as `amplify mock api` runs its Lambda data sources: a new Node.js process per resolver call. */
+    readonly amplifyMockRps: number;
+    readonly amplifyMockP50Ms: number;
+    readonly amplifyMockP99Ms: number;
+    readonly amplifyMockErrors: number;
+    readonly amplifyMockRequests: number;
     /** Peak resident memory of the local cloud (its process and its Lambda workers) during the load. */
     readonly peakRssMb: number;
     readonly peerPeakRssMb: number;
+    readonly amplifyMockPeakRssMb: number;
     readonly durationS: number;
     readonly errorSamples: string[];
-    /** CPU time per request under each load (apiKey, iam, peer, peerIam). */
+    /** CPU time per request under each load (apiKey, iam, peer, peerIam, amplifyMock). */
     readonly cpuMsPerRequest: Record<string, LocalCloudCpu>;
     readonly maxWorkersPerFunction: number;
   };
@@ -288,7 +295,17 @@ export function formatReport(results: BenchResults): string {
         ...(local.peerIamRps !== undefined
           ? [['peer, IAM (signatures not verified)', local.peerIamRps.toFixed(0), '', '', String(local.peerIamErrors ?? 0), '', '']]
           : []),
+        [
+          'peer as `amplify mock api` runs it (a new Node.js process per resolver call), API key',
+          local.amplifyMockRps.toFixed(0),
+          ms(local.amplifyMockP50Ms),
+          ms(local.amplifyMockP99Ms),
+          String(local.amplifyMockErrors),
+          String(local.amplifyMockRequests),
+          `${local.amplifyMockPeakRssMb.toFixed(0)} MiB`,
+        ],
         ['ours / peer (API key)', ratio(local.rps / local.peerRps), '', '', '', '', ''],
+        ['ours / peer as `amplify mock api` runs it (API key)', ratio(local.rps / local.amplifyMockRps), '', '', '', '', ''],
       ],
     ),
     table(
@@ -360,6 +377,7 @@ export function missingRows(results: BenchResults, callers: number): string[] {
     ['ours, API key', local.errors, local.requests],
     ['ours, IAM', local.iamErrors, local.iamRequests],
     ['peer, API key', local.peerErrors, local.peerRequests],
+    ['peer as amplify mock runs it, API key', local.amplifyMockErrors, local.amplifyMockRequests],
   ];
   for (const [name, errors, requests] of loads) {
     if (errors > 0) problems.push(`${name}: ${errors} errors under load`);

@@ -162,6 +162,11 @@ export class LambdaRuntime {
     return { fn, arn: requestedArn };
   }
 
+  /** The environment a new worker of `fn` starts with (environment.ts), for a host that runs a function's code itself. */
+  environmentOf(fn: LocalFunctionDefinition): Record<string, string> {
+    return functionEnvironment(fn, { region: this.region, extraEnvironment: this.extraEnvironment });
+  }
+
   /** The ARN an Invoke request targets (for authorization), whether or not the function exists. */
   targetArn(nameOrArn: string, qualifier?: string): string | undefined {
     const parsed = parseFunctionName(nameOrArn);
@@ -272,7 +277,7 @@ export class LambdaRuntime {
       pool = new FunctionPool(fn, this.maxWorkers, {
         log: (line) => this.log(`[${fn.name}] ${line}`),
         launch: () => {
-          const environment = functionEnvironment(fn, { region: this.region, extraEnvironment: this.extraEnvironment });
+          const environment = this.environmentOf(fn);
           return {
             environment,
             script: workerScript(),

@@ -1,8 +1,9 @@
 /**
  * The benchmark's per-thread CPU accounting (bench/lib/processes.ts), on this process's real threads: /proc on Linux.
  */
+import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { splitServerCpu, threadCpuMs } from '../../../bench/lib/processes';
+import { splitServerCpu, threadCpuMs, treeCpuMs } from '../../../bench/lib/processes';
 
 const onLinux = process.platform === 'linux' ? it : it.skip;
 
@@ -43,6 +44,26 @@ describe('threadCpuMs', () => {
   it('is undefined for a process that does not exist', () => {
     expect(threadCpuMs(2 ** 22 + 1)).toBeUndefined();
   });
+});
+
+describe('treeCpuMs', () => {
+  onLinux(
+    'counts a child that has ended (a process per invocation) in the tree, and not in the process alone',
+    async () => {
+      // GIVEN the tree's CPU and this process's own
+      const treeBefore = treeCpuMs(process.pid) ?? Number.NaN;
+      const selfBefore = treeCpuMs(-process.pid) ?? Number.NaN;
+
+      // WHEN a child uses 300 ms of CPU (its own count, however busy the machine) and ends
+      const child = spawn(process.execPath, ['-e', 'while (process.cpuUsage().user < 300_000) {}'], { stdio: 'ignore' });
+      await new Promise((resolve) => child.once('exit', resolve));
+
+      // THEN its CPU is the tree's (10 ms ticks), over what this process used itself meanwhile
+      const fromDescendants = (treeCpuMs(process.pid) ?? Number.NaN) - treeBefore - ((treeCpuMs(-process.pid) ?? Number.NaN) - selfBefore);
+      expect(fromDescendants).toBeGreaterThanOrEqual(280);
+    },
+    90_000,
+  );
 });
 
 describe('splitServerCpu', () => {

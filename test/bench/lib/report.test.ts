@@ -77,8 +77,14 @@ function results(overrides: Partial<BenchResults> = {}, local: Partial<BenchResu
       peerP99Ms: 200,
       peerErrors: 0,
       peerRequests: 800,
+      amplifyMockRps: 30,
+      amplifyMockP50Ms: 1500,
+      amplifyMockP99Ms: 3000,
+      amplifyMockErrors: 0,
+      amplifyMockRequests: 60,
       peakRssMb: 600,
       peerPeakRssMb: 500,
+      amplifyMockPeakRssMb: 2000,
       durationS: 2,
       errorSamples: [],
       cpuMsPerRequest: {},
@@ -118,6 +124,10 @@ describe('missingRows', () => {
     expect(missingRows(results({}, { peerRequests: 0 }), CALLERS.length)).toEqual(['peer, API key: no request served under load']);
   });
 
+  it('fails on an error of the peer as amplify mock runs it', () => {
+    expect(missingRows(results({}, { amplifyMockErrors: 2 }), CALLERS.length)).toEqual(['peer as amplify mock runs it, API key: 2 errors under load']);
+  });
+
   it('fails when a Node.js lacks its cold-start or warm rows', () => {
     const onlyDeployed = results({ coldStart: CALLERS.map((fn) => cold(fn)), warm: CALLERS.map((fn) => warm(fn)) });
     expect(missingRows(onlyDeployed, CALLERS.length)).toEqual(['4 cold-start rows, expected 8', '4 warm rows, expected 8']);
@@ -136,6 +146,22 @@ describe('formatReport', () => {
     expect(coldLines.some((line) => line.includes('v24.22.3 (nodejs24.x)'))).toBe(true);
     expect(coldLines.some((line) => line.includes('v20.20.2 (host)'))).toBe(true);
     expect(text).toContain('callers (nodejs24.x) on Node v24.22.3 (nodejs24.x) and v20.20.2 (host)');
+  });
+
+  it('compares ours with both peers: on our Lambda runtime, and as amplify mock runs it', () => {
+    const cells = (start: string) =>
+      formatReport(results())
+        .split('\n')
+        .find((line) => line.startsWith(`| ${start}`))
+        ?.split('|')
+        .map((cell) => cell.trim())
+        .slice(1, 3);
+    expect(cells('peer as `amplify mock api` runs it')).toEqual([
+      'peer as `amplify mock api` runs it (a new Node.js process per resolver call), API key',
+      '30',
+    ]);
+    expect(cells('ours / peer (API key)')).toEqual(['ours / peer (API key)', '2.25']);
+    expect(cells('ours / peer as `amplify mock api`')).toEqual(['ours / peer as `amplify mock api` runs it (API key)', '30.00']);
   });
 });
 
