@@ -25,7 +25,10 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export async function runLoad(settings: LoadSettings, onMeasuring?: () => void): Promise<LoadResult> {
   const url = new URL(settings.url);
   if (url.hostname !== '127.0.0.1') throw new Error(`the load generator only targets 127.0.0.1, not ${url.hostname}`);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
+  // One agent per phase (below): a socket left idle while the warm-up's slowest requests finish may be closed by
+  // the server (Node's keep-alive timeout is 5 s) just as the measured phase reuses it, an ECONNRESET of the client's
+  // making, seen against the peer as amplify mock runs it, whose answers take seconds.
+  let agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
   const timeout = settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let sent = 0;
   let sequence = 0;
@@ -99,7 +102,11 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
   };
 
   try {
-    if (settings.warmupMs > 0) await phase(settings.warmupMs, false);
+    if (settings.warmupMs > 0) {
+      await phase(settings.warmupMs, false);
+      agent.destroy();
+      agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
+    }
     onMeasuring?.();
     return await phase(settings.durationMs, true);
   } finally {

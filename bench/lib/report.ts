@@ -265,45 +265,29 @@ export function formatReport(results: BenchResults): string {
         'peak RSS',
       ],
       [
-        [
-          'ours, API key',
-          local.rps.toFixed(0),
-          ms(local.p50Ms),
-          ms(local.p99Ms),
-          String(local.errors),
-          String(local.requests),
-          `${local.peakRssMb.toFixed(0)} MiB`,
-        ],
-        [
-          'ours, IAM (SigV4 verified, IAM policies evaluated)',
-          local.iamRps.toFixed(0),
-          ms(local.iamP50Ms),
-          ms(local.iamP99Ms),
-          String(local.iamErrors),
-          String(local.iamRequests),
-          '',
-        ],
-        [
+        loadRow('ours, API key', local.rps, local.p50Ms, local.p99Ms, local.errors, local.requests, local.peakRssMb),
+        loadRow('ours, IAM (SigV4 verified, IAM policies evaluated)', local.iamRps, local.iamP50Ms, local.iamP99Ms, local.iamErrors, local.iamRequests),
+        loadRow(
           'peer: amplify-appsync-simulator, API key',
-          local.peerRps.toFixed(0),
-          ms(local.peerP50Ms),
-          ms(local.peerP99Ms),
-          String(local.peerErrors),
-          String(local.peerRequests),
-          `${local.peerPeakRssMb.toFixed(0)} MiB`,
-        ],
+          local.peerRps,
+          local.peerP50Ms,
+          local.peerP99Ms,
+          local.peerErrors,
+          local.peerRequests,
+          local.peerPeakRssMb,
+        ),
         ...(local.peerIamRps !== undefined
           ? [['peer, IAM (signatures not verified)', local.peerIamRps.toFixed(0), '', '', String(local.peerIamErrors ?? 0), '', '']]
           : []),
-        [
+        loadRow(
           'peer as `amplify mock api` runs it (a new Node.js process per resolver call), API key',
-          local.amplifyMockRps.toFixed(0),
-          ms(local.amplifyMockP50Ms),
-          ms(local.amplifyMockP99Ms),
-          String(local.amplifyMockErrors),
-          String(local.amplifyMockRequests),
-          `${local.amplifyMockPeakRssMb.toFixed(0)} MiB`,
-        ],
+          local.amplifyMockRps,
+          local.amplifyMockP50Ms,
+          local.amplifyMockP99Ms,
+          local.amplifyMockErrors,
+          local.amplifyMockRequests,
+          local.amplifyMockPeakRssMb,
+        ),
         ['ours / peer (API key)', ratio(local.rps / local.peerRps), '', '', '', '', ''],
         ['ours / peer as `amplify mock api` runs it (API key)', ratio(local.rps / local.amplifyMockRps), '', '', '', '', ''],
       ],
@@ -345,6 +329,11 @@ export function formatReport(results: BenchResults): string {
     `local cloud and load on the host's Node ${meta.node}, ${meta.cpus} cores (load average ${meta.loadAverageAtStart} at the start), ` +
     `${local.maxWorkersPerFunction} Lambda workers per function, ${meta.date}${meta.commit ? `, ${meta.commit}` : ''}, ${meta.elapsedS.toFixed(0)} s`
   );
+}
+
+/** A row of the load table; the peak memory only where it was sampled (once per server process). */
+function loadRow(name: string, rps: number, p50Ms: number, p99Ms: number, errors: number, requests: number, peakRssMb?: number): string[] {
+  return [name, rps.toFixed(0), ms(p50Ms), ms(p99Ms), String(errors), String(requests), peakRssMb === undefined ? '' : `${peakRssMb.toFixed(0)} MiB`];
 }
 
 function nodeCell(node: NodeUnderTest): string {
