@@ -25,15 +25,11 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export async function runLoad(settings: LoadSettings, onMeasuring?: () => void): Promise<LoadResult> {
   const url = new URL(settings.url);
   if (url.hostname !== '127.0.0.1') throw new Error(`the load generator only targets 127.0.0.1, not ${url.hostname}`);
-  // One agent per phase (below): a socket left idle while the warm-up's slowest requests finish may be closed by
-  // the server (Node's keep-alive timeout is 5 s) just as the measured phase reuses it, an ECONNRESET of the client's
-  // making, seen against the peer as amplify mock runs it, whose answers take seconds.
-  let agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
   const timeout = settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let sent = 0;
   let sequence = 0;
 
-  const send = async (kind: Operation): Promise<{ ok: boolean; ms: number; problem?: string }> => {
+  const send = async (kind: Operation, agent: http.Agent): Promise<{ ok: boolean; ms: number; problem?: string }> => {
     const body =
       kind === 'list'
         ? LIST
@@ -65,7 +61,19 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
     });
   };
 
+  // One agent per phase: a socket left idle while the warm-up's slowest requests finish may be closed by the server
+  // (Node's keep-alive timeout is 5 s) just as the measured phase reuses it, an ECONNRESET of the client's making,
+  // seen against the peer as amplify mock runs it, whose answers take seconds.
   const phase = async (durationMs: number, record: boolean) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
+    try {
+      return await measure(durationMs, record, agent);
+    } finally {
+      agent.destroy();
+    }
+  };
+
+  const measure = async (durationMs: number, record: boolean, agent: http.Agent) => {
     const latencies: number[] = [];
     const samples = new Map<string, number>();
     let requests = 0;
@@ -75,7 +83,7 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
     const worker = async (index: number) => {
       for (let turn = index; performance.now() < until && sent < settings.maxRequests; turn++) {
         sent++;
-        const outcome = await send(operationFor(settings.operations ?? 'mixed', turn));
+        const outcome = await send(operationFor(settings.operations ?? 'mixed', turn), agent);
         if (!record) continue;
         requests++;
         latencies.push(outcome.ms);
@@ -101,17 +109,9 @@ export async function runLoad(settings: LoadSettings, onMeasuring?: () => void):
     };
   };
 
-  try {
-    if (settings.warmupMs > 0) {
-      await phase(settings.warmupMs, false);
-      agent.destroy();
-      agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
-    }
-    onMeasuring?.();
-    return await phase(settings.durationMs, true);
-  } finally {
-    agent.destroy();
-  }
+  if (settings.warmupMs > 0) await phase(settings.warmupMs, false);
+  onMeasuring?.();
+  return phase(settings.durationMs, true);
 }
 
 type Operation = Exclude<LoadOperations, 'mixed'>;

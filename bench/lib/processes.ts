@@ -96,32 +96,49 @@ function parseStat(stat: string): { readonly ppid: number; readonly cpuMs: numbe
   };
 }
 
+type ProcessStat = ReturnType<typeof parseStat>;
+
+/**
+ * A process and its descendants, from one scan of /proc (Linux), each with its `stat` fields; throws where there is no
+ * /proc. A process that ends during the scan is left out.
+ */
+function processTree(rootPid: number): Map<number, ProcessStat> {
+  const stats = new Map<number, ProcessStat>();
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      stats.set(Number(entry), stat);
+      const list = children.get(stat.ppid) ?? [];
+      list.push(Number(entry));
+      children.set(stat.ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = new Map<number, ProcessStat>();
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    const stat = stats.get(pid);
+    if (stat) tree.set(pid, stat);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
 /** Resident memory (MiB) of a process and all its descendants, from /proc (Linux); undefined elsewhere. */
 export function treeRssMb(rootPid: number): number | undefined {
   try {
-    const children = new Map<number, number[]>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const { ppid } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
-        const list = children.get(ppid) ?? [];
-        list.push(Number(entry));
-        children.set(ppid, list);
-      } catch {
-        // gone meanwhile
-      }
-    }
     let totalKb = 0;
-    const stack = [rootPid];
-    while (stack.length > 0) {
-      const pid = stack.pop()!;
+    for (const pid of processTree(rootPid).keys()) {
       try {
         const status = readFileSync(`/proc/${pid}/status`, 'utf8');
         totalKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       } catch {
         // gone meanwhile
       }
-      stack.push(...(children.get(pid) ?? []));
     }
     return totalKb / 1024;
   } catch {
@@ -150,34 +167,14 @@ export function sampleRss(rootPid: number, everyMs = 200): { stop(): number | un
 /**
  * CPU time (user + system, ms) used so far by a process and its descendants, from /proc (Linux): the live ones, and
  * those that have ended and been waited for by a process of the tree (a process per invocation, a worker replaced).
- * A negative pid: that process's own, without its descendants.
+ * A negative pid: that process's own, without its descendants (read from its one `stat` file). Undefined where there
+ * is no /proc, or when that one process is gone.
  */
 export function treeCpuMs(rootPid: number): number | undefined {
   try {
-    const children = new Map<number, number[]>();
-    const cpu = new Map<number, number>();
-    const endedChildrenCpu = new Map<number, number>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const { ppid, cpuMs, endedChildrenCpuMs } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
-        cpu.set(Number(entry), cpuMs);
-        endedChildrenCpu.set(Number(entry), endedChildrenCpuMs);
-        const list = children.get(ppid) ?? [];
-        list.push(Number(entry));
-        children.set(ppid, list);
-      } catch {
-        // gone meanwhile
-      }
-    }
-    if (rootPid < 0) return cpu.get(-rootPid) ?? 0;
+    if (rootPid < 0) return parseStat(readFileSync(`/proc/${-rootPid}/stat`, 'utf8')).cpuMs;
     let total = 0;
-    const stack = [rootPid];
-    while (stack.length > 0) {
-      const pid = stack.pop()!;
-      total += (cpu.get(pid) ?? 0) + (endedChildrenCpu.get(pid) ?? 0);
-      stack.push(...(children.get(pid) ?? []));
-    }
+    for (const stat of processTree(rootPid).values()) total += stat.cpuMs + stat.endedChildrenCpuMs;
     return total;
   } catch {
     return undefined;
