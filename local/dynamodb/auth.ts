@@ -41,6 +41,7 @@ import {
   ServiceUnavailableError,
   UnrecognizedClientError,
 } from './errors';
+import { checkNesting, MAX_NESTING_LEVEL } from './nesting';
 
 /** DynamoDB's limit on a request body (dynalite's MAX_REQUEST_BYTES). */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -168,6 +169,7 @@ export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
     // DynamoDB refuses an empty body only once it knows who sent it (dynalite, recorded).
     if (body.length === 0) refuse(new SerializationError(), `${operation} by ${principal.principalArn}: empty body`);
     const permissions = permissionsOf(operation, parsed, principal, ready);
+    checkMembers(operation, parsed, principal);
     authorizeAll(req, operation, principal, permissions, ready);
     return { kind: 'store', body };
   }
@@ -205,6 +207,16 @@ export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
     } catch (error) {
       if (!(error instanceof DynamoDbServiceError)) throw error;
       return refuse(error, `${operation} by ${principal.principalArn}: ${error.errorType}`);
+    }
+  }
+
+  /** The members the store cannot check itself (it failed on them): the nesting of the request's values. */
+  function checkMembers(operation: DynamoDbOperation, request: Record<string, unknown>, principal: LocalPrincipal): void {
+    try {
+      checkNesting(operation, request);
+    } catch (error) {
+      if (!(error instanceof DynamoDbServiceError)) throw error;
+      refuse(error, `${operation} by ${principal.principalArn}: ${error.errorType}, a value nested deeper than ${MAX_NESTING_LEVEL} levels`);
     }
   }
 

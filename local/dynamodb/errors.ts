@@ -206,6 +206,33 @@ export class ValidationError extends DynamoDbServiceError {
   }
 }
 
+/** Where DynamoDB puts its nesting-limit message, which depends on the member that holds the value (nesting.ts). */
+export enum NestingMessageForm {
+  /** The message alone. */
+  Bare = 'bare',
+  /** Inside the validation envelope: `1 validation error detected: <message>`. */
+  Enveloped = 'enveloped',
+  /** After the words of an invalid ExclusiveStartKey. */
+  StartingKey = 'starting-key',
+}
+
+/** DynamoDB's words for a value nested deeper than 32 levels (recorded; sources in nesting.ts). */
+export const NESTING_LIMIT_MESSAGE = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+
+const NESTING_MESSAGES: Readonly<Record<NestingMessageForm, string>> = {
+  [NestingMessageForm.Bare]: NESTING_LIMIT_MESSAGE,
+  [NestingMessageForm.Enveloped]: `1 validation error detected: ${NESTING_LIMIT_MESSAGE}`,
+  [NestingMessageForm.StartingKey]: `The provided starting key is invalid: ${NESTING_LIMIT_MESSAGE}`,
+};
+
+/** An attribute value nested deeper than DynamoDB allows. */
+export class NestingLimitError extends ValidationError {
+  constructor(form: NestingMessageForm) {
+    super(NESTING_MESSAGES[form]);
+    this.name = 'NestingLimitError';
+  }
+}
+
 // --- the service ---------------------------------------------------------------------------------------------------
 
 /**
