@@ -25,6 +25,8 @@ export interface LocalDynamoDb extends LocalService {
    * table with a ResourcePolicy (not evaluated) is refused to every role from then on.
    */
   createTables(tables: LocalTable[]): Promise<string[]>;
+  /** Ends the store's thread as an uncaught error in it would (for tests of the restart); absent in process. */
+  readonly injectFault?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,8 +60,14 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const log = options.log ?? (() => undefined);
   const inThread = options.thread ?? options.now === undefined;
   const settings = { host: options.host, port: options.port, dataDir: options.dataDir, region: options.region };
-  const hosted: HostedStore = inThread
-    ? await hostStoreInThread(settings, log)
+  // The tables the templates define, to create again in a thread that replaced one that stopped (in memory, they are gone).
+  let provisioned: LocalTable[] = [];
+  const hosted: HostedStore & { injectFault?(): Promise<void> } = inThread
+    ? await hostStoreInThread(settings, log, {
+        onRestart: async ({ dataKept }) => {
+          if (!dataKept) await provision(provisioned);
+        },
+      })
     : await hostStoreInProcess({ ...settings, now: options.now ?? (() => new Date()), log });
   const { url } = hosted;
 
@@ -71,10 +79,32 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     return adminClient;
   };
 
+  async function provision(tables: LocalTable[]): Promise<string[]> {
+    const client = ready('create tables');
+    await authorized;
+    await hosted.refuseRolesOn(tablesWithResourcePolicy(tables));
+    const existing = new Set<string>();
+    let start: string | undefined;
+    do {
+      const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+      for (const name of page.TableNames ?? []) existing.add(name);
+      start = page.LastEvaluatedTableName;
+    } while (start);
+    const created: string[] = [];
+    for (const table of tables) {
+      if (existing.has(table.tableName)) continue;
+      await client.send(new CreateTableCommand(createTableInput(table)));
+      await waitUntilActive(client, table.tableName);
+      created.push(table.tableName);
+    }
+    return created;
+  }
+
   let closed: Promise<void> | undefined;
   return {
     url,
     endpoint: url,
+    injectFault: hosted.injectFault,
     environment: { AWS_ENDPOINT_URL_DYNAMODB: url },
     get client() {
       return ready('give a client');
@@ -88,25 +118,9 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       adminClient?.destroy();
       adminClient = new DynamoDBClient({ endpoint: url, region: options.region, credentials: adminCredentials(principals), maxAttempts: 1 });
     },
-    async createTables(tables) {
-      const client = ready('create tables');
-      await authorized;
-      await hosted.refuseRolesOn(tablesWithResourcePolicy(tables));
-      const existing = new Set<string>();
-      let start: string | undefined;
-      do {
-        const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
-        for (const name of page.TableNames ?? []) existing.add(name);
-        start = page.LastEvaluatedTableName;
-      } while (start);
-      const created: string[] = [];
-      for (const table of tables) {
-        if (existing.has(table.tableName)) continue;
-        await client.send(new CreateTableCommand(createTableInput(table)));
-        await waitUntilActive(client, table.tableName);
-        created.push(table.tableName);
-      }
-      return created;
+    createTables(tables) {
+      provisioned = tables;
+      return provision(tables);
     },
     close() {
       closed ??= (async () => {

@@ -32,6 +32,11 @@ async function main(settings: StoreHostSettings): Promise<void> {
     authorize: ({ source, issuedAt }) => hosted.authorizeWith(PrincipalStore.fromDeployment(source, issuedAt), authorize),
     'refuse-roles': ({ tableArns }) => hosted.refuseRolesOn(tableArns),
     close: () => hosted.close(),
+    fail: () => {
+      setImmediate(() => {
+        throw new Error('a fault injected by a test');
+      });
+    },
   };
   port?.on('message', (request: HostRequest) => {
     const handler = handlers[request.type] as (request: HostRequest) => Promise<void> | void;

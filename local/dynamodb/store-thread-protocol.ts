@@ -13,7 +13,9 @@ export interface StoreHostSettings {
 export type HostRequest =
   | { readonly type: 'authorize'; readonly id: number; readonly source: PrincipalSource; readonly issuedAt: Date }
   | { readonly type: 'refuse-roles'; readonly id: number; readonly tableArns: readonly string[] }
-  | { readonly type: 'close'; readonly id: number };
+  | { readonly type: 'close'; readonly id: number }
+  /** Ends the thread as an uncaught error in the store would: the only way tests can cause that fault (none is known). */
+  | { readonly type: 'fail'; readonly id: number };
 
 /** From the store's thread. */
 export type HostReply =

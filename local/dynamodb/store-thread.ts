@@ -73,72 +73,167 @@ function isFresh(outfile: string, inputsFile: string): boolean {
 /** A request as the caller writes it: `ask` numbers it. */
 type RequestBody = HostRequest extends infer Request ? (Request extends HostRequest ? Omit<Request, 'id'> : never) : never;
 
-/** Starts the store's thread and resolves once it listens (PortInUseError when its port is taken). */
-export async function hostStoreInThread(settings: StoreHostSettings, log: (line: string) => void): Promise<HostedStore> {
-  const worker = new Worker(storeHostScript(), { workerData: settings });
-  const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+/** How often the thread may stop before it is left stopped: more often is a fault a new thread would only repeat. */
+export const STORE_RESTART_LIMIT = { restarts: 3, withinMs: 60_000 } as const;
+
+export interface StoreThreadOptions {
+  /**
+   * Told after a thread that stopped was replaced and given the principals and table refusals again, with whether
+   * the data survived (a store on disk) or not (in memory: the tables must be created again).
+   */
+  readonly onRestart?: (restart: { readonly dataKept: boolean }) => Promise<void> | void;
+}
+
+/** One thread of the store: its worker, the address it listens on and the requests waiting for it. */
+interface StoreWorker {
+  readonly worker: Worker;
+  readonly url: string;
+  readonly pending: Map<number, { resolve(): void; reject(error: Error): void }>;
+}
+
+/**
+ * Starts the store's thread and resolves once it listens (PortInUseError when its port is taken). A thread that stops
+ * afterwards (an uncaught error in dynalite ends it) is replaced on the same port, given the same principals and
+ * table refusals, and `onRestart` is told; the calls it was serving fail (connection reset), later ones are answered
+ * by the new thread. After STORE_RESTART_LIMIT it is left stopped, and the log says so.
+ */
+export async function hostStoreInThread(
+  settings: StoreHostSettings,
+  log: (line: string) => void,
+  options: StoreThreadOptions = {},
+): Promise<HostedStore & { injectFault(): Promise<void> }> {
   let nextId = 1;
+  let closing = false;
   let gone: Error | undefined;
+  const restarts: number[] = [];
+  // What the thread has been told, in order, to tell a replacement.
+  let authorization: Extract<RequestBody, { type: 'authorize' }> | undefined;
+  const refusedTables = new Set<string>();
+  let current: StoreWorker | undefined;
+  let replacing: Promise<void> | undefined;
+  let recovery: Promise<void> | undefined;
 
-  const listening = new Promise<string>((resolve, reject) => {
-    worker.on('message', (reply: HostReply) => {
-      if (reply.type === 'listening') resolve(reply.url);
-      else if (reply.type === 'listen-failed') {
-        const cause = Object.assign(new Error(reply.message), { code: reply.code });
-        reject(reply.code === 'EADDRINUSE' ? new PortInUseError(settings.host, settings.port, { cause }) : cause);
-      } else if (reply.type === 'log') log(reply.line);
-      else if (reply.type === 'done') {
-        const request = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (reply.error === undefined) request?.resolve();
-        else request?.reject(new Error(reply.error));
-      }
+  const spawnThread = async (threadSettings: StoreHostSettings): Promise<StoreWorker> => {
+    const worker = new Worker(storeHostScript(), { workerData: threadSettings });
+    const pending: StoreWorker['pending'] = new Map();
+    const listening = new Promise<string>((resolve, reject) => {
+      worker.on('message', (reply: HostReply) => {
+        if (reply.type === 'listening') resolve(reply.url);
+        else if (reply.type === 'listen-failed') {
+          const cause = Object.assign(new Error(reply.message), { code: reply.code });
+          reject(reply.code === 'EADDRINUSE' ? new PortInUseError(threadSettings.host, threadSettings.port, { cause }) : cause);
+        } else if (reply.type === 'log') log(reply.line);
+        else if (reply.type === 'done') {
+          const request = pending.get(reply.id);
+          pending.delete(reply.id);
+          if (reply.error === undefined) request?.resolve();
+          else request?.reject(new Error(reply.error));
+        }
+      });
+      let why: Error | undefined;
+      worker.once('error', (error) => {
+        why = error;
+      });
+      worker.once('exit', (code) => {
+        const stopped = why ?? new Error(`the local DynamoDB store's thread exited (code ${code})`);
+        reject(stopped);
+        for (const request of pending.values()) request.reject(stopped);
+        pending.clear();
+        if (current?.worker === worker) recovery = replace(stopped);
+      });
     });
-    // The thread is gone for good: what waits for it (the start, any request) fails with why.
-    const stopped = (why: Error) => {
-      gone ??= why;
-      reject(gone);
-      for (const request of pending.values()) request.reject(gone);
-      pending.clear();
-    };
-    worker.once('error', (error) => {
-      log(`the local DynamoDB store's thread stopped: ${error.message}`);
-      stopped(error);
-    });
-    worker.once('exit', (code) => stopped(new Error(`the local DynamoDB store's thread exited (code ${code})`)));
-  });
+    try {
+      return { worker, url: await listening, pending };
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
+  };
 
-  let url: string;
-  try {
-    url = await listening;
-  } catch (error) {
-    await worker.terminate();
-    throw error;
-  }
+  current = await spawnThread(settings);
+  const { url } = current;
+  // A replacement listens where the functions were told the store is, even when the first thread was given port 0.
+  const samePort: StoreHostSettings = { ...settings, port: Number(new URL(url).port) };
 
-  const ask = (request: RequestBody): Promise<void> => {
-    if (gone) return Promise.reject(gone);
+  const replace = (stopped: Error): Promise<void> => {
+    current = undefined;
+    if (closing) return Promise.resolve();
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length > 0 && restarts[0] < now - STORE_RESTART_LIMIT.withinMs) restarts.shift();
+    if (restarts.length > STORE_RESTART_LIMIT.restarts) {
+      gone = stopped;
+      log(
+        `the local DynamoDB store's thread stopped: ${stopped.message}. It stopped ${restarts.length} times within ${STORE_RESTART_LIMIT.withinMs / 1000} s and is not started again: every DynamoDB call fails until the local cloud is restarted.`,
+      );
+      return Promise.resolve();
+    }
+    const dataKept = settings.dataDir !== undefined;
+    log(
+      `the local DynamoDB store's thread stopped: ${stopped.message}. Starting it again on the same port${dataKept ? ' (the data on disk is kept)' : '; it was in memory, so its items are lost and its tables are created again, empty'}.`,
+    );
+    const started = (async () => {
+      const next = await spawnThread(samePort);
+      if (authorization) await send(next, authorization);
+      if (refusedTables.size > 0) await send(next, { type: 'refuse-roles', tableArns: [...refusedTables] });
+      current = next;
+    })();
+    // What a request waits for meanwhile; whether the thread came back, it learns from `gone` and `current`.
+    replacing = started
+      .catch(() => undefined)
+      .finally(() => {
+        replacing = undefined;
+      });
+    // Told once the new thread takes requests: what it does (creating tables) goes through them.
+    return started
+      .then(
+        async () => {
+          await options.onRestart?.({ dataKept });
+          log("the local DynamoDB store's thread is serving again.");
+        },
+        (error: Error) => {
+          gone = error;
+          log(`the local DynamoDB store's thread could not be started again: ${error.message}. Every DynamoDB call fails until the local cloud is restarted.`);
+        },
+      )
+      .catch((error: Error) => log(`the local DynamoDB store's thread was started again, but: ${error.message}`));
+  };
+
+  const send = (to: StoreWorker, request: RequestBody): Promise<void> => {
     const id = nextId++;
     return new Promise<void>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      to.pending.set(id, { resolve, reject });
+      to.worker.postMessage({ ...request, id });
     });
+  };
+
+  const ask = async (request: RequestBody): Promise<void> => {
+    if (replacing) await replacing;
+    if (gone || !current) throw gone ?? new Error("the local DynamoDB store's thread is not running");
+    return send(current, request);
   };
 
   let closed: Promise<void> | undefined;
   return {
     url,
+    injectFault: () => ask({ type: 'fail' }),
     authorizeWith(principals: PrincipalStore) {
       const { source, issuedAt } = principals.origin;
-      return ask({ type: 'authorize', source, issuedAt });
+      authorization = { type: 'authorize', source, issuedAt };
+      return ask(authorization);
     },
     refuseRolesOn(tableArns) {
+      for (const arn of tableArns) refusedTables.add(arn);
       return ask({ type: 'refuse-roles', tableArns });
     },
     close() {
       closed ??= (async () => {
-        if (!gone) await ask({ type: 'close' }).catch(() => undefined);
-        await worker.terminate();
+        closing = true;
+        await recovery;
+        const last = current;
+        if (!last) return;
+        await send(last, { type: 'close' }).catch(() => undefined);
+        await last.worker.terminate();
       })();
       return closed;
     },
