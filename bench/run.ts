@@ -22,7 +22,18 @@ import { readCloudAssembly } from '../local/cloudformation/cloud-assembly';
 import { nodeBinaryFor, nodeMajorOf } from '../local/lambda/node-runtime';
 import type { ColdSample, WarmRun } from './children/invoker';
 import type { SigningResult } from './children/signing';
-import { assetBytes, buildChildren, buildFetchVariants, buildTwins, bundleFile, PROJECT_ROOT, synthesize, WORK_DIR, workerProfilerScript } from './lib/build';
+import {
+  assetBytes,
+  buildChildren,
+  buildFetchVariants,
+  buildTwins,
+  bundleFile,
+  type ChildName,
+  PROJECT_ROOT,
+  synthesize,
+  WORK_DIR,
+  workerProfilerScript,
+} from './lib/build';
 import { CALLERS, type CallerSpec, eventFor } from './lib/callers';
 import { callerMetafile, holdings } from './lib/holdings';
 import { sampleRss, splitServerCpu, startChild, threadCpuMs, treeCpuMs } from './lib/processes';
@@ -269,58 +280,26 @@ async function main(): Promise<void> {
     await cloud.stop(10_000);
 
     log('the peer (amplify-appsync-simulator) under the same load...');
-    const peer = startChild(children['cloud-host'], [assemblyDir, path.join(WORK_DIR, 'peer-state'), '--peer'], profiled());
-    let peerLoad: MeasuredLoad;
-    let peerIamLoad: MeasuredLoad | undefined;
-    let peerPeakRssMb: number;
-    try {
-      const peerReady = await peer.next<CloudReady>('ready', 120_000);
-      const peerServer: Server = { pid: peer.process.pid!, threadsBefore: new Set(peerReady.threadsBeforeCloud) };
-      // The same warm-up ours had before its callers were measured.
-      const peerWarmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
-      await load(
-        children.load,
-        { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } },
-        peerWarmUp,
-        'peer-warm-up-api-key',
-        peerServer,
-        true,
-      );
-      await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, peerWarmUp, 'peer-warm-up-iam', peerServer, true);
-      const peerRss = sampleRss(peer.process.pid!);
-      peerLoad = await load(
-        children.load,
-        { url: peerReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: peerReady.apiKey } },
-        plan,
-        'peer-api-key',
-        peerServer,
-      );
-      if (plan.peerIam) peerIamLoad = await load(children.load, { url: peerReady.graphqlUrl, auth: iamAuth(peerReady) }, plan, 'peer-iam', peerServer);
-      peerPeakRssMb = peerRss.stop() ?? 0;
-    } finally {
-      await peer.stop(10_000);
-    }
+    const peer = await measuredPeer(children, assemblyDir, plan, {
+      name: 'peer',
+      flag: '--peer',
+      warmUp: ['apiKey', 'iam'],
+      measured: plan.peerIam ? ['apiKey', 'iam'] : ['apiKey'],
+    });
+    const peerLoad = peer.loads.apiKey!;
+    const peerIamLoad = peer.loads.iam;
+    const peerPeakRssMb = peer.peakRssMb;
 
     log('the peer as `amplify mock api` runs it (a new Node.js process per resolver call), API key...');
-    const amplifyMock = startChild(
-      children['cloud-host'],
-      [assemblyDir, path.join(WORK_DIR, 'amplify-mock-state'), '--peer-process-per-invocation'],
-      profiled(),
-    );
-    let amplifyMockLoad: MeasuredLoad;
-    let amplifyMockPeakRssMb: number;
-    try {
-      const mockReady = await amplifyMock.next<CloudReady>('ready', 120_000);
-      const mockServer: Server = { pid: amplifyMock.process.pid!, threadsBefore: new Set(mockReady.threadsBeforeCloud) };
-      const target = { url: mockReady.graphqlUrl, auth: { mode: 'API_KEY', apiKey: mockReady.apiKey } } as const;
-      const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
-      await load(children.load, target, warmUp, 'amplify-mock-warm-up', mockServer, true, AMPLIFY_MOCK_SHAPE);
-      const mockRss = sampleRss(amplifyMock.process.pid!);
-      amplifyMockLoad = await load(children.load, target, plan, 'amplify-mock-api-key', mockServer, false, AMPLIFY_MOCK_SHAPE);
-      amplifyMockPeakRssMb = mockRss.stop() ?? 0;
-    } finally {
-      await amplifyMock.stop(10_000);
-    }
+    const amplifyMock = await measuredPeer(children, assemblyDir, plan, {
+      name: 'amplify-mock',
+      flag: '--peer-process-per-invocation',
+      warmUp: ['apiKey'],
+      measured: ['apiKey'],
+      shape: AMPLIFY_MOCK_SHAPE,
+    });
+    const amplifyMockLoad = amplifyMock.loads.apiKey!;
+    const amplifyMockPeakRssMb = amplifyMock.peakRssMb;
 
     const row = (result: MeasuredLoad): LoadRow => ({
       rps: round(result.rps, 1),
@@ -618,6 +597,46 @@ export interface MeasuredLoad extends LoadResult {
 interface Server {
   readonly pid: number;
   readonly threadsBefore: ReadonlySet<number>;
+}
+
+type PeerAuth = 'apiKey' | 'iam';
+
+interface PeerRun {
+  /** Its state folder's name and its loads' labels' prefix. */
+  readonly name: string;
+  /** What cloud-host runs: `--peer`, `--peer-process-per-invocation`. */
+  readonly flag: string;
+  /** The auth modes of the warm-up ours had before it was measured, and of the measured loads. */
+  readonly warmUp: readonly PeerAuth[];
+  readonly measured: readonly PeerAuth[];
+  readonly shape?: Parameters<typeof load>[6];
+}
+
+/** A peer in a cloud host of its own, started fresh, warmed up as ours was, measured, and stopped whatever happens. */
+async function measuredPeer(
+  children: Readonly<Record<ChildName, string>>,
+  assemblyDir: string,
+  plan: Plan,
+  run: PeerRun,
+): Promise<{ loads: Partial<Record<PeerAuth, MeasuredLoad>>; peakRssMb: number }> {
+  const host = startChild(children['cloud-host'], [assemblyDir, path.join(WORK_DIR, `${run.name}-state`), run.flag], profiled());
+  try {
+    const ready = await host.next<CloudReady>('ready', 120_000);
+    const server: Server = { pid: host.process.pid!, threadsBefore: new Set(ready.threadsBeforeCloud) };
+    const targets: Record<PeerAuth, Pick<LoadSettings, 'url' | 'auth'>> = {
+      apiKey: { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
+      iam: { url: ready.graphqlUrl, auth: iamAuth(ready) },
+    };
+    const labels: Record<PeerAuth, string> = { apiKey: 'api-key', iam: 'iam' };
+    const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
+    for (const auth of run.warmUp) await load(children.load, targets[auth], warmUp, `${run.name}-warm-up-${labels[auth]}`, server, true, run.shape);
+    const rss = sampleRss(host.process.pid!);
+    const loads: Partial<Record<PeerAuth, MeasuredLoad>> = {};
+    for (const auth of run.measured) loads[auth] = await load(children.load, targets[auth], plan, `${run.name}-${labels[auth]}`, server, false, run.shape);
+    return { loads, peakRssMb: rss.stop() ?? 0 };
+  } finally {
+    await host.stop(10_000);
+  }
 }
 
 async function load(
