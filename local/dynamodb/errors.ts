@@ -212,7 +212,10 @@ export enum NestingMessageForm {
   Bare = 'bare',
   /** Inside the validation envelope: `1 validation error detected: <message>`. */
   Enveloped = 'enveloped',
-  /** After the words of an invalid ExclusiveStartKey. */
+  /**
+   * After the words of an invalid ExclusiveStartKey. That the message follows them is recorded (nesting.ts); the words
+   * are DynamoDB's for a starting key that does not match the schema, *unconfirmed* for this case.
+   */
   StartingKey = 'starting-key',
 }
 
