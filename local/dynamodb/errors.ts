@@ -213,8 +213,9 @@ export enum NestingMessageForm {
   /** Inside the validation envelope: `1 validation error detected: <message>`. */
   Enveloped = 'enveloped',
   /**
-   * After the words of an invalid ExclusiveStartKey. That the message follows them is recorded (nesting.ts); the words
-   * are DynamoDB's for a starting key that does not match the schema, *unconfirmed* for this case.
+   * After the words of an invalid ExclusiveStartKey. That the message follows words there is recorded (nesting.ts);
+   * the words are those DynamoDB puts before the other faults of a starting key's values (dynalite's
+   * validations/scan.js, recorded from the service), *unconfirmed* for this fault.
    */
   StartingKey = 'starting-key',
 }
