@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { adopt } from '../http';
 import type { PrincipalStore } from '../iam/principals';
 import { type Authorizer, createDynamoDbGate } from './auth';
+import { conditionParserWarning, installConditionParser } from './condition-parser';
 
 interface DynaliteOptions {
   path?: string;
@@ -14,6 +15,9 @@ interface DynaliteOptions {
   deleteTableMs?: number;
   updateTableMs?: number;
 }
+
+// Before dynalite loads its parser (condition-parser.ts says why).
+const conditionParser = installConditionParser();
 
 // dynalite ships no type declarations; this is the one call used from it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,6 +47,8 @@ export interface HostedStore {
 
 export async function hostStoreInProcess(options: HostedStoreOptions): Promise<HostedStore> {
   // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
+  const parserWarning = conditionParserWarning(conditionParser);
+  if (parserWarning) options.log?.(parserWarning);
   const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // Every request goes through the gate; the store's own handler sees only those it let through.
   const store = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
