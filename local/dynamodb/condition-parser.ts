@@ -17,7 +17,7 @@
  * Why not a fork or a patch of the package: dynalite is a dependency installed by `npm ci`, and the one file that needs
  * the cache is generated code; doing it at load time keeps its version and its grammar dynalite's. If a dynalite
  * version ships the parser differently (the rule functions not found), the store starts with dynalite's own parser and
- * says so once (`conditionParserWarning`).
+ * says so once (what `installConditionParser` returns).
  */
 
 import { readFileSync } from 'node:fs';
@@ -69,29 +69,28 @@ export function compileParser(source: string, filename: string): Module {
   return parser;
 }
 
-let installed: 'cached' | 'dynalite' | undefined;
+/** What installing gave, once per thread: nothing to say, or why dynalite keeps its own parser. */
+let installed: { readonly warning?: string } | undefined;
 
 /**
  * Puts the cached parser where dynalite requires its own (Node's module cache), once per thread, before dynalite is
- * loaded; says which parser dynalite will use. (Jest's module registry ignores Node's cache: there, only a store in
- * its own thread, a real worker thread, has the cached parser.)
+ * loaded. Returns the line to log when dynalite keeps its own parser (nested parentheses are then slow), else
+ * undefined. (Jest's module registry ignores Node's cache: there, only a store in its own thread, a real worker
+ * thread, has the cached parser.)
  */
-export function installConditionParser(): 'cached' | 'dynalite' {
-  if (installed) return installed;
-  const filename = dynaliteConditionParserPath();
-  const cached = withResultCache(readFileSync(filename, 'utf8'));
-  if (cached === undefined || require.cache[filename]) {
-    installed = 'dynalite';
-    return installed;
-  }
-  require.cache[filename] = compileParser(cached, filename);
-  installed = 'cached';
-  return installed;
+export function installConditionParser(): string | undefined {
+  installed ??= install();
+  return installed.warning;
 }
 
-/** The line to log when dynalite's own parser is in use (nested parentheses are then slow), else undefined. */
-export function conditionParserWarning(which: 'cached' | 'dynalite'): string | undefined {
-  return which === 'cached'
-    ? undefined
-    : `dynamodb: this dynalite's condition parser could not be given its result cache (${dynaliteConditionParserPath()} is not shaped as PEG.js 0.10 generates it): expressions with many levels of parentheses will be slow`;
+function install(): { readonly warning?: string } {
+  const filename = dynaliteConditionParserPath();
+  const keeps = (why: string) => ({
+    warning: `dynamodb: dynalite's condition parser could not be given its result cache (${why}): expressions with many levels of parentheses will be slow`,
+  });
+  if (require.cache[filename]) return keeps(`${filename} was loaded before`);
+  const cached = withResultCache(readFileSync(filename, 'utf8'));
+  if (cached === undefined) return keeps(`${filename} is not shaped as PEG.js 0.10 generates it`);
+  require.cache[filename] = compileParser(cached, filename);
+  return {};
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { adopt } from '../http';
 import type { PrincipalStore } from '../iam/principals';
 import { type Authorizer, createDynamoDbGate } from './auth';
-import { conditionParserWarning, installConditionParser } from './condition-parser';
+import { installConditionParser } from './condition-parser';
 
 interface DynaliteOptions {
   path?: string;
@@ -17,7 +17,7 @@ interface DynaliteOptions {
 }
 
 // Before dynalite loads its parser (condition-parser.ts says why).
-const conditionParser = installConditionParser();
+const conditionParserWarning = installConditionParser();
 
 // dynalite ships no type declarations; this is the one call used from it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,9 +46,8 @@ export interface HostedStore {
 }
 
 export async function hostStoreInProcess(options: HostedStoreOptions): Promise<HostedStore> {
+  if (conditionParserWarning) options.log?.(conditionParserWarning);
   // Tables become ACTIVE at once, as a test suite wants; dynalite's default waits 500 ms.
-  const parserWarning = conditionParserWarning(conditionParser);
-  if (parserWarning) options.log?.(parserWarning);
   const server = createDynaliteServer({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // Every request goes through the gate; the store's own handler sees only those it let through.
   const store = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
