@@ -221,9 +221,9 @@ async function main(): Promise<void> {
 
     // The local cloud's own JIT warm-up is not the callers' cold start: a short burst first, both auth modes.
     log('warming up the local cloud...');
-    const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
-    await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, warmUp, 'warm-up-api-key', server, true);
-    await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, warmUp, 'warm-up-iam', server, true);
+    const targets = loadTargets(ready);
+    await load(children.load, targets.apiKey, serverWarmUp(plan), 'warm-up-api-key', server, true);
+    await load(children.load, targets.iam, serverWarmUp(plan), 'warm-up-iam', server, true);
 
     const coldStart: ColdStartRow[] = [];
     const warm: WarmRow[] = [];
@@ -251,15 +251,7 @@ async function main(): Promise<void> {
     const latency: LatencyRow[] = [];
     for (const operations of ['typename', 'list', 'create'] as const) {
       const single: Plan = { ...plan, loadMs: plan.latencyMs, loadWarmupMs: Math.min(500, plan.latencyMs) };
-      const result = await load(
-        children.load,
-        { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
-        single,
-        `latency-${operations}`,
-        server,
-        true,
-        { concurrency: 1, operations },
-      );
+      const result = await load(children.load, targets.apiKey, single, `latency-${operations}`, server, true, { concurrency: 1, operations });
       latency.push({
         operation: LATENCY_OPERATIONS[operations],
         p50Ms: round(result.p50Ms, 3),
@@ -274,8 +266,8 @@ async function main(): Promise<void> {
       `local cloud under load: API key, then IAM (${CONCURRENCY} concurrent, ${plan.loadMs / 1000} s each after ${plan.loadWarmupMs / 1000} s of warm-up)...`,
     );
     const rss = sampleRss(cloud.process.pid!);
-    const apiKeyLoad = await load(children.load, { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } }, plan, 'ours-api-key', server);
-    const iamLoad = await load(children.load, { url: ready.graphqlUrl, auth: iamAuth(ready) }, plan, 'ours-iam', server);
+    const apiKeyLoad = await load(children.load, targets.apiKey, plan, 'ours-api-key', server);
+    const iamLoad = await load(children.load, targets.iam, plan, 'ours-iam', server);
     const peakRssMb = rss.stop() ?? 0;
     await cloud.stop(10_000);
 
@@ -599,7 +591,20 @@ interface Server {
   readonly threadsBefore: ReadonlySet<number>;
 }
 
-type PeerAuth = 'apiKey' | 'iam';
+type LoadAuth = 'apiKey' | 'iam';
+
+/** Where a load goes on a cloud host that is ready, and how it authorizes, by auth mode. */
+function loadTargets(ready: CloudReady): Record<LoadAuth, Pick<LoadSettings, 'url' | 'auth'>> {
+  return {
+    apiKey: { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
+    iam: { url: ready.graphqlUrl, auth: iamAuth(ready) },
+  };
+}
+
+/** The burst a fresh server gets before it is measured (its own JIT warm-up, not the callers' cold start). */
+function serverWarmUp(plan: Plan): Plan {
+  return { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
+}
 
 interface PeerRun {
   /** Its state folder's name and its loads' labels' prefix. */
@@ -607,8 +612,8 @@ interface PeerRun {
   /** What cloud-host runs: `--peer`, `--peer-process-per-invocation`. */
   readonly flag: string;
   /** The auth modes of the warm-up ours had before it was measured, and of the measured loads. */
-  readonly warmUp: readonly PeerAuth[];
-  readonly measured: readonly PeerAuth[];
+  readonly warmUp: readonly LoadAuth[];
+  readonly measured: readonly LoadAuth[];
   readonly shape?: Parameters<typeof load>[6];
 }
 
@@ -618,20 +623,16 @@ async function measuredPeer(
   assemblyDir: string,
   plan: Plan,
   run: PeerRun,
-): Promise<{ loads: Partial<Record<PeerAuth, MeasuredLoad>>; peakRssMb: number }> {
+): Promise<{ loads: Partial<Record<LoadAuth, MeasuredLoad>>; peakRssMb: number }> {
   const host = startChild(children['cloud-host'], [assemblyDir, path.join(WORK_DIR, `${run.name}-state`), run.flag], profiled());
   try {
     const ready = await host.next<CloudReady>('ready', 120_000);
     const server: Server = { pid: host.process.pid!, threadsBefore: new Set(ready.threadsBeforeCloud) };
-    const targets: Record<PeerAuth, Pick<LoadSettings, 'url' | 'auth'>> = {
-      apiKey: { url: ready.graphqlUrl, auth: { mode: 'API_KEY', apiKey: ready.apiKey } },
-      iam: { url: ready.graphqlUrl, auth: iamAuth(ready) },
-    };
-    const labels: Record<PeerAuth, string> = { apiKey: 'api-key', iam: 'iam' };
-    const warmUp: Plan = { ...plan, loadMs: plan.serverWarmupMs, loadWarmupMs: 0 };
-    for (const auth of run.warmUp) await load(children.load, targets[auth], warmUp, `${run.name}-warm-up-${labels[auth]}`, server, true, run.shape);
+    const targets = loadTargets(ready);
+    const labels: Record<LoadAuth, string> = { apiKey: 'api-key', iam: 'iam' };
+    for (const auth of run.warmUp) await load(children.load, targets[auth], serverWarmUp(plan), `${run.name}-warm-up-${labels[auth]}`, server, true, run.shape);
     const rss = sampleRss(host.process.pid!);
-    const loads: Partial<Record<PeerAuth, MeasuredLoad>> = {};
+    const loads: Partial<Record<LoadAuth, MeasuredLoad>> = {};
     for (const auth of run.measured) loads[auth] = await load(children.load, targets[auth], plan, `${run.name}-${labels[auth]}`, server, false, run.shape);
     return { loads, peakRssMb: rss.stop() ?? 0 };
   } finally {
