@@ -202,21 +202,21 @@ export function createDynamoDbGate(options: DynamoDbGateOptions): DynamoDbGate {
   }
 
   function permissionsOf(operation: DynamoDbOperation, request: Record<string, unknown>, principal: LocalPrincipal, current: Authority): Permission[] {
-    try {
-      return requiredPermissions(operation, request, { region: options.region, accountId: current.principals.accountId });
-    } catch (error) {
-      if (!(error instanceof DynamoDbServiceError)) throw error;
-      return refuse(error, `${operation} by ${principal.principalArn}: ${error.errorType}`);
-    }
+    return checkedFor(operation, principal, () => requiredPermissions(operation, request, { region: options.region, accountId: current.principals.accountId }));
   }
 
   /** The members the store cannot check itself (it failed on them): the nesting of the request's values. */
   function checkMembers(operation: DynamoDbOperation, request: Record<string, unknown>, principal: LocalPrincipal): void {
+    checkedFor(operation, principal, () => checkNesting(operation, request), `, a value nested deeper than ${MAX_NESTING_LEVEL} levels`);
+  }
+
+  /** Runs a check of the request's members: a catalogue error it throws is the answer, its log line naming the caller. */
+  function checkedFor<T>(operation: DynamoDbOperation, principal: LocalPrincipal, check: () => T, why = ''): T {
     try {
-      checkNesting(operation, request);
+      return check();
     } catch (error) {
       if (!(error instanceof DynamoDbServiceError)) throw error;
-      refuse(error, `${operation} by ${principal.principalArn}: ${error.errorType}, a value nested deeper than ${MAX_NESTING_LEVEL} levels`);
+      return refuse(error, `${operation} by ${principal.principalArn}: ${error.errorType}${why}`);
     }
   }
 
