@@ -16,6 +16,8 @@ import { sharedAssembly } from '../support/shared-assembly';
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const READY = 'Press Ctrl-C to stop.';
 const LIST = 'query { listTodos(limit: 1) { items { id } } }';
+/** The cases start their local clouds at the same time: on a busy 2-core machine, getting ready takes longer. */
+const CONCURRENT_CASE_TIMEOUT_MS = 150_000;
 
 let assemblyDir: string;
 let root: string;
@@ -152,9 +154,45 @@ async function expectAllGone(started: Started): Promise<void> {
   for (const port of started.ports) expect({ port, refused: await refusesConnections(port) }).toEqual({ port, refused: true });
 }
 
+// First of the concurrent cases, as it takes the longest (the 20 s of `timeout`).
+test.concurrent(
+  '`timeout 20 npm start` leaves no process and no listening port behind',
+  async () => {
+    const { launcher, stateDir, output } = launchNpm('timeout', ['timeout', '20', 'npm', 'start', '--']);
+    // Whatever stage the 20 s end it in (starting, or serving), every process seen on the way must be gone after.
+    const seen = new Set<number>();
+    const watch = setInterval(() => {
+      for (const pid of descendants(launcher.pid!)) seen.add(pid);
+    }, 100);
+    await new Promise<void>((resolve) => launcher.once('exit', () => resolve()));
+    clearInterval(watch);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    const gone = await eventually(() => [...seen].every((pid) => !isAlive(pid)), 20_000, 50);
+    expect({ alive: [...seen].filter(isAlive).map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`), output: gone ? '' : output() }).toEqual({
+      alive: [],
+      output: '',
+    });
+    let endpoints: { graphql: Record<string, string>; lambda: string; dynamodb: string } | undefined;
+    try {
+      endpoints = JSON.parse(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')) as typeof endpoints;
+    } catch {
+      // stopped before it listened
+    }
+    if (endpoints) {
+      for (const url of [...Object.values(endpoints.graphql), endpoints.lambda, endpoints.dynamodb]) {
+        const port = Number(new URL(url).port);
+        expect({ port, refused: await refusesConnections(port) }).toEqual({ port, refused: true });
+      }
+    }
+  },
+  CONCURRENT_CASE_TIMEOUT_MS,
+);
+
 // Every signal to npm alone; to node alone, the two that the other suites do not send (SIGINT: start-cli.test.ts,
 // SIGTERM: hardening/crash-recovery.test.ts). A worker killed on its own is replaced (lambda/runtime.test.ts).
-test.each(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as const)(
+// The cases run at once: each has its own process group, state folder and ports, and most of a case is waiting (for
+// ready, for the tree to exit, for the 20 s of `timeout`), so together they take about as long as the longest.
+test.concurrent.each(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as const)(
   '%s to the npm process alone: every process of the tree exits, every port is closed',
   async (signal) => {
     const started = await startNpm(`npm-${signal}`);
@@ -164,9 +202,10 @@ test.each(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as const)(
     if (signal === 'SIGINT' || signal === 'SIGTERM') expect(started.output()).toMatch(new RegExp(`${signal}: stopping the local cloud`));
     else expect(started.output()).toMatch(/npm \(pid \d+\) is gone: stopping the local cloud/);
   },
+  CONCURRENT_CASE_TIMEOUT_MS,
 );
 
-test.each(['SIGHUP', 'SIGKILL'] as const)(
+test.concurrent.each(['SIGHUP', 'SIGKILL'] as const)(
   '%s to the node process alone: every process of the tree exits (workers by themselves on SIGKILL), every port is closed',
   async (signal) => {
     const started = await startNpm(`node-${signal}`);
@@ -174,33 +213,5 @@ test.each(['SIGHUP', 'SIGKILL'] as const)(
     await expectAllGone(started);
     if (signal !== 'SIGKILL') expect(started.output()).toMatch(new RegExp(`${signal}: stopping the local cloud`));
   },
+  CONCURRENT_CASE_TIMEOUT_MS,
 );
-
-test('`timeout 20 npm start` leaves no process and no listening port behind', async () => {
-  const { launcher, stateDir, output } = launchNpm('timeout', ['timeout', '20', 'npm', 'start', '--']);
-  // Whatever stage the 20 s end it in (starting, or serving), every process seen on the way must be gone after.
-  const seen = new Set<number>();
-  const watch = setInterval(() => {
-    for (const pid of descendants(launcher.pid!)) seen.add(pid);
-  }, 100);
-  await new Promise<void>((resolve) => launcher.once('exit', () => resolve()));
-  clearInterval(watch);
-  expect(seen.size).toBeGreaterThanOrEqual(2);
-  const gone = await eventually(() => [...seen].every((pid) => !isAlive(pid)), 20_000, 50);
-  expect({ alive: [...seen].filter(isAlive).map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`), output: gone ? '' : output() }).toEqual({
-    alive: [],
-    output: '',
-  });
-  let endpoints: { graphql: Record<string, string>; lambda: string; dynamodb: string } | undefined;
-  try {
-    endpoints = JSON.parse(readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8')) as typeof endpoints;
-  } catch {
-    // stopped before it listened
-  }
-  if (endpoints) {
-    for (const url of [...Object.values(endpoints.graphql), endpoints.lambda, endpoints.dynamodb]) {
-      const port = Number(new URL(url).port);
-      expect({ port, refused: await refusesConnections(port) }).toEqual({ port, refused: true });
-    }
-  }
-}, 120_000);
