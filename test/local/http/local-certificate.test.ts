@@ -1,8 +1,9 @@
 /** The local authority and server certificate: a chain Node.js verifies for the local names, kept and reused. */
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import forge from 'node-forge';
 import { localCertificate } from '../../../local/http/local-certificate';
 
 let dir: string;
@@ -42,4 +43,55 @@ test('GIVEN a server certificate that ends within a week WHEN asked THEN a new o
   const renewed = await localCertificate(dir, ['192.0.2.99']);
   expect(renewed.certificate).not.toBe(first.certificate);
   expect(new Date(new X509Certificate(renewed.certificate).validTo).getTime()).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+});
+
+test('GIVEN an empty folder WHEN a certificate is asked for THEN both keys are ECDSA P-256 (made in a fraction of a millisecond) and the server key claims only digitalSignature', async () => {
+  const made = await localCertificate(dir, []);
+  const ca = new X509Certificate(made.caCertificate);
+  const server = new X509Certificate(made.certificate);
+  for (const certificate of [ca, server]) expect(certificate.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+  expect(createPublicKey(made.key).asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+  // RFC 8813: an ECDSA key must not claim keyEncipherment.
+  expect(keyUsageOf(server)).toEqual({ digitalSignature: true, keyEncipherment: false });
+  expect(server.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
+});
+
+/** The keyUsage extension's first two bits that matter here (RFC 5280, 4.2.1.3: bit 0 digitalSignature, bit 2 keyEncipherment). */
+function keyUsageOf(certificate: X509Certificate): { digitalSignature: boolean; keyEncipherment: boolean } {
+  const { asn1 } = forge;
+  const tbs = (asn1.fromDer(certificate.raw.toString('binary')).value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
+  const extensions = ((tbs.at(-1)!.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[]).map((extension) => extension.value as forge.asn1.Asn1[]);
+  const keyUsage = extensions.find((fields) => asn1.derToOid(fields[0].value as string) === '2.5.29.15')!;
+  const bits = asn1.fromDer(keyUsage.at(-1)!.value as string).value as string;
+  const first = bits.charCodeAt(1);
+  return { digitalSignature: (first & 0x80) !== 0, keyEncipherment: (first & 0x20) !== 0 };
+}
+
+test('GIVEN a folder whose authority has an RSA key (made before the keys were ECDSA) WHEN a new server certificate is needed THEN that authority signs it, and it verifies', async () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const authority = forge.pki.createCertificate();
+  authority.publicKey = forge.pki.publicKeyFromPem(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
+  authority.serialNumber = '01';
+  authority.validity.notBefore = new Date(Date.now() - 60_000);
+  authority.validity.notAfter = new Date(Date.now() + 3650 * 86_400_000);
+  const subject = [{ name: 'commonName', value: 'Local cloud development CA' }];
+  authority.setSubject(subject);
+  authority.setIssuer(subject);
+  authority.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+  ]);
+  authority.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  mkdirSync(path.join(dir, 'tls'));
+  writeFileSync(path.join(dir, 'tls', 'ca.pem'), forge.pki.certificateToPem(authority));
+  writeFileSync(path.join(dir, 'tls', 'ca-key.pem'), keyPem);
+
+  const made = await localCertificate(path.join(dir, 'tls'), []);
+  const ca = new X509Certificate(made.caCertificate);
+  const server = new X509Certificate(made.certificate);
+  expect(made.caCertificate).toBe(forge.pki.certificateToPem(authority));
+  expect(server.checkIssued(ca)).toBe(true);
+  expect(server.verify(ca.publicKey)).toBe(true);
+  expect(server.checkHost('localhost')).toBe('localhost');
 });
