@@ -6,7 +6,7 @@ import type { Authorizer } from './auth';
 import { tablesWithResourcePolicy } from './emulation-gaps';
 import { type HostedStore, hostStoreInProcess } from './hosted-store';
 import type { LocalTable } from './model';
-import { hostStoreInThread } from './store-thread';
+import { hostStoreInThread, type ThreadHostedStore } from './store-thread';
 
 export type { Authorizer } from './auth';
 
@@ -25,8 +25,8 @@ export interface LocalDynamoDb extends LocalService {
    * table with a ResourcePolicy (not evaluated) is refused to every role from then on.
    */
   createTables(tables: LocalTable[]): Promise<string[]>;
-  /** Ends the store's thread as an uncaught error in it would (for tests of the restart); absent in process. */
-  readonly injectFault?: () => Promise<void>;
+  /** The thread's (ThreadHostedStore); absent in process. */
+  readonly injectFault?: ThreadHostedStore['injectFault'];
   close(): Promise<void>;
 }
 
@@ -62,7 +62,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const settings = { host: options.host, port: options.port, dataDir: options.dataDir, region: options.region };
   // The tables the templates define, to create again in a thread that replaced one that stopped (in memory, they are gone).
   let provisioned: LocalTable[] = [];
-  const hosted: HostedStore & { injectFault?(): Promise<void> } = inThread
+  const hosted: HostedStore & Partial<Pick<ThreadHostedStore, 'injectFault'>> = inThread
     ? await hostStoreInThread(settings, log, {
         onRestart: async ({ dataKept }) => {
           if (!dataKept) await provision(provisioned);

@@ -76,6 +76,12 @@ type RequestBody = HostRequest extends infer Request ? (Request extends HostRequ
 /** How often the thread may stop before it is left stopped: more often is a fault a new thread would only repeat. */
 export const STORE_RESTART_LIMIT = { restarts: 3, withinMs: 60_000 } as const;
 
+/** A store in its own thread: what a test can do to it besides what every store does. */
+export interface ThreadHostedStore extends HostedStore {
+  /** Ends the store's thread as an uncaught error in it would (for tests of the restart). */
+  injectFault(): Promise<void>;
+}
+
 export interface StoreThreadOptions {
   /**
    * Told after a thread that stopped was replaced and given the principals and table refusals again, with whether
@@ -101,7 +107,7 @@ export async function hostStoreInThread(
   settings: StoreHostSettings,
   log: (line: string) => void,
   options: StoreThreadOptions = {},
-): Promise<HostedStore & { injectFault(): Promise<void> }> {
+): Promise<ThreadHostedStore> {
   let nextId = 1;
   let closing = false;
   let gone: Error | undefined;
