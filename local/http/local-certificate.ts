@@ -197,7 +197,8 @@ interface CertificateFields {
   readonly issuerKey: KeyObject;
   readonly now: Date;
   readonly days: number;
-  readonly extensions: object[];
+  /** In node-forge's form (`setExtensions`): a name and that extension's fields, or an encoded `value`. */
+  readonly extensions: readonly object[];
 }
 
 /**
@@ -207,8 +208,8 @@ interface CertificateFields {
 function signedCertificate(fields: CertificateFields): string {
   const { asn1, pki } = forge;
   const algorithm = SIGNATURE_ALGORITHMS[fields.issuerKey.asymmetricKeyType ?? ''];
-  if (!algorithm)
-    throw new LocalCertificateError(`The local authority's key is of type ${fields.issuerKey.asymmetricKeyType}; delete the tls folder to make a new one.`);
+  // Wrapped by localCertificate with the folder to delete.
+  if (!algorithm) throw new Error(`the authority's key is of type ${fields.issuerKey.asymmetricKeyType}, which signs nothing here (ECDSA or RSA only)`);
   const algorithmIdentifier = () =>
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(algorithm.oid).getBytes()),
@@ -218,7 +219,7 @@ function signedCertificate(fields: CertificateFields): string {
   const holder = pki.createCertificate();
   holder.setSubject(fields.subject);
   if (fields.issuer) holder.setIssuer(fields.issuer);
-  holder.setExtensions(fields.extensions as never[]);
+  holder.setExtensions([...fields.extensions]);
   const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     // version: v3 is 2
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(2).getBytes())]),
