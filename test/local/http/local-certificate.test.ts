@@ -1,10 +1,10 @@
 /** The local authority and server certificate: a chain Node.js verifies for the local names, kept and reused. */
 import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import forge from 'node-forge';
-import { localCertificate } from '../../../local/http/local-certificate';
+import { LocalCertificateError, localCertificate } from '../../../local/http/local-certificate';
 
 let dir: string;
 beforeEach(() => {
@@ -68,8 +68,33 @@ function keyUsageOf(certificate: X509Certificate): { digitalSignature: boolean; 
 }
 
 test('GIVEN a folder whose authority has an RSA key (made before the keys were ECDSA) WHEN a new server certificate is needed THEN that authority signs it, and it verifies', async () => {
+  const authority = writeRsaAuthority(path.join(dir, 'tls'));
+
+  const made = await localCertificate(path.join(dir, 'tls'), []);
+  const ca = new X509Certificate(made.caCertificate);
+  const server = new X509Certificate(made.certificate);
+  expect(made.caCertificate).toBe(authority);
+  expect(server.checkIssued(ca)).toBe(true);
+  expect(server.verify(ca.publicKey)).toBe(true);
+  expect(server.checkHost('localhost')).toBe('localhost');
+});
+
+test('GIVEN a folder whose authority key is of a type that cannot sign here (Ed25519) WHEN a server certificate is needed THEN a LocalCertificateError names the key type and the folder to delete, and nothing is written', async () => {
+  const tlsDir = path.join(dir, 'tls');
+  writeRsaAuthority(tlsDir, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  const before = readdirSync(tlsDir).sort();
+  const failure = await localCertificate(tlsDir, []).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(LocalCertificateError);
+  expect((failure as Error).message).toBe(
+    `Could not make the local TLS certificate in ${tlsDir}: the authority's key is of type ed25519, which signs nothing here (ECDSA or RSA only). Delete that folder to start over.`,
+  );
+  expect(readdirSync(tlsDir).sort()).toEqual(before);
+});
+
+/** An authority as this module made them before its keys were ECDSA (RSA 2048, signed by node-forge), in `tlsDir`, with `keyPem` as its key file when given (a damaged folder); its PEM. */
+function writeRsaAuthority(tlsDir: string, keyPem?: string): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const rsaKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const authority = forge.pki.createCertificate();
   authority.publicKey = forge.pki.publicKeyFromPem(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
   authority.serialNumber = '01';
@@ -82,16 +107,10 @@ test('GIVEN a folder whose authority has an RSA key (made before the keys were E
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
   ]);
-  authority.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
-  mkdirSync(path.join(dir, 'tls'));
-  writeFileSync(path.join(dir, 'tls', 'ca.pem'), forge.pki.certificateToPem(authority));
-  writeFileSync(path.join(dir, 'tls', 'ca-key.pem'), keyPem);
-
-  const made = await localCertificate(path.join(dir, 'tls'), []);
-  const ca = new X509Certificate(made.caCertificate);
-  const server = new X509Certificate(made.certificate);
-  expect(made.caCertificate).toBe(forge.pki.certificateToPem(authority));
-  expect(server.checkIssued(ca)).toBe(true);
-  expect(server.verify(ca.publicKey)).toBe(true);
-  expect(server.checkHost('localhost')).toBe('localhost');
-});
+  authority.sign(forge.pki.privateKeyFromPem(rsaKeyPem), forge.md.sha256.create());
+  mkdirSync(tlsDir, { recursive: true });
+  const pem = forge.pki.certificateToPem(authority);
+  writeFileSync(path.join(tlsDir, 'ca.pem'), pem);
+  writeFileSync(path.join(tlsDir, 'ca-key.pem'), keyPem ?? rsaKeyPem);
+  return pem;
+}
