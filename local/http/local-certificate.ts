@@ -131,7 +131,6 @@ async function newAuthority(now: Date): Promise<KeyedCertificate> {
   ];
   const certificate = signedCertificate({
     subject,
-    issuer: subject,
     publicKey: keys.publicKey,
     issuerKey: keys.privateKey,
     now,
@@ -139,7 +138,6 @@ async function newAuthority(now: Date): Promise<KeyedCertificate> {
     extensions: [
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-      subjectKeyIdentifier(keys.publicKey),
     ],
   });
   return { certificate, key: keys.privateKeyPem };
@@ -163,8 +161,7 @@ async function newServer(authority: KeyedCertificate, names: readonly string[], 
       { name: 'extKeyUsage', serverAuth: true },
       // Type 2 is a DNS name, 7 an IP address (RFC 5280, 4.2.1.6).
       { name: 'subjectAltName', altNames: names.map((name) => (isIP(name) ? { type: 7, ip: name } : { type: 2, value: name })) },
-      subjectKeyIdentifier(keys.publicKey),
-      { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(issuer.publicKey).toString('binary') },
+      { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(issuer.publicKey.export({ type: 'spki', format: 'der' })).toString('binary') },
     ],
   });
   return { certificate, key: keys.privateKeyPem };
@@ -189,15 +186,16 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, { readonly oid: string; read
 
 interface CertificateFields {
   readonly subject: forge.pki.CertificateField[];
-  /** The issuer's name as attributes (a self-signed certificate) ... */
-  readonly issuer?: forge.pki.CertificateField[];
-  /** ... or as its certificate encodes it (DER, binary string). */
+  /** The issuer's name as its certificate encodes it (DER, binary string); absent, the subject's (self-signed). */
   readonly issuerName?: string;
   readonly publicKey: KeyObject;
   readonly issuerKey: KeyObject;
   readonly now: Date;
   readonly days: number;
-  /** In node-forge's form (`setExtensions`): a name and that extension's fields, or an encoded `value`. */
+  /**
+   * In node-forge's form (`setExtensions`): a name and that extension's fields. The subjectKeyIdentifier is added
+   * from `publicKey`.
+   */
   readonly extensions: readonly object[];
 }
 
@@ -215,23 +213,26 @@ function signedCertificate(fields: CertificateFields): string {
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(algorithm.oid).getBytes()),
       ...(algorithm.nullParameters ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')] : []),
     ]);
+  const spki = fields.publicKey.export({ type: 'spki', format: 'der' });
   // node-forge fills in each extension's encoding (and the names') through a certificate object.
   const holder = pki.createCertificate();
   holder.setSubject(fields.subject);
-  if (fields.issuer) holder.setIssuer(fields.issuer);
-  holder.setExtensions([...fields.extensions]);
+  holder.setExtensions([
+    ...fields.extensions,
+    { name: 'subjectKeyIdentifier', value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(spki).toString('binary')) },
+  ]);
   const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     // version: v3 is 2
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(2).getBytes())]),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(serialNumber())),
     algorithmIdentifier(),
-    fields.issuerName !== undefined ? asn1.fromDer(fields.issuerName) : pki.distinguishedNameToAsn1(holder.issuer),
+    fields.issuerName !== undefined ? asn1.fromDer(fields.issuerName) : pki.distinguishedNameToAsn1(holder.subject),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       certificateTime(new Date(fields.now.getTime() - 60_000)),
       certificateTime(new Date(fields.now.getTime() + fields.days * 86_400_000)),
     ]),
     pki.distinguishedNameToAsn1(holder.subject),
-    asn1.fromDer(fields.publicKey.export({ type: 'spki', format: 'der' }).toString('binary')),
+    asn1.fromDer(spki.toString('binary')),
     (pki as unknown as { certificateExtensionsToAsn1(extensions: unknown[]): forge.asn1.Asn1 }).certificateExtensionsToAsn1(holder.extensions),
   ]);
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
@@ -253,21 +254,15 @@ function certificateTime(date: Date): forge.asn1.Asn1 {
     : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
 }
 
-/** The key identifier of RFC 5280, 4.2.1.2 (1): the SHA-1 of the subjectPublicKey BIT STRING's bits. */
-function keyIdentifier(publicKey: KeyObject): Buffer {
-  const spki = forge.asn1.fromDer(publicKey.export({ type: 'spki', format: 'der' }).toString('binary'));
-  const bits = (spki.value as forge.asn1.Asn1[])[1].value as string;
+/** The key identifier of RFC 5280, 4.2.1.2 (1): the SHA-1 of the subjectPublicKey BIT STRING's bits, from a SubjectPublicKeyInfo (DER). */
+function keyIdentifier(spki: Buffer): Buffer {
+  const bits = (forge.asn1.fromDer(spki.toString('binary')).value as forge.asn1.Asn1[])[1].value as string;
   return createHash('sha1')
     .update(Buffer.from(bits.slice(1), 'binary'))
     .digest();
 }
 
-function subjectKeyIdentifier(publicKey: KeyObject): object {
-  const { asn1 } = forge;
-  return { name: 'subjectKeyIdentifier', value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(publicKey).toString('binary')) };
-}
-
-/** The subject Name of a certificate as it encodes it (DER, binary string): the fourth or fifth field of the TBS. */
+/** The subject Name of a certificate as it encodes it (DER, binary string). */
 function subjectNameOf(certificate: X509Certificate): string {
   const { asn1 } = forge;
   const parsed = asn1.fromDer(certificate.raw.toString('binary'));
